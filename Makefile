@@ -1,0 +1,67 @@
+# MediJourney: two commands do everything on a fresh machine.
+#   make run   - set up (venv, npm, migrate, reference data, demo accounts) and serve on :8000
+#   make test  - set up test tools and run lint, types, checks and the suite on SQLite and PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/medijourney
+
+.PHONY: run test lint typecheck checks test-sqlite test-postgres postgres chromium lock clean
+
+run: $(VENV)/.stamp-base node_modules/.stamp
+	@PORT=$${PORT:-8000} ./scripts/run.sh
+
+test: $(VENV)/.stamp-dev node_modules/.stamp chromium lint typecheck checks test-sqlite test-postgres
+	@echo "All checks and both test runs passed."
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-base: requirements/base.lock | $(VENV)/bin/python
+	$(PIP) install -q --disable-pip-version-check --require-hashes -r requirements/base.lock
+	@touch $@
+
+$(VENV)/.stamp-dev: requirements/dev.lock | $(VENV)/bin/python
+	$(PIP) install -q --disable-pip-version-check --require-hashes -r requirements/dev.lock
+	@touch $@ $(VENV)/.stamp-base
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian's chromium for browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.stamp-dev
+	$(VENV)/bin/mypy
+
+checks: $(VENV)/.stamp-dev node_modules/.stamp
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.stamp-dev node_modules/.stamp chromium
+	DATABASE_URL= $(VENV)/bin/pytest
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "Starting the local PostgreSQL cluster"; \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+test-postgres: $(VENV)/.stamp-dev node_modules/.stamp chromium postgres
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+lock: $(VENV)/bin/python
+	$(PIP) install -q pip-tools
+	cd requirements && ../$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o base.lock base.in
+	cd requirements && ../$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o dev.lock dev.in
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from medijourney.api import api
+from medijourney.core import views as core_views
+
+admin.site.site_header = "MediJourney administration"
+admin.site.site_title = "MediJourney admin"
+
+urlpatterns = [
+    path("", core_views.landing, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("medijourney.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

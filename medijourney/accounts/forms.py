@@ -1,0 +1,15 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    error_messages = {
+        # One answer for an unknown email and a wrong password: no account enumeration.
+        "invalid_login": _("That email and password do not match an account. Check both and try again."),
+        "inactive": _("That email and password do not match an account. Check both and try again."),
+    }

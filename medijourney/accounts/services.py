@@ -1,0 +1,104 @@
+"""Writes for accounts: people, API tokens and the demo accounts."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from medijourney.privacy.services import audit_record
+
+from .models import ApiToken, User
+from .roles import Role
+
+DEMO_PASSWORD = "medijourney-demo"
+DEMO_DOMAIN = "demo.medijourney.test"
+
+
+class DemoRefusedError(Exception):
+    """Demo accounts are refused outside demo mode and under production settings."""
+
+
+def user_create(
+    *,
+    email: str,
+    password: str | None = None,
+    role: Role | str = Role.PATIENT,
+    full_name: str = "",
+    preferred_language: str = "en",
+    spoken_languages: list[str] | None = None,
+) -> User:
+    with transaction.atomic():
+        return User.objects.create_user(
+            email=email,
+            password=password,
+            role=str(role),
+            full_name=full_name,
+            preferred_language=preferred_language,
+            spoken_languages=spoken_languages or [preferred_language],
+            is_staff=str(role) == Role.ADMIN,
+            is_superuser=str(role) == Role.ADMIN,
+        )
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    raw: str  # shown once; only the digest is stored
+
+
+def api_token_issue(*, user: User, name: str, expires_at: timezone.datetime | None = None) -> IssuedToken:
+    raw = ApiToken.generate_raw()
+    with transaction.atomic():
+        token = ApiToken(user=user, name=name, digest=ApiToken.digest_for(raw), hint=raw[:8], expires_at=expires_at)
+        token.full_clean()
+        token.save()
+        audit_record(actor=user, action="api_token.issue", obj=token)
+    return IssuedToken(token=token, raw=raw)
+
+
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=actor, action="api_token.revoke", obj=token)
+    return token
+
+
+def demo_accounts_allowed() -> bool:
+    return bool(settings.DEMO_MODE) and not settings.IS_PRODUCTION
+
+
+DEMO_PEOPLE: dict[str, tuple[str, list[str]]] = {
+    Role.PATIENT: ("Amina Demo (patient)", ["en", "ar"]),
+    Role.CASE_MANAGER: ("Carlos Demo (case manager)", ["en", "es", "ar"]),
+    Role.PARTNER: ("Priya Demo (partner hospital desk)", ["en", "hi"]),
+    Role.QUALITY_LEAD: ("Quinn Demo (quality lead)", ["en"]),
+    Role.SPECIALIST: ("Sofia Demo (specialist)", ["en", "pt"]),
+    Role.ADMIN: ("Ada Demo (operator)", ["en"]),
+}
+
+
+def demo_email(role: Role | str) -> str:
+    return f"{role}@{DEMO_DOMAIN}"
+
+
+def demo_accounts_ensure() -> list[User]:
+    """Create (or reset) one demo account per role. Refused unless demo mode is on."""
+    if not demo_accounts_allowed():
+        raise DemoRefusedError("Demo accounts are refused: DEMO_MODE is off or production settings are in use.")
+    users = []
+    with transaction.atomic():
+        for role in Role:
+            name, languages = DEMO_PEOPLE[role]
+            user = User.objects.filter(email__iexact=demo_email(role)).first()
+            if user is None:
+                user = user_create(
+                    email=demo_email(role), password=DEMO_PASSWORD, role=role, full_name=name, spoken_languages=languages
+                )
+            user.is_demo = True
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users.append(user)
+    return users

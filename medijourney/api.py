@@ -1,0 +1,38 @@
+"""The versioned JSON API at /api/v1/: assembles every app's router."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from medijourney.accounts.api import router as accounts_router
+from medijourney.core.api import ErrorOut, install_error_handlers
+
+api = NinjaAPI(
+    title="MediJourney API",
+    version="1",
+    description=(
+        "Global healthcare navigation. Errors are `{\"detail\", \"errors\": [{\"field\", \"message\"}]}`; "
+        "lists are `{\"items\", \"count\"}` paged with `limit` and `offset`. The site's session (with CSRF) "
+        "and partner bearer tokens authenticate."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+
+class ApiRootOut(Schema):
+    name: str
+    version: str
+    openapi: str
+    docs: str
+
+
+@api.get("/", response=ApiRootOut, tags=["meta"], summary="API root")
+def api_root(request: HttpRequest) -> dict[str, str]:
+    return {"name": "MediJourney API", "version": "1", "openapi": "/api/v1/openapi.json", "docs": "/api/v1/docs"}
+
+
+api.add_router("/", accounts_router)
+
+__all__ = ["api", "ErrorOut"]

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from medijourney.accounts.navigation import navigation_for
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "nav_items": navigation_for(user, request.path) if user is not None else [],
+    }

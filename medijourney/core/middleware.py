@@ -1,0 +1,71 @@
+import logging
+import re
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from .context import RequestContext, get_context, new_request_id, reset_context, set_context
+
+logger = logging.getLogger("medijourney.request")
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind a proxy set TRUSTED_PROXY_COUNT so X-Forwarded-For is read."""
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
+        if len(parts) >= hops:
+            return parts[-hops]
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (kept from a well-formed X-Request-ID header), logs one safe
+    line per request (method, path without query string, status, duration) and returns the id
+    in the X-Request-ID response header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else new_request_id()
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = set_context(RequestContext(request_id=request_id, client_ip=client_ip(request)))
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            ctx = get_context()
+            reset_context(token)
+        response["X-Request-ID"] = request_id
+        logger.info(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": ctx.user_public_id if ctx else None,
+            },
+        )
+        return response
+
+
+class UserContextMiddleware:
+    """After authentication, records the acting user's public id in the request context."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ctx = get_context()
+        user = getattr(request, "user", None)
+        if ctx and user is not None and user.is_authenticated:
+            set_context(RequestContext(ctx.request_id, ctx.client_ip, str(user.public_id)))
+        return self.get_response(request)

@@ -1,0 +1,20 @@
+"""The demo set-up: everything `make run` adds on top of the real reference data. Every row it
+creates is flagged as demo wherever the model has such a flag."""
+
+from dataclasses import dataclass, field
+
+from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure
+
+
+@dataclass
+class DemoSummary:
+    logins: list[tuple[str, str]] = field(default_factory=list)
+    password: str = DEMO_PASSWORD
+    notes: list[str] = field(default_factory=list)
+
+
+def demo_setup() -> DemoSummary:
+    summary = DemoSummary()
+    for user in demo_accounts_ensure():
+        summary.logins.append((user.get_role_display(), user.email))
+    return summary

@@ -1,0 +1,63 @@
+"""The audit log: one append-only row for every access to health data and every denied access.
+
+Rows hold pseudonymous identifiers only (public UUIDs of the actor and of the patient, never
+names, emails or health data), so erasing a person later leaves the log intact and meaningless
+to anyone without the erased record. The ORM refuses to update or delete a row."""
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditImmutableError(Exception):
+    """Raised on any attempt to change or remove an audit row through the ORM."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError("Audit events are append-only; they cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise AuditImmutableError("Audit events are append-only; they cannot be deleted.")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError("Audit events are append-only; they cannot be updated.")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError("Audit events are append-only; they cannot be updated.")
+
+
+class AuditEvent(models.Model):
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("allowed")
+        DENIED = "denied", _("denied")
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_id = models.UUIDField(null=True, blank=True, db_index=True, help_text=_("Public id of the user who acted."))
+    actor_role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    patient_id = models.UUIDField(null=True, blank=True, db_index=True, help_text=_("Public id of the patient concerned."))
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    request_id = models.CharField(max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True, help_text=_("Non-sensitive context, e.g. a reason code."))
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditImmutableError("Audit events are append-only; they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError("Audit events are append-only; they cannot be deleted.")

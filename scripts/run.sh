@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prepare the embedded SQLite demo and serve it: web server and background worker together.
+# Called by `make run` after the virtual environment and front-end libraries are installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.base}
+export DEMO_MODE=${DEMO_MODE:-1}
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+
+$PY manage.py migrate --noinput -v 0
+$PY manage.py collectstatic --noinput -v 0
+if $PY manage.py help import_reference_data >/dev/null 2>&1; then
+  $PY manage.py import_reference_data
+fi
+$PY manage.py setup_demo
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "MediJourney stopped."
+}
+trap cleanup INT TERM EXIT
+
+$PY manage.py db_worker --interval 1 -v 0 &
+pids+=($!)
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-3}" \
+  --threads 4 --timeout 60 --graceful-timeout 5 --log-level warning --error-logfile - &
+pids+=($!)
+
+for _ in $(seq 1 50); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/healthz" 2>/dev/null; then break; fi
+  sleep 0.2
+done
+echo
+echo "MediJourney is running at http://127.0.0.1:${PORT}/  (health: /healthz, API docs: /api/v1/docs)"
+echo "Sign in with any demo login above (password: medijourney-demo). Press Ctrl-C to stop."
+wait -n "${pids[@]}"
