@@ -10,8 +10,8 @@ api = NinjaAPI(
     title="MediJourney API",
     version="1",
     description=(
-        "Global healthcare navigation. Errors are `{\"detail\", \"errors\": [{\"field\", \"message\"}]}`; "
-        "lists are `{\"items\", \"count\"}` paged with `limit` and `offset`. The site's session (with CSRF) "
+        'Global healthcare navigation. Errors are `{"detail", "errors": [{"field", "message"}]}`; '
+        'lists are `{"items", "count"}` paged with `limit` and `offset`. The site\'s session (with CSRF) '
         "and partner bearer tokens authenticate."
     ),
     urls_namespace="api-v1",
@@ -35,4 +35,4 @@ def api_root(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/", accounts_router)
 
-__all__ = ["api", "ErrorOut"]
+__all__ = ["ErrorOut", "api"]

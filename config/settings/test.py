@@ -19,4 +19,4 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 LOG_LEVEL = "WARNING"
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"

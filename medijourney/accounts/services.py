@@ -1,6 +1,7 @@
 """Writes for accounts: people, API tokens and the demo accounts."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +12,7 @@ from medijourney.privacy.services import audit_record
 from .models import ApiToken, User
 from .roles import Role
 
-DEMO_PASSWORD = "medijourney-demo"
+DEMO_PASSWORD = "medijourney-demo"  # noqa: S105 - published on purpose; demo accounts exist only in DEMO_MODE
 DEMO_DOMAIN = "demo.medijourney.test"
 
 
@@ -47,7 +48,7 @@ class IssuedToken:
     raw: str  # shown once; only the digest is stored
 
 
-def api_token_issue(*, user: User, name: str, expires_at: timezone.datetime | None = None) -> IssuedToken:
+def api_token_issue(*, user: User, name: str, expires_at: datetime | None = None) -> IssuedToken:
     raw = ApiToken.generate_raw()
     with transaction.atomic():
         token = ApiToken(user=user, name=name, digest=ApiToken.digest_for(raw), hint=raw[:8], expires_at=expires_at)
@@ -95,7 +96,11 @@ def demo_accounts_ensure() -> list[User]:
             user = User.objects.filter(email__iexact=demo_email(role)).first()
             if user is None:
                 user = user_create(
-                    email=demo_email(role), password=DEMO_PASSWORD, role=role, full_name=name, spoken_languages=languages
+                    email=demo_email(role),
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    full_name=name,
+                    spoken_languages=languages,
                 )
             user.is_demo = True
             user.set_password(DEMO_PASSWORD)

@@ -35,7 +35,9 @@ def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(parts) or "__all__"
 
 
-def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
     body: dict[str, Any] = {"detail": detail, "errors": errors or []}
     ctx = get_context()
     if status >= 500 and ctx:
@@ -54,7 +56,9 @@ def django_validation_errors(exc: DjangoValidationError) -> list[dict[str, str]]
 
 def install_error_handlers(api: NinjaAPI) -> None:
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = [{"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "Invalid value"))} for e in exc.errors]
+        errors = [
+            {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "Invalid value"))} for e in exc.errors
+        ]
         return error_response(api, request, 422, "The request has invalid fields.", errors)
 
     def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

@@ -17,7 +17,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if checks["database"]["status"] == "ok":
         checks["task_queue"] = check_task_queue()
     else:
-        checks["task_queue"] = {"status": "fail", "error": "database unreachable"}
+        checks["task_queue"] = {"status": "skipped", "reason": "the queue lives in the database"}
     failing = [name for name, c in checks.items() if c["status"] == "fail"]
     body = {"status": "fail" if failing else "ok", "checks": checks}
     if failing:

@@ -19,7 +19,14 @@ View = Callable[..., HttpResponse]
 
 
 def deny(user: Any, action: str, obj: Any = None, patient: Any = None, reason: str = "") -> None:
-    audit_record(actor=user, action=action, obj=obj, patient=patient, outcome=DENIED, detail={"reason": reason} if reason else None)
+    audit_record(
+        actor=user,
+        action=action,
+        obj=obj,
+        patient=patient,
+        outcome=DENIED,
+        detail={"reason": reason} if reason else None,
+    )
 
 
 def require_perm(permission: str) -> Callable[[View], View]:

@@ -8,7 +8,16 @@ from .models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "action", "outcome", "actor_role", "actor_id", "object_type", "object_id", "patient_id")
+    list_display = (
+        "occurred_at",
+        "action",
+        "outcome",
+        "actor_role",
+        "actor_id",
+        "object_type",
+        "object_id",
+        "patient_id",
+    )
     list_filter = ("outcome", "actor_role", "action")
     search_fields = ("object_id", "request_id", "actor_id", "patient_id")
     date_hierarchy = "occurred_at"

@@ -39,7 +39,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
-    patient_id = models.UUIDField(null=True, blank=True, db_index=True, help_text=_("Public id of the patient concerned."))
+    patient_id = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text=_("Public id of the patient concerned.")
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     request_id = models.CharField(max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)

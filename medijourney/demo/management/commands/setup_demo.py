@@ -14,7 +14,7 @@ class Command(BaseCommand):
             summary = demo_setup()
         except DemoRefusedError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS("Demo accounts ready (password: %s):" % summary.password))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts ready (password: {summary.password}):"))
         for role, email in summary.logins:
             self.stdout.write(f"  {role:<28} {email}")
         for note in summary.notes:

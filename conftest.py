@@ -1,0 +1,103 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from medijourney.accounts.roles import Role
+from medijourney.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from medijourney.testing.matrix import PermissionMatrix
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    def make(role: str | Role | None = Role.PATIENT, **kwargs: Any) -> Any:
+        return UserFactory(role=str(role or Role.PATIENT), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def matrix(make_user: Callable[..., Any]) -> PermissionMatrix:
+    return PermissionMatrix(make_user)
+
+
+@pytest.fixture
+def run_tasks() -> Callable[[], None]:
+    """Run the durable task queue until it is empty, as the real worker would."""
+
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    def run(limit: int = 1000) -> int:
+        # The real worker's run_task, driven inside the test's transaction (the worker loop itself
+        # closes connections between tasks, which would end the test transaction on PostgreSQL).
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="pytest",
+            excluded_queue_names=[],
+        )
+        ran = 0
+        while ran < limit:
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return ran
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        raise AssertionError(f"Task queue did not drain after {limit} tasks")
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def _playwright() -> Iterator[Any]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright: Any) -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package.")
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,24 @@
+import factory
+
+from medijourney.accounts.models import User
+from medijourney.accounts.roles import Role
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    full_name = factory.Faker("name")
+    role = Role.PATIENT
+    preferred_language = "en"
+    spoken_languages = factory.LazyAttribute(lambda o: [o.preferred_language])
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
