@@ -4,7 +4,12 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from medijourney.accounts.api import router as accounts_router
+from medijourney.cases.api import router as cases_router
+from medijourney.catalog.api import router as catalog_router
 from medijourney.core.api import ErrorOut, install_error_handlers
+from medijourney.discovery.api import router as discovery_router
+from medijourney.network.api import router as network_router
+from medijourney.quotes.api import router as quotes_router
 
 api = NinjaAPI(
     title="MediJourney API",
@@ -34,5 +39,10 @@ def api_root(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", catalog_router)
+api.add_router("/", network_router)
+api.add_router("/", discovery_router)
+api.add_router("/", cases_router)
+api.add_router("/", quotes_router)
 
 __all__ = ["ErrorOut", "api"]
