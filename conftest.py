@@ -13,6 +13,20 @@ from medijourney.testing.matrix import PermissionMatrix
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings: Any, tmp_path: Any) -> None:
+    """Each test gets its own private media folder (documents, vault)."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT},
+        },
+    }
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     def make(role: str | Role | None = Role.PATIENT, **kwargs: Any) -> Any:

@@ -204,3 +204,14 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "medijourney.core.views.csrf_failure"
+
+# --- uploads and document vault ---------------------------------------------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=5)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# VAULT_KEYS: comma-separated "<id>:<urlsafe base64 of 32 bytes>", the first one active.
+# Without it (development and demo only) a key is derived from SECRET_KEY.
+VAULT_KEYS = env.list("VAULT_KEYS", default=[])
+# clamd socket (a Unix socket path or host:port). Empty = no virus scanning.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")

@@ -25,6 +25,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.bo
     raise RefusedConfiguration(
         "DATABASE_URL points to SQLite: use PostgreSQL, or set ALLOW_SQLITE=1 for a single-machine install."
     )
+if not env.list("VAULT_KEYS", default=[]):
+    raise RefusedConfiguration("VAULT_KEYS is not set: documents would not be encrypted. See docs/security.md.")
 if env.bool("DEMO_MODE", default=False):
     raise RefusedConfiguration("DEMO_MODE is on: demo accounts have a published password. Unset DEMO_MODE.")
 DEMO_MODE = False

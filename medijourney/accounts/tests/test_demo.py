@@ -58,6 +58,7 @@ def test_setup_demo_refused_by_production_settings_process():
         "SECRET_KEY": "k" * 64,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
         "ALLOWED_HOSTS": "example.org",
+        "VAULT_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "DEMO_MODE": "1",
     }
     proc = subprocess.run(

@@ -13,6 +13,7 @@ GOOD = {
     "SECRET_KEY": "t3Zq9-vN8wLr2pXc7hYb4KdJm6sAe1Gu0oFi5RkWnTyQ_zHgVxBlCaMjE",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
     "ALLOWED_HOSTS": "medijourney.example.org",
+    "VAULT_KEYS": "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 }
 
 
@@ -45,6 +46,7 @@ def run_manage(*args: str, **overrides: str | None) -> subprocess.CompletedProce
         ({"SECRET_KEY": None}, "SECRET_KEY is not set"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too short"),
         ({"DATABASE_URL": "sqlite:////tmp/prod.sqlite3"}, "points to SQLite"),
+        ({"VAULT_KEYS": None}, "VAULT_KEYS is not set"),
     ],
 )
 def test_production_refuses_unsafe_configuration(overrides, reason):
