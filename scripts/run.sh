@@ -14,6 +14,7 @@ if $PY manage.py help import_reference_data >/dev/null 2>&1; then
   $PY manage.py import_reference_data
 fi
 $PY manage.py setup_demo
+$PY manage.py ensure_scheduler
 
 pids=()
 cleanup() {

@@ -17,3 +17,14 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ScheduledJob(models.Model):
+    """When each recurring job last ran and is next due (see core.scheduling)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
