@@ -1,0 +1,386 @@
+"""Text handling for triage: normalisation, tokens, a light (Porter) stemmer and a small
+edit-distance index for misspellings. Standard library only; no state besides pure functions and
+the :class:`FuzzyIndex` built once from the lexicon."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the input: ``norm`` is the lower-cased, accent-free spelling, ``stem`` the
+    stemmed form used for matching, ``start``/``end`` the span in the normalised text, and
+    ``upper`` whether it was written in capitals (for case-sensitive abbreviations)."""
+
+    norm: str
+    stem: str
+    start: int
+    end: int
+    upper: bool
+
+
+def fold(text: str) -> str:
+    """Accents off, apostrophes unified (``don't`` → ``dont``), same length kept where possible."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("'", "")
+
+
+# British → American spellings that matter for medical words (only applied to longer words so
+# that "toe" or "does" stay intact).
+_BRIT = (
+    (re.compile(r"^oe(?=[a-z]{3})"), "e"),  # oesophagus, oedema, oestrogen
+    (re.compile(r"(?<=[a-z]{2})ae(?=[a-z]{2})"), "e"),  # haemorrhoids, anaemia, orthopaedic
+    (re.compile(r"(?<=[a-z]{2})oe(?=[a-z]{2})"), "e"),  # dyspnoea, apnoea, diarrhoea, foetus
+    (re.compile(r"(?<=[a-z]{3})our$"), "or"),  # tumour, colour
+    (re.compile(r"(?<=[a-z]{3})tre$"), "ter"),  # centre, litre
+    (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation)$"), r"iz\1"),  # anaesthetise
+)
+
+
+def americanise(word: str) -> str:
+    if len(word) < 5:
+        return word
+    for pattern, repl in _BRIT:
+        word = pattern.sub(repl, word)
+    return word
+
+
+# Irregular forms that a suffix stemmer cannot reach.
+_IRREGULAR = {
+    "teeth": "tooth",
+    "feet": "foot",
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "swollen": "swell",
+    "swolen": "swell",
+    "broke": "break",
+    "broken": "break",
+    "bled": "bleed",
+    "lying": "lie",
+    "hurt": "hurt",
+    "hurts": "hurt",
+    "hurting": "hurt",
+    "wisdom": "wisdom",
+    "sinus": "sinus",
+    "sinuses": "sinus",
+    "uterus": "uterus",
+    "anus": "anus",
+    "virus": "virus",
+    "pancreas": "pancreas",
+    "diabetes": "diabet",
+    "herpes": "herpes",
+    "varices": "varix",
+    "vertebrae": "vertebra",
+    "cervices": "cervix",
+    "testes": "testis",
+    "bronchi": "bronchus",
+    "aids": "aids",
+    "lens": "lens",
+    "glasses": "glass",
+    "stenoses": "stenosis",
+    "diagnoses": "diagnosis",
+    "metastases": "metastasis",
+    "ovaries": "ovari",
+    "ovary": "ovari",
+    "kidneys": "kidnei",
+    "news": "news",
+    "has": "has",
+    "was": "was",
+    "is": "is",
+    "this": "this",
+    "his": "his",
+    "us": "us",
+    "yes": "yes",
+    "less": "less",
+    "bus": "bus",
+    "gas": "gas",
+}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Porter (1980) stemmer with an irregular-forms table, applied after British → American
+    spelling. Both the lexicon and the input go through it, so only consistency matters."""
+    word = americanise(word)
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    return _porter(word)
+
+
+# --- Porter stemmer -------------------------------------------------------------------------
+
+
+def _is_cons(w: str, i: int) -> bool:
+    ch = w[i]
+    if ch in "aeiou":
+        return False
+    if ch == "y":
+        return i == 0 or not _is_cons(w, i - 1)
+    return True
+
+
+def _measure(stem_: str) -> int:
+    n, i, length = 0, 0, len(stem_)
+    while i < length and _is_cons(stem_, i):
+        i += 1
+    while i < length:
+        while i < length and not _is_cons(stem_, i):
+            i += 1
+        if i >= length:
+            break
+        n += 1
+        while i < length and _is_cons(stem_, i):
+            i += 1
+    return n
+
+
+def _has_vowel(stem_: str) -> bool:
+    return any(not _is_cons(stem_, i) for i in range(len(stem_)))
+
+
+def _double_cons(w: str) -> bool:
+    return len(w) >= 2 and w[-1] == w[-2] and _is_cons(w, len(w) - 1)
+
+
+def _cvc(w: str) -> bool:
+    if len(w) < 3:
+        return False
+    return _is_cons(w, len(w) - 3) and not _is_cons(w, len(w) - 2) and _is_cons(w, len(w) - 1) and w[-1] not in "wxy"
+
+
+def _replace(w: str, suffix: str, repl: str, min_m: int) -> str | None:
+    if w.endswith(suffix):
+        base = w[: len(w) - len(suffix)]
+        if _measure(base) > min_m:
+            return base + repl
+        return w
+    return None
+
+
+_STEP2 = (
+    ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("izer", "ize"),
+    ("abli", "able"),
+    ("alli", "al"),
+    ("entli", "ent"),
+    ("eli", "e"),
+    ("ousli", "ous"),
+    ("ization", "ize"),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("aliti", "al"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+)
+_STEP3 = (("icate", "ic"), ("ative", ""), ("alize", "al"), ("iciti", "ic"), ("ical", "ic"), ("ful", ""), ("ness", ""))
+_STEP4 = (
+    "al",
+    "ance",
+    "ence",
+    "er",
+    "ic",
+    "able",
+    "ible",
+    "ant",
+    "ement",
+    "ment",
+    "ent",
+    "ion",
+    "ou",
+    "ism",
+    "ate",
+    "iti",
+    "ous",
+    "ive",
+    "ize",
+)
+
+
+def _porter(w: str) -> str:
+    # Step 1a
+    if w.endswith(("sses", "ies")):
+        w = w[:-2]
+    elif w.endswith("ss"):
+        pass
+    elif w.endswith("s") and not w.endswith(("us", "is")):
+        w = w[:-1]
+    # Step 1b
+    extra = False
+    if w.endswith("eed"):
+        if _measure(w[:-3]) > 0:
+            w = w[:-1]
+    elif w.endswith("ed") and _has_vowel(w[:-2]):
+        w, extra = w[:-2], True
+    elif w.endswith("ing") and _has_vowel(w[:-3]):
+        w, extra = w[:-3], True
+    if extra:
+        if w.endswith(("at", "bl", "iz")):
+            w += "e"
+        elif _double_cons(w) and w[-1] not in "lsz":
+            w = w[:-1]
+        elif _measure(w) == 1 and _cvc(w):
+            w += "e"
+    # Step 1c
+    if w.endswith("y") and _has_vowel(w[:-1]):
+        w = w[:-1] + "i"
+    # Step 2
+    for suffix, repl in _STEP2:
+        if w.endswith(suffix):
+            w = _replace(w, suffix, repl, 0) or w
+            break
+    # Step 3
+    for suffix, repl in _STEP3:
+        if w.endswith(suffix):
+            w = _replace(w, suffix, repl, 0) or w
+            break
+    # Step 4
+    for suffix in _STEP4:
+        if w.endswith(suffix):
+            base = w[: -len(suffix)]
+            if suffix == "ion" and not base.endswith(("s", "t")):
+                break
+            if _measure(base) > 1:
+                w = base
+            break
+    # Step 5
+    if w.endswith("e"):
+        base = w[:-1]
+        m = _measure(base)
+        if m > 1 or (m == 1 and not _cvc(base)):
+            w = base
+    if _measure(w) > 1 and _double_cons(w) and w.endswith("l"):
+        w = w[:-1]
+    return w
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of ``text`` with spans in the folded text (see :func:`fold`)."""
+    folded = fold(text)
+    lowered = folded.lower()
+    tokens = []
+    for m in _TOKEN_RE.finditer(lowered):
+        surface = folded[m.start() : m.end()]
+        norm = m.group()
+        tokens.append(
+            Token(
+                norm=norm,
+                stem=stem(norm),
+                start=m.start(),
+                end=m.end(),
+                upper=len(surface) >= 2 and surface.isupper(),
+            )
+        )
+    return tokens
+
+
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(m.group()) for m in _TOKEN_RE.finditer(fold(phrase).lower()))
+
+
+# --- misspellings ---------------------------------------------------------------------------
+
+
+def damerau(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance, giving up (returning ``limit + 1``) beyond ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def max_edits(word: str) -> int:
+    if len(word) < 5:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+class FuzzyIndex:
+    """Symmetric-delete index (as in SymSpell) over the lexicon's words: a misspelt word of five
+    letters or more is corrected to the unique closest lexicon word within 1 edit (5–7 letters)
+    or 2 edits (8 letters or more). Words known to be correct English are never corrected."""
+
+    def __init__(self, vocabulary: set[str], known_words: set[str]) -> None:
+        self.vocabulary = {w for w in vocabulary if len(w) >= 4}
+        self.known = known_words | vocabulary
+        self._index: dict[str, set[str]] = {}
+        for word in self.vocabulary:
+            for d in _deletes(word, 2 if len(word) >= 7 else 1):
+                self._index.setdefault(d, set()).add(word)
+        self._cache: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        if word in self._cache:
+            return self._cache[word]
+        result = self._correct(word)
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result
+
+    def _correct(self, word: str) -> str | None:
+        limit = max_edits(word)
+        if not limit or word in self.known or not word.isalpha():
+            return None
+        candidates: set[str] = set()
+        for d in _deletes(word, limit):
+            candidates |= self._index.get(d, set())
+        best: list[tuple[int, str]] = []
+        for cand in candidates:
+            if cand[0] != word[0] and limit == 1:
+                continue  # one-edit fixes keep the first letter: fewer false friends
+            dist = damerau(word, cand, limit)
+            if dist <= min(limit, max_edits(cand) or 1):
+                best.append((dist, cand))
+        if not best:
+            return None
+        best.sort()
+        if len(best) > 1 and best[0][0] == best[1][0] and stem(best[0][1]) != stem(best[1][1]):
+            return None  # ambiguous: two different words equally close
+        return best[0][1]
