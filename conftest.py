@@ -5,8 +5,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from medijourney.accounts.roles import Role
+from medijourney.accounts.roles import STAFF_ROLES, Role
 from medijourney.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from medijourney.testing.matrix import PermissionMatrix
 
@@ -25,6 +28,26 @@ def _private_media(settings: Any, tmp_path: Any) -> None:
             "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_pass_two_factor(monkeypatch: Any) -> None:
+    """``client.force_login(staff_user)`` gives a fully signed-in session: password and second
+    factor (a confirmed authenticator is created for the person). Tests of the two-factor flow
+    itself pass ``otp=False``."""
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None, *, otp: bool = True) -> None:
+        original(self, user, backend)
+        if otp and str(getattr(user, "role", "")) in STAFF_ROLES:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

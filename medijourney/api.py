@@ -1,5 +1,6 @@
 """The versioned JSON API at /api/v1/: assembles every app's router."""
 
+from csp.decorators import csp_update
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
@@ -22,6 +23,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Swagger UI (served from django-ninja's own static files) sets inline styles.
+    docs_decorator=csp_update({"style-src": ["'unsafe-inline'"]}),
 )
 install_error_handlers(api)
 

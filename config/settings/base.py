@@ -38,6 +38,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     # MediJourney: the three shared apps first, then domains in dependency order.
     "medijourney.core",
     "medijourney.accounts",
@@ -59,10 +64,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "medijourney.core.middleware.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "medijourney.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "medijourney.core.middleware.PrivateCacheMiddleware",
+    "medijourney.core.middleware.RateLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the final answer of the login view (lockouts after repeated failures).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +125,10 @@ TASKS = {
 
 # --- Accounts and sessions ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while a lockout lasts
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -121,7 +137,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "medijourney.accounts.validators.BreachedPasswordValidator"},
 ]
+# Optional online check of passwords against Have I Been Pwned's k-anonymity range API (only the
+# first 5 hex characters of the SHA-1 leave the server). Off unless a URL is set.
+PWNED_PASSWORDS_URL = env.str("PWNED_PASSWORDS_URL", default="")
+# Two-factor sign-in (TOTP with recovery codes) is required for every staff role.
+OTP_TOTP_ISSUER = "MediJourney"
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Login throttling (django-axes): 5 failures for one email from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "medijourney.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "code"]
 # Idle timeout: the session lives SESSION_IDLE_SECONDS after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -172,7 +205,31 @@ NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
 
 # --- Security headers (production tightens further) ------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
+# Rate limits: scope -> (requests, seconds), per signed-in user or per client address.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    "login": (30, 300),
+    "intake": (10, 3600),
+    "upload": (60, 3600),
+    "message": (120, 3600),
+    "export": (10, 3600),
+}
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -200,6 +257,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # axes logs the email and address of every failed sign-in; our audit log records failures.
+        "axes": {"level": "ERROR"},
     },
 }
 

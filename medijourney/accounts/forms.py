@@ -13,3 +13,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an account. Check both and try again."),
         "inactive": _("That email and password do not match an account. Check both and try again."),
     }
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )

@@ -36,7 +36,10 @@ def set_role_home(role: Role | str, url_name: str) -> None:
 
 
 def role_home_url(user: Any) -> str:
-    return reverse(_ROLE_HOME.get(str(user.role), "accounts:dashboard"))
+    try:
+        return reverse(_ROLE_HOME.get(str(user.role), "accounts:dashboard"))
+    except NoReverseMatch:
+        return reverse("accounts:dashboard")
 
 
 def navigation_for(user: Any, current_path: str = "") -> list[dict[str, object]]:

@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("2fa/verify/", views.two_factor_verify, name="2fa_verify"),
+    path("2fa/setup/", views.two_factor_setup, name="2fa_setup"),
+    path("security/", views.security, name="security"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

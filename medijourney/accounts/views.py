@@ -1,21 +1,41 @@
 from typing import Any
 
+import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from medijourney.core.ratelimit import rate_limited
 from medijourney.privacy.access import require_perm
 from medijourney.privacy.services import DENIED, audit_record
 
-from .forms import EmailAuthenticationForm
+from .forms import EmailAuthenticationForm, SecondFactorForm
 from .navigation import navigation_for, role_home_url
 from .roles import Role
 from .services import DEMO_PASSWORD, demo_email
+from .twofactor import (
+    has_confirmed_device,
+    recovery_codes_left,
+    recovery_codes_regenerate,
+    second_factor_done,
+    second_factor_required,
+    second_factor_verify,
+    totp_device_confirm,
+    totp_device_start,
+    totp_qr_svg,
+)
 
 
+@method_decorator(rate_limited("login"), name="post")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
@@ -72,3 +92,85 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "accounts/dashboard.html",
         {"role_label": Role(request.user.role).label, "shortcuts": navigation_for(request.user, "")},
     )
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("accounts:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    if not has_confirmed_device(request.user):
+        return redirect(f"{reverse('accounts:2fa_setup')}?next={_next_url(request)}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = second_factor_verify(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            request.session.cycle_key()
+            if recovery_codes_left(request.user) <= 3:
+                messages.warning(request, _("You have few recovery codes left. Make new ones on your security page."))
+            return redirect(_next_url(request))
+        form.add_error("code", _("That code did not work. Codes change every 30 seconds and each works once."))
+    return render(request, "accounts/2fa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up (or replace) the authenticator app. Replacing one needs a verified session."""
+    if has_confirmed_device(request.user) and not second_factor_done(request.user):
+        return redirect(f"{reverse('accounts:2fa_verify')}?next={_next_url(request)}")
+    device_id = request.session.get("pending_totp_device")
+    device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+    if device is None:
+        device = totp_device_start(user=request.user)
+        request.session["pending_totp_device"] = device.pk
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = totp_device_confirm(user=request.user, device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            request.session.pop("pending_totp_device", None)
+            django_otp.login(request, device)
+            request.session.cycle_key()
+            return render(request, "accounts/2fa_recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error("code", _("That code did not match. Check the time on your phone and try the newest code."))
+    context = {"form": form, "qr_svg": totp_qr_svg(device), "secret": device.config_url.split("secret=")[1].split("&")[0],
+               "next": _next_url(request)}  # fmt: skip
+    return render(request, "accounts/2fa_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """The person's own security page: two-step status and new recovery codes."""
+    if request.method == "POST":
+        if second_factor_required(request.user) and not second_factor_done(request.user):
+            return redirect("accounts:2fa_verify")
+        if not has_confirmed_device(request.user):
+            return redirect("accounts:2fa_setup")
+        codes = recovery_codes_regenerate(user=request.user)
+        return render(
+            request, "accounts/2fa_recovery_codes.html", {"codes": codes, "next": reverse("accounts:security")}
+        )
+    context = {
+        "has_device": has_confirmed_device(request.user),
+        "required": second_factor_required(request.user),
+        "codes_left": recovery_codes_left(request.user),
+        "demo_skip": settings.DEMO_MODE and request.user.is_demo,
+    }
+    return render(request, "accounts/security.html", context)
+
+
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes calls this after too many failed sign-ins for one email from one address."""
+    audit_record(actor=None, action="auth.lockout", outcome=DENIED, detail={"reason": "too many failures"})
+    response = render(request, "accounts/locked_out.html", status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME * 3600))
+    return response

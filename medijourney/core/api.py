@@ -11,6 +11,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from .context import get_context
+from .ratelimit import RateLimitedError
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             response["Retry-After"] = str(int(exc.wait) + 1)
         return response
 
+    def on_rate_limited(request: HttpRequest, exc: RateLimitedError) -> HttpResponse:
+        response = error_response(api, request, 429, "Too many requests; try again later.")
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
@@ -94,4 +100,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_forbidden)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(Throttled, on_throttled)
+    api.add_exception_handler(RateLimitedError, on_rate_limited)
     api.add_exception_handler(Exception, on_exception)

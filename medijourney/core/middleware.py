@@ -3,24 +3,15 @@ import re
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .context import RequestContext, get_context, new_request_id, reset_context, set_context
+from .http import client_ip
+from .ratelimit import RateLimitedError
 
 logger = logging.getLogger("medijourney.request")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind a proxy set TRUSTED_PROXY_COUNT so X-Forwarded-For is read."""
-    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if hops and forwarded:
-        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
-        if len(parts) >= hops:
-            return parts[-hops]
-    return request.META.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:
@@ -69,3 +60,36 @@ class UserContextMiddleware:
         if ctx and user is not None and user.is_authenticated:
             set_context(RequestContext(ctx.request_id, ctx.client_ip, str(user.public_id)))
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Pages for a signed-in person, and answers to any form or API write, may hold health data:
+    no shared or browser cache may keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.method not in ("GET", "HEAD"):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+class RateLimitMiddleware:
+    """Turns a RateLimitedError raised by a page into 429 with Retry-After."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RateLimitedError):
+            return None
+        response = render(request, "429.html", {"retry_after": exception.retry_after}, status=429)
+        response["Retry-After"] = str(exception.retry_after)
+        return response

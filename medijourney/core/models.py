@@ -28,3 +28,18 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted per key and fixed time window (see core.ratelimit)."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField(help_text="Window number: unix time // period.")
+    count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True, help_text="Unix time when the window ends.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="core_ratelimit_key_window_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.count}"

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from .scheduling import schedule_run_due, tasks_requeue_stale, tick_pending
+from .ratelimit import purge_old_counters
+from .scheduling import register_job, schedule_run_due, tasks_requeue_stale, tick_pending
 
 TICK_EVERY = timedelta(minutes=1)
 
@@ -43,3 +44,11 @@ def ensure_scheduler() -> bool:
         return False
     scheduler_tick.enqueue()
     return True
+
+
+@task()
+def purge_rate_limit_counters() -> int:
+    return purge_old_counters()
+
+
+register_job("core.purge_rate_limit_counters", purge_rate_limit_counters, every=timedelta(hours=6))
