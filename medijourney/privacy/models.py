@@ -15,6 +15,10 @@ class AuditImmutableError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def seal_row(self, pk: int, *, seq: int, prev_hash: str, hash: str) -> None:
+        """The only write allowed on an existing row: filling in its chain fields, once."""
+        models.QuerySet.update(self.filter(pk=pk, seq__isnull=True), seq=seq, prev_hash=prev_hash, hash=hash)
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events are append-only; they cannot be updated.")
 
@@ -46,6 +50,11 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True, help_text=_("Non-sensitive context, e.g. a reason code."))
+    # Tamper evidence: the sealer (privacy.services.audit_seal) numbers rows in a chain and stores
+    # hash = SHA-256(previous hash + this row's content). verify_audit recomputes it.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -63,3 +72,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events are append-only; they cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """One row: the last sealed position of the audit chain (locked while sealing)."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain at {self.seq}"
