@@ -30,7 +30,7 @@ class BreachedPasswordValidator:
         try:
             headers = {"Add-Padding": "true", "User-Agent": "MediJourney"}
             request = urllib.request.Request(base + prefix, headers=headers)  # noqa: S310 - scheme checked above
-            with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - scheme checked above
+            with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310  # nosec B310 - scheme checked above
                 body = response.read().decode()
         except OSError:
             logger.warning("breached-password check unavailable")

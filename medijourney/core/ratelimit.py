@@ -34,7 +34,7 @@ def _increment(key: str, window: int, expires: int) -> int:
     table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} ("key", "window", "count", "expires") VALUES (%s, %s, 1, %s) '  # noqa: S608 - constant table name
+            f'INSERT INTO {table} ("key", "window", "count", "expires") VALUES (%s, %s, 1, %s) '  # noqa: S608  # nosec B608 - constant table name
             f'ON CONFLICT ("key", "window") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
             [key, window, expires],
         )
