@@ -11,10 +11,16 @@ How a text is scored:
    letters or more is not a known English word, corrected to the closest lexicon word.
 2. Lexicon phrases are matched longest first, so "kidney stone" (urology) wins over "kidney".
    Phrases in a negated stretch ("no chest pain, but ...") are ignored.
-3. Each specialty's raw score is the sum of the weights of the distinct phrases that matched it;
-   the score shown is ``1 - exp(-raw / 3)`` (one specific term ≈ 0.6, two ≈ 0.85).
-4. Procedures come from their names and synonyms in the dataset and from lexicon phrases that
-   point at them, weighted by how well their specialty matched.
+   Two- and three-word phrases also match in another order or a few words apart, within one
+   sentence ("pain in my chest" for "chest pain"); the longest phrases are chosen first and no
+   word counts twice.
+3. Each specialty's raw score adds the weights of the distinct phrases that matched it, the
+   strongest first, each further one counting ``DECAY`` times less; the score shown is
+   ``1 - exp(-raw / 3)`` (one specific term ≈ 0.6, two ≈ 0.8). ``confident`` needs a raw score
+   of ``CONFIDENT_RAW`` (one specific term, or two weaker ones).
+4. Procedures come from their names and synonyms in the dataset (a named procedure also counts
+   ``NAMED_WEIGHT`` for its specialty) and from lexicon phrases that point at them, weighted by
+   how well their specialty matched.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .triage_text import FuzzyIndex, Token, fold, phrase_stems, stem, tokenize
+from .triage_text import STOPWORDS, FuzzyIndex, Token, fold, phrase_stems, phrase_tokens, stem, tokenize
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -74,6 +80,8 @@ MAX_PROCEDURES = 5
 SCORE_SCALE = 3.0  # raw weight giving a score of 1 - 1/e ≈ 0.63
 CONFIDENT_RAW = 2.0  # at least one specific term, or two weaker ones
 FUZZY_FACTOR = 0.85  # a corrected misspelling counts a little less
+DECAY = 0.7  # the n-th phrase of a specialty (strongest first) counts DECAY**n of its weight
+REORDERED_FACTOR = 0.9  # a phrase found in another order or with words between
 
 _ROOT = Path(__file__).resolve().parent
 _DATA = _ROOT / "data"
@@ -136,13 +144,26 @@ _PSEUDO_NEGATION_NEXT = {
 _SCOPE_END_WORDS = {"but", "however", "though", "although", "except", "yet", "apart", "still", "only", "which"}
 _SCOPE_END_CHARS = set(".,;:!?()\n")
 _NEGATION_WINDOW = 6
+_MOSTLY_CAPS = 0.5  # a text written mostly in capitals cannot tell "ALL" (leukaemia) from "all"
+PROCEDURE_SECTION = "procedure-phrases"
+DIRECT_VOTE = 1.0  # a procedure named by its name or synonym
+POINTER_VOTE = 0.6  # a procedure a matched condition points to
+MIN_PROCEDURE_SCORE = 0.25
+NAMED_WEIGHT = 4.0  # naming a procedure says what the person is looking for: it outweighs a condition
 
 
 @dataclass
 class _Entry:
     specialty: str
     weight: float
-    procedures: tuple[str, ...] = ()
+    pointers: tuple[str, ...] = ()  # procedures the phrase points to (lexicon "> slugs")
+    named: tuple[str, ...] = ()  # procedures whose own name or synonym the phrase is
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    key: tuple[str, ...]
+    caps: tuple[bool, ...]  # positions that must be written in capitals
 
 
 @dataclass
@@ -155,12 +176,11 @@ class _Procedure:
 @dataclass
 class _Model:
     names: dict[str, str]  # specialty id -> name, taxonomy order
-    index: dict[tuple[str, ...], list[_Entry]]
-    caps_index: dict[tuple[str, ...], list[_Entry]]
+    entries: dict[_Phrase, list[_Entry]]
+    by_key: dict[tuple[str, ...], list[_Phrase]]
+    by_stem: dict[str, list[_Phrase]]  # multi-word phrases by each of their stems
     max_len: int
     procedures: dict[str, _Procedure]
-    proc_index: dict[tuple[str, ...], list[tuple[str, float]]]
-    proc_max_len: int
     stems: set[str]
     fuzzy: FuzzyIndex
     prior: dict[str, int] = field(default_factory=dict)
@@ -188,8 +208,8 @@ _LINE_RE = re.compile(r"^(?P<weight>\d+(?:\.\d+)?)\s*:\s*(?P<phrases>[^>]*?)\s*(
 
 
 def parse_lexicon(text: str) -> list[tuple[str, float, list[str], tuple[str, ...]]]:
-    """Lines of ``weight: phrase; phrase > slug, slug`` under ``[specialty_id]`` headings.
-    Returns (specialty, weight, phrases, procedure slugs) rows."""
+    """Lines of ``weight: phrase; phrase > slug, slug`` under ``[section]`` headings.
+    Returns (section, weight, phrases, procedure slugs) rows."""
     rows = []
     section = None
     for lineno, raw in enumerate(text.splitlines(), 1):
@@ -209,73 +229,97 @@ def parse_lexicon(text: str) -> list[tuple[str, float, list[str], tuple[str, ...
 
 
 def _words_of(phrase: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", fold(phrase).lower())
+    """Lower-case words of a phrase for the misspelling index, without abbreviations ("TESE"
+    must not turn "tease" into a sperm-retrieval request)."""
+    return [w.lower() for w in re.findall(r"[A-Za-z0-9]+", fold(phrase)) if not (w.isupper() and len(w) <= 6)]
+
+
+def _load_known_words() -> set[str]:
+    if not WORDS_PATH.exists():
+        return set()
+    return {w for w in WORDS_PATH.read_text(encoding="utf-8").split() if w and not w.startswith("#")}
+
+
+def _phrase(text: str, known: set[str], marked_caps: bool) -> _Phrase | None:
+    """A lexicon phrase as stems. An abbreviation (marked ``=ABC`` in the lexicon, or written in
+    capitals in the procedure dataset) must be written in capitals in the text only when it is
+    ambiguous: two letters or fewer, or also an ordinary English word ("ALL", "PAD", "MS")."""
+    toks = phrase_tokens(text)
+    if not toks:
+        return None
+    caps = tuple((marked_caps or len(text) <= 5) and t.upper and (len(t.norm) <= 2 or t.norm in known) for t in toks)
+    return _Phrase(tuple(t.stem for t in toks), caps)
 
 
 @lru_cache(maxsize=1)
 def _model() -> _Model:
     names = _load_taxonomy()
-    index: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
-    caps_index: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
+    known = _load_known_words()
+    entries: dict[_Phrase, list[_Entry]] = defaultdict(list)
     raw_words: set[str] = set()
+    rows = parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
+    overrides: dict[tuple[str, ...], float] = {}
+    for section, weight, phrases, _procs in rows:
+        if section == PROCEDURE_SECTION:
+            for text in phrases:
+                overrides[phrase_stems(text.lstrip("="))] = weight
 
-    def add(target: dict[tuple[str, ...], list[_Entry]], key: tuple[str, ...], entry: _Entry) -> None:
-        for existing in target[key]:
+    def add(phrase: _Phrase, entry: _Entry) -> None:
+        for existing in entries[phrase]:
             if existing.specialty == entry.specialty:
                 existing.weight = max(existing.weight, entry.weight)
-                existing.procedures = tuple(dict.fromkeys(existing.procedures + entry.procedures))
+                existing.pointers = tuple(dict.fromkeys(existing.pointers + entry.pointers))
+                existing.named = tuple(dict.fromkeys(existing.named + entry.named))
                 return
-        target[key].append(entry)
+        entries[phrase].append(entry)
 
     procedures: dict[str, _Procedure] = {}
-    proc_index: dict[tuple[str, ...], list[tuple[str, float]]] = defaultdict(list)
     for row in load_procedures():
         slug, spec = row["slug"], row["specialty"]
-        procedures[slug] = _Procedure(slug=slug, name=row["name"], specialty=spec)
-        for phrase in [row["name"], *row.get("synonyms", "").split(";")]:
-            phrase = phrase.strip()
-            if not phrase:
-                continue
-            key = phrase_stems(phrase)
-            if not key:
-                continue
-            proc_index[key].append((slug, 1.0))
-            raw_words.update(_words_of(phrase))
-            # A procedure's own name is strong evidence for its specialty.
-            caps = phrase.isupper() and len(phrase) <= 4
-            add(caps_index if caps else index, key, _Entry(spec, 3.0, (slug,)))
-
-    for spec, weight, phrases, procs in parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8")):
         if spec not in names:
-            raise ValueError(f"triage lexicon: unknown specialty {spec!r}")
-        for phrase in phrases:
-            caps = phrase.startswith("=")
-            phrase = phrase.lstrip("=").strip()
-            key = phrase_stems(phrase)
-            if not key:
+            continue
+        procedures[slug] = _Procedure(slug=slug, name=row["name"], specialty=spec)
+        name = row["name"]
+        variants = [name, re.sub(r"\s*\([^)]*\)", "", name), *re.findall(r"\(([^)]*)\)", name)]
+        for text in [*variants, *row.get("synonyms", "").split(";")]:
+            text = text.strip()
+            phrase = _phrase(text, known, marked_caps=False) if text else None
+            if phrase is None:
                 continue
-            add(caps_index if caps else index, key, _Entry(spec, weight, procs))
-            if not caps:
-                raw_words.update(_words_of(phrase))
-            for slug in procs:
-                if slug in procedures:
-                    proc_index[key].append((slug, 0.7))
+            raw_words.update(_words_of(text))
+            add(phrase, _Entry(spec, overrides.get(phrase.key, NAMED_WEIGHT), named=(slug,)))
 
-    known = set()
-    if WORDS_PATH.exists():
-        known = {w.strip() for w in WORDS_PATH.read_text(encoding="utf-8").split() if w.strip()}
-    vocab_words = {w for w in raw_words if w.isalpha()}
+    for section, weight, phrases, procs in rows:
+        if section == PROCEDURE_SECTION:
+            continue
+        if section not in names:
+            raise ValueError(f"triage lexicon: unknown specialty {section!r}")
+        for text in phrases:
+            marked = text.startswith("=")
+            text = text.lstrip("=").strip()
+            phrase = _phrase(text, known, marked_caps=marked)
+            if phrase is None:
+                continue
+            raw_words.update(_words_of(text))
+            add(phrase, _Entry(section, weight, pointers=tuple(p for p in procs if p in procedures)))
+
+    by_key: dict[tuple[str, ...], list[_Phrase]] = defaultdict(list)
+    by_stem: dict[str, list[_Phrase]] = defaultdict(list)
+    for phrase in entries:
+        by_key[phrase.key].append(phrase)
+        if 2 <= len(phrase.key) <= 3:
+            for s in set(phrase.key):
+                by_stem[s].append(phrase)
+    vocab_words = {w for w in raw_words if w.isalpha() and w not in STOPWORDS}
     vocab_words |= {w + "s" for w in vocab_words if not w.endswith("s")}
-    stems_ = {s for key in list(index) + list(proc_index) for s in key}
     return _Model(
         names=names,
-        index=dict(index),
-        caps_index=dict(caps_index),
-        max_len=max((len(k) for k in index), default=1),
+        entries=dict(entries),
+        by_key=dict(by_key),
+        by_stem=dict(by_stem),
+        max_len=max((len(p.key) for p in entries), default=1),
         procedures=procedures,
-        proc_index=dict(proc_index),
-        proc_max_len=max((len(k) for k in proc_index), default=1),
-        stems=stems_,
+        stems={s for key in by_key for s in key},
         fuzzy=FuzzyIndex(vocab_words, known),
         prior={sid: i for i, sid in enumerate(names)},
     )
@@ -294,109 +338,206 @@ class _Word:
     token: Token
     stem: str
     fuzzy: bool
-    negated: bool = False
+    sentence: int
+    index: int  # position among all tokens, stopwords included
+    negated_by: int = -1  # index of the negation cue whose scope covers this word, or -1
 
 
-def _prepare(text: str, model: _Model) -> tuple[str, list[_Word]]:
+def _prepare(text: str, model: _Model) -> tuple[str, list[_Word], bool]:
+    """Content words of ``text`` (stopwords dropped, misspellings corrected, negation marked)."""
     folded = fold(text)
+    tokens = tokenize(text)
+    caps_share = sum(t.upper for t in tokens) / len(tokens) if tokens else 0.0
+    mostly_caps = caps_share > _MOSTLY_CAPS and len(tokens) > 3
+    negated = _negations(folded, tokens)
     words = []
-    for tok in tokenize(text):
+    sentence = 0
+    for i, tok in enumerate(tokens):
+        if i and any(ch in ".;!?\n" for ch in folded[tokens[i - 1].end : tok.start]):
+            sentence += 1
+        if tok.norm in STOPWORDS and (mostly_caps or not tok.upper):
+            continue
         s, fuzzy = tok.stem, False
         if s not in model.stems:
             fixed = model.fuzzy.correct(tok.norm)
             if fixed is not None:
                 s, fuzzy = stem(fixed), True
-        words.append(_Word(tok, s, fuzzy))
-    _mark_negations(folded, words)
-    return folded, words
+        words.append(_Word(tok, s, fuzzy, sentence, i, negated.get(i, -1)))
+    return folded, words, mostly_caps
 
 
-def _mark_negations(folded: str, words: list[_Word]) -> None:
-    norms = [w.token.norm for w in words]
+def _negations(folded: str, tokens: list[Token]) -> dict[int, int]:
+    """token index -> index of the negation cue whose scope covers it."""
+    norms = [t.norm for t in tokens]
+    out: dict[int, int] = {}
     i = 0
-    while i < len(words):
+    while i < len(tokens):
         cue_len = 0
         for n in (3, 2, 1):
             if tuple(norms[i : i + n]) in _NEGATION_CUES:
                 cue_len = n
                 break
-        if not cue_len or (
-            cue_len == 1 and norms[i] == "no" and i + 1 < len(norms) and norms[i + 1] in _PSEUDO_NEGATION_NEXT
-        ):
+        if not cue_len or (norms[i] == "no" and i + 1 < len(norms) and norms[i + 1] in _PSEUDO_NEGATION_NEXT):
             i += 1
             continue
         j = i + cue_len
         count = 0
-        while j < len(words) and count < _NEGATION_WINDOW:
-            gap = folded[words[j - 1].token.end : words[j].token.start]
+        while j < len(tokens) and count < _NEGATION_WINDOW:
+            gap = folded[tokens[j - 1].end : tokens[j].start]
             if any(ch in _SCOPE_END_CHARS for ch in gap) or norms[j] in _SCOPE_END_WORDS:
                 break
-            words[j].negated = True
+            out[j] = i
             j += 1
             count += 1
         i = j
+    return out
 
 
 @dataclass
 class _Hit:
-    key: tuple[str, ...]
-    start: int
-    end: int
-    entries: list[_Entry]
+    phrase: _Phrase
+    positions: tuple[int, ...]  # indices into the content words
+    exact: bool
     fuzzy: bool
 
 
-def _scan(words: list[_Word], model: _Model) -> list[_Hit]:
-    hits = []
-    i = 0
+def _caps_ok(phrase: _Phrase, words: list[_Word], positions: tuple[int, ...], mostly_caps: bool) -> bool:
+    for need, pos in zip(phrase.caps, positions, strict=True):
+        if need and (mostly_caps or not words[pos].token.upper):
+            return False
+    return True
+
+
+def _negated(words: list[_Word], positions: tuple[int, ...]) -> bool:
+    """Negated unless the phrase itself holds the cue ("no periods", "no sperm")."""
+    inside = {words[p].index for p in positions}
+    return any(words[p].negated_by >= 0 and words[p].negated_by not in inside for p in positions)
+
+
+def _candidates(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_Hit]:
+    hits: list[_Hit] = []
     n = len(words)
-    while i < n:
-        matched = 0
-        for length in range(min(model.max_len, n - i), 0, -1):
-            span = words[i : i + length]
-            if any(w.negated for w in span):
-                continue
-            key = tuple(w.stem for w in span)
-            entries = list(model.index.get(key, ()))
-            if all(w.token.upper for w in span):
-                entries += model.caps_index.get(key, ())
-            if entries:
-                hits.append(_Hit(key, span[0].token.start, span[-1].token.end, entries, any(w.fuzzy for w in span)))
-                matched = length
+    # Exact, contiguous phrases.
+    for i in range(n):
+        for length in range(1, min(model.max_len, n - i) + 1):
+            positions = tuple(range(i, i + length))
+            if words[i + length - 1].sentence != words[i].sentence:
                 break
-        i += matched or 1
+            for phrase in model.by_key.get(tuple(words[p].stem for p in positions), ()):
+                if _caps_ok(phrase, words, positions, mostly_caps):
+                    hits.append(_Hit(phrase, positions, True, any(words[p].fuzzy for p in positions)))
+    # Two- and three-word phrases in another order or with a few words between them, within one
+    # sentence ("pain in my chest", "my knee is worn out", "stones in the kidney").
+    where: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        where[(w.sentence, w.stem)].append(i)
+    seen: set[tuple[_Phrase, int]] = set()
+    for w in words:
+        for phrase in model.by_stem.get(w.stem, ()):
+            if (phrase, w.sentence) in seen:
+                continue
+            seen.add((phrase, w.sentence))
+            positions_list = [where.get((w.sentence, s), []) for s in phrase.key]
+            if not all(positions_list):
+                continue
+            window = len(phrase.key) + 3
+            best: tuple[int, ...] | None = None
+            for anchor in positions_list[0]:
+                chosen = [anchor]
+                for options in positions_list[1:]:
+                    near = [p for p in options if abs(p - anchor) < window and p not in chosen]
+                    if not near:
+                        break
+                    chosen.append(min(near, key=lambda p: abs(p - anchor)))
+                else:
+                    if max(chosen) - min(chosen) < window:
+                        best = tuple(chosen)
+                        break
+            if best is None or best == tuple(range(best[0], best[0] + len(best))):
+                continue  # not found, or already an exact hit
+            if _caps_ok(phrase, words, best, mostly_caps):
+                hits.append(_Hit(phrase, best, False, any(words[p].fuzzy for p in best)))
     return hits
+
+
+def _select(hits: list[_Hit], words: list[_Word], model: _Model) -> list[_Hit]:
+    """Longest phrases first, exact before reordered, never two phrases on one word."""
+
+    def strength(h: _Hit) -> float:
+        return max(e.weight for e in model.entries[h.phrase])
+
+    ordered = sorted(hits, key=lambda h: (-len(h.positions), not h.exact, -strength(h), min(h.positions)))
+    taken: set[int] = set()
+    chosen = []
+    for hit in ordered:
+        if taken.intersection(hit.positions):
+            continue
+        taken.update(hit.positions)
+        if not _negated(words, hit.positions):
+            chosen.append(hit)
+    return chosen
+
+
+def _factor(hit: _Hit) -> float:
+    return (FUZZY_FACTOR if hit.fuzzy else 1.0) * (1.0 if hit.exact else REORDERED_FACTOR)
 
 
 def _score(raw: float) -> float:
     return round(1.0 - math.exp(-raw / SCORE_SCALE), 3)
 
 
+def _evidence_text(folded: str, words: list[_Word], hit: _Hit) -> str:
+    first, last = min(hit.positions), max(hit.positions)
+    start, end = words[first].token.start, words[last].token.end
+    if end - start <= 60:
+        return " ".join(folded[start:end].split())
+    return " … ".join(folded[words[p].token.start : words[p].token.end] for p in sorted(hit.positions))
+
+
 def triage(text: str, lang: str = "en") -> TriageResult:
     """Route ``text`` (a patient's or clinician's words) to specialties and candidate procedures.
     ``lang`` is accepted for the API's sake; only English is understood today."""
     model = _model()
-    folded, words = _prepare((text or "")[:MAX_TEXT_LENGTH], model)
-    hits = _scan(words, model)
+    folded, words, mostly_caps = _prepare((text or "")[:MAX_TEXT_LENGTH], model)
+    candidates = _candidates(words, model, mostly_caps)
+    hits = _select(candidates, words, model)
 
-    raw: dict[str, float] = defaultdict(float)
+    weights: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
     evidence: dict[str, dict[str, float]] = defaultdict(dict)
-    seen: set[tuple[tuple[str, ...], str]] = set()
-    proc_votes: dict[str, float] = defaultdict(float)
     for hit in hits:
-        surface = folded[hit.start : hit.end]
-        factor = FUZZY_FACTOR if hit.fuzzy else 1.0
-        for entry in hit.entries:
+        surface = _evidence_text(folded, words, hit)
+        factor = _factor(hit)
+        for entry in model.entries[hit.phrase]:
             weight = entry.weight * factor
-            if (hit.key, entry.specialty) not in seen:
-                seen.add((hit.key, entry.specialty))
-                raw[entry.specialty] += weight
+            seen = weights[entry.specialty]
+            seen[hit.phrase.key] = max(seen.get(hit.phrase.key, 0.0), weight)
             ev = evidence[entry.specialty]
             ev[surface] = max(ev.get(surface, 0.0), weight)
-            for slug in entry.procedures:
-                proc_votes[slug] = max(proc_votes[slug], 0.7 * factor)
+    # Each further phrase for a specialty counts a little less than the one before, so that one
+    # specific term ("overactive thyroid") is not outvoted by a list of symptoms of other organs.
+    raw: dict[str, float] = {}
+    best: dict[str, float] = {}
+    for sid, by_phrase in weights.items():
+        ordered = sorted(by_phrase.values(), reverse=True)
+        raw[sid] = sum(w * DECAY**i for i, w in enumerate(ordered))
+        best[sid] = ordered[0]
+    # Procedures: named ones from the chosen phrases; pointed-to ones from every phrase found,
+    # even one that overlaps a longer phrase ("two back teeth missing" -> "missing teeth").
+    named: dict[str, float] = defaultdict(float)
+    pointers: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
+    for hit in hits:
+        for entry in model.entries[hit.phrase]:
+            for slug in entry.named:
+                named[slug] = max(named[slug], DIRECT_VOTE * _factor(hit) * min(1.0, entry.weight / 3.0))
+    for hit in candidates:
+        if _negated(words, hit.positions):
+            continue
+        for entry in model.entries[hit.phrase]:
+            for slug in entry.pointers:
+                vote = POINTER_VOTE * _factor(hit) * min(1.0, entry.weight / 3.0)
+                pointers[slug][hit.phrase.key] = max(pointers[slug].get(hit.phrase.key, 0.0), vote)
 
-    ranked = sorted(model.names, key=lambda sid: (-raw.get(sid, 0.0), model.prior[sid]))
+    ranked = sorted(model.names, key=lambda sid: (-round(raw.get(sid, 0.0), 6), -best.get(sid, 0.0), model.prior[sid]))
     positive = [sid for sid in ranked if raw.get(sid, 0.0) > 0]
     count = min(MAX_SPECIALTIES, max(MIN_SPECIALTIES, len(positive)))
     specialties = [
@@ -409,24 +550,17 @@ def triage(text: str, lang: str = "en") -> TriageResult:
         for sid in ranked[:count]
     ]
     spec_score = {s.id: s.score for s in specialties}
+    top3 = {s.id for s in specialties[:3] if s.score > 0}
 
-    # Procedures named directly (by name or synonym) count fully.
-    for i in range(len(words)):
-        for length in range(min(model.proc_max_len, len(words) - i), 0, -1):
-            span = words[i : i + length]
-            if any(w.negated for w in span):
-                continue
-            for slug, weight in model.proc_index.get(tuple(w.stem for w in span), ()):
-                factor = FUZZY_FACTOR if any(w.fuzzy for w in span) else 1.0
-                proc_votes[slug] = max(proc_votes[slug], weight * factor)
     procedures = []
-    for slug, vote in proc_votes.items():
-        proc = model.procedures.get(slug)
-        if proc is None:
-            continue
-        score = round(vote * (0.6 + 0.4 * spec_score.get(proc.specialty, 0.0)), 3)
-        if score >= 0.2:
-            procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=score))
+    for slug in set(named) | set(pointers):
+        proc = model.procedures[slug]
+        votes = sorted(pointers.get(slug, {}).values(), reverse=True)
+        pointer = min(0.9, votes[0] + 0.1 * (len(votes) - 1)) if votes and proc.specialty in top3 else 0.0
+        s = spec_score.get(proc.specialty, 0.0)
+        score = max(named.get(slug, 0.0) * (0.7 + 0.3 * s), pointer * (0.4 + 0.6 * s))
+        if score >= MIN_PROCEDURE_SCORE:
+            procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=round(score, 3)))
     procedures.sort(key=lambda p: (-p.score, p.slug))
 
     top_raw = raw.get(ranked[0], 0.0)

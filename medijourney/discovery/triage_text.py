@@ -37,10 +37,10 @@ def fold(text: str) -> str:
 # that "toe" or "does" stay intact).
 _BRIT = (
     (re.compile(r"^oe(?=[a-z]{3})"), "e"),  # oesophagus, oedema, oestrogen
-    (re.compile(r"(?<=[a-z]{2})ae(?=[a-z]{2})"), "e"),  # haemorrhoids, anaemia, orthopaedic
-    (re.compile(r"(?<=[a-z]{2})oe(?=[a-z]{2})"), "e"),  # dyspnoea, apnoea, diarrhoea, foetus
-    (re.compile(r"(?<=[a-z]{3})our$"), "or"),  # tumour, colour
-    (re.compile(r"(?<=[a-z]{3})tre$"), "ter"),  # centre, litre
+    (re.compile(r"(?<=[a-z])ae(?=[a-z]{2})"), "e"),  # haemorrhoids, anaemia, orthopaedic
+    (re.compile(r"(?<=[a-z])oe(?=[a-z]{2})"), "e"),  # dyspnoea, apnoea, diarrhoea, foetus, coeliac
+    (re.compile(r"(?<=[a-z]{3})our(s?)$"), r"or\1"),  # tumour(s), colour
+    (re.compile(r"(?<=[a-z]{3})tre(s?)$"), r"ter\1"),  # centre(s), litre
     (re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation)$"), r"iz\1"),  # anaesthetise
 )
 
@@ -62,6 +62,8 @@ _IRREGULAR = {
     "men": "man",
     "swollen": "swell",
     "swolen": "swell",
+    "calves": "calf",
+    "halves": "half",
     "broke": "break",
     "broken": "break",
     "bled": "bleed",
@@ -273,29 +275,170 @@ def _porter(w: str) -> str:
 
 # --- tokens ---------------------------------------------------------------------------------
 
+# Small words that carry no routing signal; dropped before phrase matching (negation cues such as
+# "no" and "without" are kept: they are read before the drop).
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "mine",
+        "me",
+        "i",
+        "im",
+        "ive",
+        "id",
+        "we",
+        "our",
+        "ours",
+        "us",
+        "you",
+        "your",
+        "he",
+        "his",
+        "him",
+        "she",
+        "her",
+        "hers",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "as",
+        "into",
+        "onto",
+        "over",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "could",
+        "may",
+        "might",
+        "must",
+        "can",
+        "and",
+        "or",
+        "so",
+        "if",
+        "then",
+        "than",
+        "also",
+        "just",
+        "very",
+        "really",
+        "quite",
+        "too",
+        "some",
+        "any",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "how",
+        "there",
+        "here",
+        "please",
+        "thanks",
+        "thank",
+        "hi",
+        "hello",
+        "dear",
+        "ago",
+        "now",
+        "currently",
+        "still",
+        "already",
+        "again",
+        "well",
+        "both",
+        "each",
+        "every",
+        "other",
+        "another",
+        "such",
+        "own",
+        "same",
+        "because",
+        "while",
+        "during",
+    ]
+)
+# Spellings of "cannot" folded into one token so that "can not see", "cannot see" and "can't see"
+# match the same lexicon phrase; "unable to" is the same idea.
+_MERGE_NEXT = {("can", "not"): "cant", ("do", "not"): "dont", ("does", "not"): "doesnt", ("did", "not"): "didnt"}
+_PLURAL_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]+s$")
+_SINGLE = {"cannot": "cant", "unable": "cant", "couldnt": "cant", "cnt": "cant"}
+
 
 def tokenize(text: str) -> list[Token]:
     """Words of ``text`` with spans in the folded text (see :func:`fold`)."""
     folded = fold(text)
     lowered = folded.lower()
-    tokens = []
+    tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(lowered):
         surface = folded[m.start() : m.end()]
-        norm = m.group()
+        norm = _SINGLE.get(m.group(), m.group())
+        if _PLURAL_ABBREVIATION.match(surface):  # "UTIs", "MRIs" -> "uti", "mri" in capitals
+            surface, norm = surface[:-1], norm[:-1]
+        if tokens and (tokens[-1].norm, norm) in _MERGE_NEXT and tokens[-1].end + 1 >= m.start():
+            prev = tokens.pop()
+            merged = _MERGE_NEXT[(prev.norm, norm)]
+            tokens.append(Token(merged, merged, prev.start, m.end(), False))
+            continue
         tokens.append(
             Token(
                 norm=norm,
                 stem=stem(norm),
                 start=m.start(),
                 end=m.end(),
-                upper=len(surface) >= 2 and surface.isupper(),
+                upper=len(surface) >= 2 and surface.isupper() and surface.isalpha(),
             )
         )
     return tokens
 
 
+def phrase_tokens(phrase: str) -> list[Token]:
+    """Tokens of a lexicon phrase without stopwords (capitalised abbreviations are always kept)."""
+    return [t for t in tokenize(phrase) if t.upper or t.norm not in STOPWORDS]
+
+
 def phrase_stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(m.group()) for m in _TOKEN_RE.finditer(fold(phrase).lower()))
+    return tuple(t.stem for t in phrase_tokens(phrase))
 
 
 # --- misspellings ---------------------------------------------------------------------------

@@ -1,0 +1,33 @@
+"""Accuracy floors on the evaluation set (tests/triage_eval/cases.jsonl), so a regression fails CI.
+Figures: `python bench/triage_eval`. Floors sit a little under what was measured."""
+
+import pytest
+
+from medijourney.discovery.triage_eval import evaluate, load_cases
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return load_cases()
+
+
+def test_the_set_is_large_and_covers_every_specialty_in_both_voices(cases):
+    assert len(cases) >= 150
+    per = {}
+    for c in cases:
+        per.setdefault(c["expected_specialty"], set()).add(c["voice"])
+    assert len([s for s in per if s != "none"]) == 18
+    assert all(sum(c["expected_specialty"] == s for c in cases) >= 6 for s in per if s != "none")
+    assert {c["split"] for c in cases} == {"dev", "holdout"}
+
+
+def test_accuracy_floors_dev(cases):
+    report = evaluate([c for c in cases if c["split"] == "dev"])
+    assert report.overall.top3_rate >= 0.97
+    assert report.overall.top1_rate >= 0.93
+
+
+def test_accuracy_floors_holdout(cases):
+    report = evaluate([c for c in cases if c["split"] == "holdout"])
+    assert report.overall.top3_rate >= 0.85
+    assert report.overall.top1_rate >= 0.70
