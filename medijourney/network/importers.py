@@ -1,0 +1,589 @@
+"""The network's importers (registered with ``catalog.importing``): accreditation bodies, the
+NABH registers of accredited hospitals and dental facilities, Wikidata hospitals of the main
+destinations, and each hospital's nearest international airport.
+
+Honesty rules applied here:
+* NABH rows become hospitals with their real accreditation number and dates. The register's own
+  ``status`` column is ignored: whether an accreditation is current is computed from its dates
+  and today. Rows are marked verified against the public NABH register (verified_by is empty:
+  no person verified them), with the register and scrape date recorded as evidence.
+* Register remarks that say the accreditation was withdrawn or is under suspension set
+  ``withdrawn_by_body``, which keeps the hospital out of the network whatever the dates say.
+* NABH entry-level certification is not imported: it is not NABH accreditation.
+* Wikidata hospitals come in with coordinates and website and no accreditation, so they are not
+  in the network. A NABH hospital gets Wikidata coordinates only when its normalised name matches
+  exactly one Indian Wikidata item; otherwise its location stays unknown (never invented).
+"""
+
+import datetime
+import re
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from medijourney.catalog.geo import Point, PointIndex, haversine_km
+from medijourney.catalog.importers import AIRPORTS_CSV
+from medijourney.catalog.importing import (
+    DATA_DIR,
+    ImportContext,
+    Importer,
+    ImportStats,
+    read_csv,
+    register,
+    sync_rows,
+)
+from medijourney.catalog.models import Airport
+
+from .models import Accreditation, AccreditationBody, Hospital, VerificationStatus
+
+NABH_HOSPITALS_CSV = DATA_DIR / "hospitals" / "nabh_accredited_hospitals_india.csv"
+NABH_DENTAL_CSV = DATA_DIR / "hospitals" / "nabh_accredited_dental_facilities_india.csv"
+WIKIDATA_CSV = DATA_DIR / "hospitals" / "wikidata_hospitals_destinations.csv"
+
+PATHS: dict[str, Path] = {
+    "nabh_hospitals": NABH_HOSPITALS_CSV,
+    "nabh_dental": NABH_DENTAL_CSV,
+    "wikidata": WIKIDATA_CSV,
+    "airports": AIRPORTS_CSV,
+}
+
+
+def path(key: str) -> Path:
+    return PATHS[key]
+
+
+BODIES: list[dict[str, Any]] = [
+    {
+        "code": "JCI",
+        "name": "Joint Commission International",
+        "short_name": "JCI",
+        "website": "https://www.jointcommissioninternational.org/",
+        "admits_to_network": True,
+        "description": "International accreditation of hospitals and health-care organisations.",
+    },
+    {
+        "code": "NABH",
+        "name": "National Accreditation Board for Hospitals & Healthcare Providers (India)",
+        "short_name": "NABH",
+        "website": "https://nabh.co/",
+        "admits_to_network": True,
+        "description": "India's national full accreditation of hospitals (not NABH entry-level certification).",
+    },
+    {
+        "code": "NABH_DENTAL",
+        "name": "NABH accreditation of dental facilities (India)",
+        "short_name": "NABH dental",
+        "website": "https://nabh.co/",
+        "admits_to_network": True,
+        "description": "NABH's accreditation programme for dental health-care service providers.",
+    },
+]
+
+NABH_COLUMNS = [
+    "facility_name",
+    "city",
+    "state",
+    "reference_no",
+    "name",
+    "accreditation_no",
+    "valid_from",
+    "valid_upto",
+    "remarks",
+    "accreditation_type",
+    "country",
+    "status",
+    "extracted_date",
+]
+NABH_DENTAL_COLUMNS = [*NABH_COLUMNS[:10], "facility_type", *NABH_COLUMNS[10:]]
+WIKIDATA_COLUMNS = ["wikidata_qid", "name", "country", "lat", "lon", "official_website"]
+WIKIDATA_COUNTRIES = {
+    "India": "IN",
+    "Thailand": "TH",
+    "Turkey": "TR",
+    "Mexico": "MX",
+    "Singapore": "SG",
+    "Malaysia": "MY",
+    "South Korea": "KR",
+    "United Arab Emirates": "AE",
+    "Costa Rica": "CR",
+    "Colombia": "CO",
+    "Poland": "PL",
+    "Hungary": "HU",
+    "Germany": "DE",
+}
+NABH_REGISTER_URL = "https://portal.nabh.co/"
+_WITHDRAWN_RE = re.compile(
+    r"withdraw|under suspension|not recommended|application closed|moved to|shifted to|transfer to|abeyance|"
+    r"not applied for renewal|not undergone renewal",
+    re.IGNORECASE,
+)
+_EDITION_RE = re.compile(r"(\d+(?:st|nd|rd|th))\s+edition", re.IGNORECASE)
+_QID_RE = re.compile(r"^Q\d+$")
+_CITY_ALIASES = {"bengaluru": "bangalore", "gurugram": "gurgaon", "mumbai": "mumbai", "calicut": "kozhikode"}
+
+
+def normalise_name(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().strip(",").strip()
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.datetime.strptime(value.strip(), "%d %b %Y").date()
+
+
+def _first_url(value: str) -> str:
+    for part in value.split(" | "):
+        part = part.strip()
+        if part.startswith(("http://", "https://")) and len(part) <= 500:
+            return part
+    return ""
+
+
+# --- Accreditation bodies ----------------------------------------------------------------------------
+
+
+def import_bodies(ctx: ImportContext) -> ImportStats:
+    stats = ImportStats()
+    sync_rows(AccreditationBody, BODIES, key=("code",), stats=stats, ctx=ctx, desc="bodies")
+    return stats
+
+
+# --- Wikidata index ----------------------------------------------------------------------------------
+
+
+_STRIP_RE = re.compile(r"\b(?:pvt|private|ltd|limited|llp|the|a unit of .*|unit of .*)\b")
+
+
+def loose_name(text: str) -> str:
+    """The name without bracketed remarks, company suffixes and plural 'hospitals'."""
+    text = normalise_name(re.sub(r"\(.*?\)|\s-\s.*$", " ", text))
+    text = _STRIP_RE.sub(" ", text)
+    text = re.sub(r"\bhospitals\b", "hospital", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class WikidataMatcher:
+    """Finds the Indian Wikidata item for a NABH facility, or none. Accepted matches:
+    1. the normalised names are equal, and unique on both sides;
+    2. the loose name plus the city equals the item's loose label (e.g. "Regency Hospital, Kanpur");
+    3. the loose names are equal and unique on both sides, and the item lies within 100 km of an
+       international airport serving the facility's city.
+    Anything else stays unmatched: no location is better than a wrong one."""
+
+    def __init__(self, wikidata_lines: list[tuple[int, dict[str, str]]], nabh_names: list[str]) -> None:
+        self.exact: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.loose: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for _line, r in wikidata_lines:
+            if "__bad__" in r or "India" not in r["country"].split(" | ") or _QID_RE.match(r["name"].strip()):
+                continue
+            try:
+                lat, lon = float(r["lat"]), float(r["lon"])
+            except ValueError:
+                continue
+            item = {
+                "qid": r["wikidata_qid"].strip(),
+                "lat": lat,
+                "lon": lon,
+                "website": _first_url(r["official_website"]),
+            }
+            self.exact[normalise_name(r["name"])].append(item)
+            self.loose[loose_name(r["name"])].append(item)
+        self.nabh_exact = defaultdict(int)
+        self.nabh_loose = defaultdict(int)
+        for name in nabh_names:
+            self.nabh_exact[normalise_name(name)] += 1
+            self.nabh_loose[loose_name(name)] += 1
+        airports = Airport.objects.filter(country_id="IN", is_international=True).values(
+            "city", "latitude", "longitude"
+        )
+        self.city_airports: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for a in airports:
+            city = a["city"].lower()
+            self.city_airports[_CITY_ALIASES.get(city, city)].append((a["latitude"], a["longitude"]))
+
+    def match(self, name: str, city: str) -> dict[str, Any] | None:
+        exact = self.exact.get(normalise_name(name), [])
+        if len(exact) == 1 and self.nabh_exact[normalise_name(name)] == 1:
+            return exact[0]
+        with_city = self.loose.get(loose_name(f"{name} {city}"), [])
+        if len(with_city) == 1:
+            return with_city[0]
+        loose = self.loose.get(loose_name(name), [])
+        if len(loose) == 1 and self.nabh_loose[loose_name(name)] == 1:
+            item = loose[0]
+            near = self.city_airports.get(_CITY_ALIASES.get(city.lower(), city.lower()), [])
+            if any(haversine_km(item["lat"], item["lon"], lat, lon) <= 100 for lat, lon in near):
+                return item
+        return None
+
+
+# --- NABH registers --------------------------------------------------------------------------------------
+
+
+def _import_nabh(
+    ctx: ImportContext,
+    *,
+    source: Path,
+    columns: list[str],
+    prefix: str,
+    hospital_source: str,
+    kind: str,
+    body_code: str,
+    register_name: str,
+    match_wikidata: bool,
+) -> ImportStats:
+    lines = read_csv(source, columns)
+    stats = ImportStats()
+    body = AccreditationBody.objects.get(code=body_code)
+    # Items held by another register's facility are not claimed twice; items imported on their
+    # own from Wikidata are taken over (that separate row is then removed by the Wikidata importer).
+    taken = set(
+        Hospital.objects.exclude(source__in=[hospital_source, Hospital.Source.WIKIDATA])
+        .exclude(wikidata_qid__isnull=True)
+        .values_list("wikidata_qid", flat=True)
+    )
+    parsed: list[tuple[int, dict[str, str], datetime.date, datetime.date]] = []
+    for line, r in lines:
+        if "__bad__" in r:
+            stats.bad_row(source, line, r["__bad__"])
+            continue
+        if not r["reference_no"].strip() or not r["accreditation_no"].strip() or not r["facility_name"].strip():
+            stats.bad_row(source, line, "reference number, accreditation number and name are required")
+            continue
+        try:
+            valid_from, valid_to = _date(r["valid_from"]), _date(r["valid_upto"])
+        except ValueError:
+            stats.bad_row(
+                source, line, f"dates not in the form '30 Oct 2021': {r['valid_from']!r}, {r['valid_upto']!r}"
+            )
+            continue
+        if valid_to < valid_from:
+            stats.bad_row(source, line, "valid_upto is before valid_from")
+            continue
+        parsed.append((line, r, valid_from, valid_to))
+    matcher = (
+        WikidataMatcher(read_csv(path("wikidata"), WIKIDATA_COLUMNS), [r["facility_name"] for _l, r, _f, _t in parsed])
+        if match_wikidata
+        else None
+    )
+
+    hospitals: list[dict[str, Any]] = []
+    accreditations: list[tuple[str, dict[str, Any]]] = []
+    seen_refs: set[str] = set()
+    seen_numbers: set[str] = set()
+    claimed: set[str] = set()
+    matched = 0
+    for line, r, valid_from, valid_to in parsed:
+        key = f"{prefix}:{r['reference_no'].strip()}"
+        number = r["accreditation_no"].strip()
+        if key in seen_refs or number in seen_numbers:
+            stats.bad_row(source, line, f"duplicate reference {r['reference_no']!r} or accreditation number {number!r}")
+            continue
+        seen_refs.add(key)
+        seen_numbers.add(number)
+        name = _clean(r["facility_name"])
+        hit = matcher.match(name, _clean(r["city"])) if matcher else None
+        if hit is not None and (hit["qid"] in claimed or hit["qid"] in taken):
+            hit = None
+        if hit is not None:
+            claimed.add(hit["qid"])
+            matched += 1
+        hospitals.append(
+            {
+                "source_key": key,
+                "name": name[:255],
+                "kind": kind,
+                "city": _clean(r["city"])[:100],
+                "region": _clean(r["state"])[:100],
+                "country_id": "IN",
+                "source": hospital_source,
+                "latitude": hit["lat"] if hit else None,
+                "longitude": hit["lon"] if hit else None,
+                "location_source": Hospital.LocationSource.WIKIDATA if hit else Hospital.LocationSource.NONE,
+                "wikidata_qid": hit["qid"] if hit else None,
+                "website": hit["website"] if hit else "",
+            }
+        )
+        remark = _clean(r["remarks"])
+        edition = _EDITION_RE.search(remark)
+        scraped = r["extracted_date"].strip()[:10]
+        try:
+            scraped_on = datetime.date.fromisoformat(scraped)
+        except ValueError:
+            scraped_on = None
+        accreditations.append(
+            (
+                key,
+                {
+                    "body_id": body.pk,
+                    "number": number,
+                    "level": "Full accreditation" + (f" ({edition.group(1)} edition standards)" if edition else ""),
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "register_remark": remark[:255],
+                    "withdrawn_by_body": bool(_WITHDRAWN_RE.search(remark)) and "was held in suspension" not in remark,
+                    "verification_status": VerificationStatus.VERIFIED,
+                    "verified_by_id": None,
+                    "verified_at": (
+                        datetime.datetime.combine(scraped_on, datetime.time(), tzinfo=datetime.UTC)
+                        if scraped_on
+                        else None
+                    ),
+                    "verification_note": (
+                        f"Imported from the public {register_name}; checked against the register, not by a person."
+                    ),
+                    "evidence_source": f"Public {register_name} (portal.nabh.co), as scraped on {scraped or 'unknown'}",
+                    "evidence_url": NABH_REGISTER_URL,
+                },
+            )
+        )
+    # A Wikidata item that moves from one facility to another is released first (unique column).
+    wanted = {h["source_key"]: h["wikidata_qid"] for h in hospitals}
+    moving = [
+        key
+        for key, qid in Hospital.objects.filter(source=hospital_source, wikidata_qid__isnull=False).values_list(
+            "source_key", "wikidata_qid"
+        )
+        if wanted.get(key) != qid
+    ]
+    if moving:
+        Hospital.objects.filter(source_key__in=moving).update(wikidata_qid=None)
+    if claimed:
+        Hospital.objects.filter(source=Hospital.Source.WIKIDATA, wikidata_qid__in=claimed).update(wikidata_qid=None)
+    pk_by_key = sync_rows(
+        Hospital,
+        hospitals,
+        key=("source_key",),
+        stats=stats,
+        ctx=ctx,
+        existing=Hospital.objects.filter(source=hospital_source),
+        desc="hospitals",
+    )
+    acc_rows = []
+    for key, acc in accreditations:
+        hospital_pk = pk_by_key.get((key,))
+        if hospital_pk is not None:
+            acc_rows.append({**acc, "hospital_id": hospital_pk})
+    acc_stats = ImportStats()
+    sync_rows(
+        Accreditation,
+        acc_rows,
+        key=("body_id", "number"),
+        stats=acc_stats,
+        ctx=ctx,
+        existing=Accreditation.objects.filter(body=body),
+        desc="accreditations",
+    )
+    stats.notes.append(
+        f"accreditations: {acc_stats.summary()}; {matched} of {len(hospitals)} located through Wikidata"
+        if match_wikidata
+        else f"accreditations: {acc_stats.summary()}"
+    )
+    if kind == Hospital.Kind.DENTAL:
+        through = Hospital.specialties.through
+        with transaction.atomic():
+            through.objects.bulk_create(
+                [through(hospital_id=pk, specialty_id="dental") for pk in pk_by_key.values()],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
+    return stats
+
+
+def import_nabh_hospitals(ctx: ImportContext) -> ImportStats:
+    return _import_nabh(
+        ctx,
+        source=path("nabh_hospitals"),
+        columns=NABH_COLUMNS,
+        prefix="nabh",
+        hospital_source=Hospital.Source.NABH_REGISTER,
+        kind=Hospital.Kind.HOSPITAL,
+        body_code="NABH",
+        register_name="NABH register of accredited hospitals",
+        match_wikidata=True,
+    )
+
+
+def import_nabh_dental(ctx: ImportContext) -> ImportStats:
+    return _import_nabh(
+        ctx,
+        source=path("nabh_dental"),
+        columns=NABH_DENTAL_COLUMNS,
+        prefix="nabh-dental",
+        hospital_source=Hospital.Source.NABH_DENTAL_REGISTER,
+        kind=Hospital.Kind.DENTAL,
+        body_code="NABH_DENTAL",
+        register_name="NABH register of accredited dental facilities",
+        match_wikidata=False,
+    )
+
+
+# --- Wikidata hospitals ------------------------------------------------------------------------------------
+
+
+def import_wikidata(ctx: ImportContext) -> ImportStats:
+    source = path("wikidata")
+    lines = read_csv(source, WIKIDATA_COLUMNS)
+    stats = ImportStats()
+    merged = set(
+        Hospital.objects.exclude(source=Hospital.Source.WIKIDATA)
+        .exclude(wikidata_qid__isnull=True)
+        .values_list("wikidata_qid", flat=True)
+    )
+    rows = []
+    seen: set[str] = set()
+    merged_count = 0
+    for line, r in lines:
+        if "__bad__" in r:
+            stats.bad_row(source, line, r["__bad__"])
+            continue
+        qid = r["wikidata_qid"].strip()
+        if not _QID_RE.match(qid) or qid in seen:
+            stats.bad_row(source, line, f"missing or duplicate Wikidata id {qid!r}")
+            continue
+        seen.add(qid)
+        if qid in merged:
+            merged_count += 1
+            continue
+        name = _clean(r["name"])
+        if _QID_RE.match(name):
+            stats.bad_row(source, line, f"{qid} has no label in the fallback languages")
+            continue
+        country = next((WIKIDATA_COUNTRIES[c] for c in r["country"].split(" | ") if c in WIKIDATA_COUNTRIES), None)
+        if country is None:
+            stats.bad_row(source, line, f"not in a destination country: {r['country']!r}")
+            continue
+        try:
+            lat, lon = float(r["lat"]), float(r["lon"])
+        except ValueError:
+            stats.bad_row(source, line, "no coordinates")
+            continue
+        rows.append(
+            {
+                "source_key": f"wikidata:{qid}",
+                "wikidata_qid": qid,
+                "name": name[:255],
+                "kind": Hospital.Kind.HOSPITAL,
+                "country_id": country,
+                "latitude": lat,
+                "longitude": lon,
+                "location_source": Hospital.LocationSource.WIKIDATA,
+                "website": _first_url(r["official_website"]),
+                "source": Hospital.Source.WIKIDATA,
+            }
+        )
+    sync_rows(
+        Hospital,
+        rows,
+        key=("source_key",),
+        stats=stats,
+        ctx=ctx,
+        existing=Hospital.objects.filter(source=Hospital.Source.WIKIDATA),
+        desc="wikidata hospitals",
+    )
+    # Items now merged into a register facility (or gone from the file) are removed, unless
+    # something hangs off them (an accreditation, doctor, offer or partner), which a person resolves.
+    keep = {r["source_key"] for r in rows}
+    stale = (
+        Hospital.objects.filter(source=Hospital.Source.WIKIDATA)
+        .exclude(source_key__in=keep)
+        .filter(accreditations__isnull=True, doctors__isnull=True, offers__isnull=True, memberships__isnull=True)
+    )
+    stale_ids = list(stale.values_list("pk", flat=True))
+    for i in range(0, len(stale_ids), 500):
+        with transaction.atomic():
+            Hospital.objects.filter(pk__in=stale_ids[i : i + 500]).delete()
+    stats.removed += len(stale_ids)
+    stats.notes.append(f"{merged_count} Wikidata items are NABH hospitals already (location merged there)")
+    return stats
+
+
+# --- Nearest international airport ---------------------------------------------------------------------------
+
+
+def import_nearest_airports(ctx: ImportContext) -> ImportStats:
+    stats = ImportStats()
+    airports = list(
+        Airport.objects.filter(is_international=True).values(
+            "ident", "latitude", "longitude", "city", "country_id", "size"
+        )
+    )
+    index: PointIndex[str] = PointIndex(Point(a["latitude"], a["longitude"], a["ident"]) for a in airports)
+    by_city: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for a in airports:
+        city = a["city"].lower()
+        by_city[(a["country_id"], _CITY_ALIASES.get(city, city))].append(a)
+    rows = []
+    for h in Hospital.objects.values("id", "latitude", "longitude", "city", "country_id").iterator(chunk_size=5000):
+        ident, km, basis = None, None, Hospital.AirportBasis.NONE
+        if h["latitude"] is not None and h["longitude"] is not None:
+            found = index.nearest(h["latitude"], h["longitude"])
+            if found is not None:
+                ident, km, basis = found[1], round(found[0], 1), Hospital.AirportBasis.COORDINATES
+        elif h["city"]:
+            city = h["city"].lower()
+            serving = by_city.get((h["country_id"], _CITY_ALIASES.get(city, city)), [])
+            if serving:
+                best = sorted(serving, key=lambda a: (a["size"] != Airport.Size.LARGE, a["ident"]))[0]
+                ident, basis = best["ident"], Hospital.AirportBasis.CITY
+        rows.append({"id": h["id"], "nearest_airport_id": ident, "nearest_airport_km": km, "airport_basis": basis})
+    sync_rows(Hospital, rows, key=("id",), stats=stats, ctx=ctx, desc="nearest airports")
+    located = sum(1 for r in rows if r["airport_basis"] == Hospital.AirportBasis.COORDINATES)
+    by_city_count = sum(1 for r in rows if r["airport_basis"] == Hospital.AirportBasis.CITY)
+    stats.notes.append(
+        f"{located} by coordinates, {by_city_count} by city, {len(rows) - located - by_city_count} unknown"
+    )
+    return stats
+
+
+# --- Registration --------------------------------------------------------------------------------------------
+
+_BODIES_VERSION = "bodies-v1"
+register(
+    Importer("accreditation_bodies", 100, "accreditation bodies (JCI, NABH)", lambda: [_BODIES_VERSION], import_bodies)
+)
+register(
+    Importer(
+        "nabh_hospitals",
+        110,
+        "NABH full-accredited hospitals (located through Wikidata where the name matches)",
+        lambda: [path("nabh_hospitals"), path("wikidata"), path("airports"), _BODIES_VERSION, "match-v2"],
+        import_nabh_hospitals,
+    )
+)
+register(
+    Importer(
+        "nabh_dental",
+        120,
+        "NABH accredited dental facilities",
+        lambda: [path("nabh_dental"), _BODIES_VERSION],
+        import_nabh_dental,
+    )
+)
+register(
+    Importer(
+        "wikidata_hospitals",
+        130,
+        "Wikidata hospitals of the destination countries (not in the network: no accreditation)",
+        lambda: [path("wikidata"), path("nabh_hospitals"), path("airports"), "match-v2"],
+        import_wikidata,
+    )
+)
+register(
+    Importer(
+        "nearest_airports",
+        140,
+        "each hospital's nearest international airport",
+        lambda: [path("airports"), path("nabh_hospitals"), path("nabh_dental"), path("wikidata"), "airports-v1"],
+        import_nearest_airports,
+    )
+)
