@@ -274,3 +274,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 VAULT_KEYS = env.list("VAULT_KEYS", default=[])
 # clamd socket (a Unix socket path or host:port). Empty = no virus scanning.
 CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+
+# --- cases ---
+# The first-response promise: a human answer within this many hours, a warning before it runs out.
+CASES_FIRST_RESPONSE_HOURS = env.int("CASES_FIRST_RESPONSE_HOURS", default=24)
+CASES_CLOCK_WARNING_HOURS = env.int("CASES_CLOCK_WARNING_HOURS", default=4)

@@ -1,0 +1,238 @@
+"""Reads for cases. ``cases_visible_to(user)`` is THE filter every page, endpoint and export
+uses; later apps extend it in one place with ``register_case_visibility`` (e.g. quotes adds
+partner hospitals' consented cases) instead of writing their own."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from medijourney.accounts.models import User
+from medijourney.accounts.permissions import has_perm
+from medijourney.accounts.roles import Role
+
+from .models import (
+    FINAL_STAGES,
+    OPEN_STAGES,
+    Case,
+    CaseEvent,
+    CaseManagerAvailability,
+    CaseNote,
+    CaseTask,
+    Document,
+    EventKind,
+    Message,
+    Stage,
+    Thread,
+)
+
+VisibilityRule = Callable[[Any], Q]
+_EXTRA_RULES: dict[str, list[VisibilityRule]] = {}
+
+
+def register_case_visibility(role: Role | str, rule: VisibilityRule) -> None:
+    """Let a later app make more cases visible to a role: ``rule(user)`` returns a Q on Case.
+    Used by quotes for partner hospitals (only cases shared with their hospital under consent)."""
+    _EXTRA_RULES.setdefault(str(role), [])
+    if rule not in _EXTRA_RULES[str(role)]:
+        _EXTRA_RULES[str(role)].append(rule)
+
+
+def _visibility_q(user: Any) -> Q | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    q: Q | None = None
+    if user.is_lead:
+        q = Q()  # every case
+    elif user.role == Role.CASE_MANAGER:
+        q = Q(assigned_to=user)
+    elif user.role == Role.PATIENT:
+        q = Q(patient=user)
+    for rule in _EXTRA_RULES.get(str(user.role), []):
+        q = rule(user) if q is None else q | rule(user)
+    return q
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    q = _visibility_q(user)
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(q).select_related("patient", "assigned_to")
+
+
+def messages_visible_to(user: Any) -> QuerySet[Message]:
+    """Messages on visible cases. A patient sees only their own thread."""
+    q = _visibility_q(user)
+    if q is None:
+        return Message.objects.none()
+    qs = Message.objects.filter(case__in=Case.objects.filter(q)).select_related("author", "case")
+    if user.role == Role.PATIENT:
+        qs = qs.filter(thread=Thread.PATIENT, case__patient=user)
+    return qs
+
+
+def notes_visible_to(user: Any) -> QuerySet[CaseNote]:
+    """Internal notes: the case team only. Never a patient, whatever the case rules say."""
+    if not has_perm(user, "cases.work_cases"):
+        return CaseNote.objects.none()
+    return CaseNote.objects.filter(case__in=cases_visible_to(user)).exclude(case__patient=user).select_related("author")
+
+
+def documents_visible_to(user: Any) -> QuerySet[Document]:
+    q = _visibility_q(user)
+    if q is None:
+        return Document.objects.none()
+    return Document.objects.filter(case__in=Case.objects.filter(q)).select_related(
+        "case", "case__patient", "uploaded_by"
+    )
+
+
+# --- Queue, board and case page ------------------------------------------------------------------
+
+
+def case_queue(*, user: Any, scope: str = "mine", stage: str = "") -> QuerySet[Case]:
+    """Open cases ordered by first-response time left (running clocks first, most urgent at the
+    top). For leads, unassigned cases come before everything else."""
+    qs = cases_visible_to(user).filter(stage__in=OPEN_STAGES)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if user.is_lead:
+        if scope == "unassigned":
+            qs = qs.filter(assigned_to__isnull=True)
+        elif scope == "mine":
+            qs = qs.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+    order: list[Any] = [
+        F("first_responded_at").asc(nulls_first=True),
+        "first_response_due_at",
+        "created_at",
+    ]
+    if user.is_lead:
+        order.insert(0, F("assigned_to").asc(nulls_first=True))
+    return qs.order_by(*order)
+
+
+def case_board(*, user: Any) -> list[tuple[str, str, list[Case]]]:
+    """Visible cases grouped by stage (closed and cancelled only for the last 30 days)."""
+    since = timezone.now() - timedelta(days=30)
+    qs = cases_visible_to(user).filter(Q(stage__in=OPEN_STAGES) | Q(closed_at__gte=since))
+    qs = qs.order_by(F("first_responded_at").asc(nulls_first=True), "first_response_due_at")[:500]
+    columns: dict[str, list[Case]] = {s.value: [] for s in Stage}
+    for case in qs:
+        columns[case.stage].append(case)
+    return [(s.value, str(s.label), columns[s.value]) for s in Stage]
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("occurred_at", "id")
+
+
+def staff_names(events: list[CaseEvent]) -> dict[str, str]:
+    """Names of the people timeline rows refer to by public id (one query)."""
+    ids = {
+        str(e.data.get(k))
+        for e in events
+        if e.kind in (EventKind.ASSIGNED, EventKind.REASSIGNED)
+        for k in ("to", "previous")
+        if e.data.get(k)
+    }
+    if not ids:
+        return {}
+    return {str(u.public_id): u.get_full_name() for u in User.objects.filter(public_id__in=ids)}
+
+
+def case_tasks(case: Case) -> QuerySet[CaseTask]:
+    return case.tasks.select_related("assignee", "done_by").order_by(
+        F("done_at").asc(nulls_first=True), F("due_on").asc(nulls_last=True), "created_at"
+    )
+
+
+def case_messages(*, user: Any, case: Case) -> QuerySet[Message]:
+    return messages_visible_to(user).filter(case=case).order_by("created_at", "id")
+
+
+def case_documents(*, user: Any, case: Case) -> QuerySet[Document]:
+    return documents_visible_to(user).filter(case=case).order_by("created_at", "id")
+
+
+def case_notes(*, user: Any, case: Case) -> QuerySet[CaseNote]:
+    return notes_visible_to(user).filter(case=case)
+
+
+def case_team_members() -> QuerySet[User]:
+    """People who can hold a case or a task: active case managers and leads."""
+    return User.objects.filter(is_active=True, role__in=[Role.CASE_MANAGER, Role.QUALITY_LEAD, Role.ADMIN]).order_by(
+        "full_name", "email"
+    )
+
+
+def case_managers_with_load() -> QuerySet[User]:
+    """Every active case manager with their open case count and availability, for leads."""
+    return (
+        User.objects.filter(is_active=True, role=Role.CASE_MANAGER)
+        .annotate(open_cases=Count("assigned_cases", filter=~Q(assigned_cases__stage__in=FINAL_STAGES)))
+        .prefetch_related(Prefetch("case_availability", queryset=CaseManagerAvailability.objects.all()))
+        .order_by("full_name", "email")
+    )
+
+
+def availability_for(user: Any) -> CaseManagerAvailability | None:
+    return CaseManagerAvailability.objects.filter(user=user).first()
+
+
+# --- First-response figures ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstResponseStats:
+    measured: int  # cases whose clock has stopped or run out
+    within: int  # answered within the deadline
+    late: int  # answered late, or not answered and overdue
+    running: int  # clocks still running and not yet overdue
+    since: datetime | None
+    computed_at: datetime
+
+    @property
+    def share(self) -> float | None:
+        return self.within / self.measured if self.measured else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.share is None else f"{self.share * 100:.0f}%"
+
+
+def first_response_stats(*, since: datetime | None = None, now: datetime | None = None) -> FirstResponseStats:
+    """Share of first responses within the deadline, computed from the case rows (not stored).
+    Cancelled cases that were never answered are left out of the measure."""
+    now = now or timezone.now()
+    qs = Case.objects.all()
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    qs = qs.exclude(stage=Stage.CANCELLED, first_responded_at__isnull=True)
+    counts = qs.aggregate(
+        within=Count(
+            "id", filter=Q(first_responded_at__isnull=False, first_responded_at__lte=F("first_response_due_at"))
+        ),
+        answered_late=Count(
+            "id", filter=Q(first_responded_at__isnull=False, first_responded_at__gt=F("first_response_due_at"))
+        ),
+        overdue=Count("id", filter=Q(first_responded_at__isnull=True, first_response_due_at__lte=now)),
+        running=Count("id", filter=Q(first_responded_at__isnull=True, first_response_due_at__gt=now)),
+    )
+    late = counts["answered_late"] + counts["overdue"]
+    return FirstResponseStats(
+        measured=counts["within"] + late,
+        within=counts["within"],
+        late=late,
+        running=counts["running"],
+        since=since,
+        computed_at=now,
+    )
+
+
+def stage_counts(*, user: Any) -> Counter[str]:
+    rows = cases_visible_to(user).values("stage").annotate(n=Count("id")).order_by()
+    return Counter({r["stage"]: r["n"] for r in rows})

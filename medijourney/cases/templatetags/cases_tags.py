@@ -1,0 +1,107 @@
+"""Template helpers for cases: the first-response clock and stage badges."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from medijourney.cases.models import Stage
+from medijourney.cases.stages import next_step
+
+register = template.Library()
+
+
+def duration_words(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d h %(m)02d min") % {"h": hours, "m": mins}
+    return _("%(m)d min") % {"m": mins}
+
+
+def clock_state(case: Any, now: datetime | None = None) -> tuple[str, str]:
+    """(css class, words) for a case's first-response clock."""
+    now = now or timezone.now()
+    if case.first_responded_at is not None:
+        took = case.first_responded_at - case.created_at
+        if case.first_responded_at <= case.first_response_due_at:
+            return "badge", _("answered in %(t)s") % {"t": duration_words(took)}
+        return "badge badge-danger", _("answered late, in %(t)s") % {"t": duration_words(took)}
+    if case.stage in (Stage.CLOSED, Stage.CANCELLED):
+        return "badge badge-muted", _("not answered")
+    left = case.first_response_due_at - now
+    if left.total_seconds() <= 0:
+        return "badge badge-danger", _("overdue by %(t)s") % {"t": duration_words(left)}
+    if left <= timedelta(hours=4):
+        return "badge badge-warn", _("%(t)s left") % {"t": duration_words(left)}
+    return "badge", _("%(t)s left") % {"t": duration_words(left)}
+
+
+@register.simple_tag
+def clock(case: Any) -> SafeString:
+    css, words = clock_state(case)
+    running = case.first_responded_at is None and case.stage not in (Stage.CLOSED, Stage.CANCELLED)
+    if running:
+        return format_html(
+            '<span class="{} clock" data-due="{}" data-left="{}" data-overdue="{}" title="{}">{}</span>',
+            css,
+            case.first_response_due_at.isoformat(),
+            _("%(t)s left") % {"t": "{t}"},
+            _("overdue by %(t)s") % {"t": "{t}"},
+            _("First response due %(due)s UTC") % {"due": case.first_response_due_at.strftime("%Y-%m-%d %H:%M")},
+            words,
+        )
+    return format_html('<span class="{}">{}</span>', css, words)
+
+
+@register.simple_tag
+def stage_badge(stage: str) -> SafeString:
+    css = "badge badge-muted" if stage in (Stage.CLOSED, Stage.CANCELLED) else "badge"
+    return format_html('<span class="{}">{}</span>', css, Stage(stage).label)
+
+
+@register.filter
+def stage_next(stage: str) -> str:
+    return str(next_step(stage))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+@register.simple_tag
+def event_detail(event: Any, people: dict[str, str] | None = None) -> str:
+    """A few plain words about a timeline row (ids turned into staff names)."""
+    data = event.data or {}
+    people = people or {}
+    kind = event.kind
+    if kind == "stage_changed":
+        text = f": {Stage(data['from']).label} → {Stage(data['to']).label}"
+        return text + (f" ({data['reason']})" if data.get("reason") else "")
+    if kind in ("assigned", "reassigned"):
+        text = _(" to %(name)s") % {"name": people.get(data.get("to", ""), _("someone"))}
+        if data.get("automatic"):
+            text += _(" (automatic)")
+        if data.get("language_fallback"):
+            text += _(" – no available case manager speaks the patient's language")
+        return text
+    if kind == "first_response":
+        return _(" (within the deadline)") if data.get("within") else _(" (late)")
+    if kind == "document_scanned":
+        return f": {data.get('result', '')}"
+    if kind == "message_flagged":
+        return f": {', '.join(data.get('reasons', []))}"
+    if kind == "intake":
+        return _(" via %(source)s, %(n)s document(s)") % {
+            "source": data.get("source", ""),
+            "n": data.get("documents", 0),
+        }
+    return ""

@@ -1,0 +1,222 @@
+"""Pages through HTTP: the public form, the workspace with htmx fragments, the patient portal."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from medijourney.accounts.roles import Role
+from medijourney.cases.consent import CURRENT_CONSENT_VERSION
+from medijourney.cases.forms import new_form_token
+from medijourney.cases.models import Case, CaseNote, CaseTask, Stage
+from medijourney.cases.services import message_send, note_add
+from medijourney.privacy.models import AuditEvent
+from medijourney.testing.files import pdf_bytes, png_bytes
+
+from .factories import case_manager, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "token": new_form_token(),
+        "consent_version": CURRENT_CONSENT_VERSION,
+        "full_name": "Tomás Pérez",
+        "email": "tomas@example.test",
+        "phone": "+52 55 1234 5678",
+        "country_of_residence": "MX",
+        "passport_country": "MX",
+        "preferred_language": "es",
+        "need": "Necesito una prótesis de rodilla.",
+        "procedure_requested": "",
+        "destinations": ["IN", "TH"],
+        "budget_amount": "15000",
+        "budget_currency": "USD",
+        "travel_earliest": "2026-05-01",
+        "travel_latest": "2026-06-30",
+        "companion": "on",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_public_form_shows_the_consent_text_and_a_one_time_token():
+    response = Client().get(reverse("cases:inquiry"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "I agree that MediJourney may store and process the health information" in html
+    assert CURRENT_CONSENT_VERSION in html
+    assert 'name="token"' in html and 'name="documents"' in html
+
+
+def test_submitting_the_form_twice_with_its_token_makes_one_case():
+    client = Client()
+    data = form_data()
+    first = client.post(reverse("cases:inquiry"), data)
+    assert first.status_code == 302 and first["Location"] == reverse("cases:inquiry_received")
+    second = client.post(reverse("cases:inquiry"), data)  # double click / refresh
+    assert second.status_code == 302
+    assert Case.objects.count() == 1
+    case = Case.objects.get()
+    page = client.get(reverse("cases:inquiry_received"))
+    assert case.reference in page.content.decode()
+    assert case.destinations == ["IN", "TH"] and case.budget_currency == "USD" and case.companion
+    assert case.preferred_language == "es" and case.phone.as_e164 == "+525512345678"
+
+
+def test_a_file_that_says_pdf_but_is_not_is_refused_and_everything_typed_is_kept():
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf")
+    response = Client().post(reverse("cases:inquiry"), {**form_data(), "documents": [fake]})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "“report.pdf” says it is a PDF but its content is not." in html
+    assert "please attach your files again" in html
+    assert 'value="Tomás Pérez"' in html and "Necesito una prótesis de rodilla." in html
+    assert 'value="15000"' in html
+    assert re.search(r'value="IN"[^>]*checked', html) and not re.search(r'value="TR"[^>]*checked', html)
+    assert Case.objects.count() == 0
+
+
+def test_missing_consent_and_bad_phone_are_shown_beside_their_fields():
+    response = Client().post(reverse("cases:inquiry"), form_data(consent="", phone="12345"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="id_consent_error"' in html and 'id="id_phone_error"' in html
+    assert Case.objects.count() == 0
+
+
+def test_the_form_with_documents_stores_them(run_tasks):
+    files = [
+        SimpleUploadedFile("mri.pdf", pdf_bytes(), content_type="application/pdf"),
+        SimpleUploadedFile("x.png", png_bytes(), content_type="image/png"),
+    ]
+    response = Client().post(reverse("cases:inquiry"), {**form_data(), "documents": files})
+    assert response.status_code == 302
+    assert sorted(Case.objects.get().documents.values_list("kind", flat=True)) == ["pdf", "png"]
+
+
+def test_acknowledgement_page_without_a_submission_goes_back_to_the_form():
+    assert Client().get(reverse("cases:inquiry_received"))["Location"] == reverse("cases:inquiry")
+
+
+def staff_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_workspace_shows_everything_and_audits_the_read(make_user):
+    manager = case_manager()
+    case = make_case()
+    note_add(case=case, author=manager, body="Internal: check cardiac history")
+    message_send(case=case, author=case.patient, body="<b>bold?</b> Hello")
+    response = staff_client(manager).get(reverse("cases:detail", args=[case.reference]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("Triage at intake", "Internal: check cardiac history", "Timeline", "&lt;b&gt;bold?&lt;/b&gt; Hello"):
+        assert text in html
+    assert case.triage["notice"] in html
+    assert AuditEvent.objects.filter(action="case.view", patient_id=case.patient.public_id).exists()
+    assert AuditEvent.objects.filter(action="message.list", patient_id=case.patient.public_id).exists()
+
+
+def test_htmx_actions_return_fragments_and_work_without_js(make_user):
+    manager = case_manager()
+    case = make_case()
+    client = staff_client(manager)
+    hx = {"HTTP_HX_REQUEST": "true"}
+    r = client.post(reverse("cases:note_add", args=[case.reference]), {"body": "A note"}, **hx)
+    assert r.status_code == 200 and 'id="notes"' in r.content.decode() and 'hx-swap-oob="true"' in r.content.decode()
+    r = client.post(
+        reverse("cases:task_add", args=[case.reference]),
+        {"title": "Ask for MRI", "assignee": manager.pk, "due_on": "2026-12-01"},
+        **hx,
+    )
+    assert "Ask for MRI" in r.content.decode()
+    task = CaseTask.objects.get()
+    r = client.post(reverse("cases:task_toggle", args=[case.reference, task.public_id]), {"done": "1"})
+    assert r.status_code == 302  # without JS: back to the page
+    task.refresh_from_db()
+    assert task.done_at is not None
+    r = client.post(reverse("cases:stage", args=[case.reference]), {"to": Stage.IN_REVIEW}, **hx)
+    assert r.status_code == 200 and "In review" in r.content.decode()
+    r = client.post(reverse("cases:stage", args=[case.reference]), {"to": Stage.CLOSED})
+    assert r.status_code == 422  # not allowed from in review
+    r = client.post(reverse("cases:message_send", args=[case.reference]), {"body": "Hello from your manager"}, **hx)
+    assert r.status_code == 200 and "Hello from your manager" in r.content.decode()
+    case.refresh_from_db()
+    assert case.stage == Stage.IN_REVIEW and case.first_responded_at is not None
+    assert CaseNote.objects.count() == 1
+
+
+def test_queue_orders_by_time_left_and_shows_unassigned_first_to_leads(make_user, django_assert_max_num_queries):
+    lead = make_user(Role.QUALITY_LEAD)
+    manager = case_manager()
+    cases = [make_case() for _ in range(6)]
+    Case.objects.filter(pk=cases[3].pk).update(assigned_to=None)
+    Case.objects.filter(pk=cases[5].pk).update(first_response_due_at=cases[0].first_response_due_at.replace(year=2020))
+    html = staff_client(manager).get(reverse("cases:queue")).content.decode()
+    assert html.index(cases[5].reference) < html.index(cases[0].reference) < html.index(cases[1].reference)
+    assert cases[3].reference not in html  # not theirs
+    assert "overdue by" in html and "badge-danger" in html
+    client = staff_client(lead)
+    with django_assert_max_num_queries(25 + 6):  # page queries + one audit row per case shown
+        html = client.get(reverse("cases:queue")).content.decode()
+    assert html.index(cases[3].reference) < html.index(cases[5].reference)
+    assert "First responses within 24 hours" in html and "Source: computed from MediJourney case records" in html
+
+
+def test_board_groups_by_stage(make_user):
+    manager = case_manager()
+    a = make_case()
+    b = make_case()
+    staff_client(manager).post(reverse("cases:stage", args=[b.reference]), {"to": Stage.IN_REVIEW})
+    html = staff_client(manager).get(reverse("cases:board")).content.decode()
+    assert html.index(a.reference) < html.index('id="col-in_review"') < html.index(b.reference)
+
+
+def test_patient_portal_shows_stage_next_step_messages_and_never_notes(run_tasks):
+    manager = case_manager()
+    case = make_case()
+    note_add(case=case, author=manager, body="SECRET-INTERNAL-NOTE")
+    message_send(case=case, author=manager, body="Please send your MRI.")
+    client = Client()
+    client.force_login(case.patient)
+    listing = client.get(reverse("cases:my_cases")).content.decode()
+    assert case.reference in listing and "A case manager will read it" in listing
+    page = client.get(reverse("cases:my_case", args=[case.reference])).content.decode()
+    assert "Please send your MRI." in page and "What happens next" in page
+    assert "SECRET-INTERNAL-NOTE" not in page and "Internal note" not in page and "Triage" not in page
+    r = client.post(reverse("cases:message_send", args=[case.reference]), {"body": "Here it is"})
+    assert r.status_code == 302 and r["Location"].startswith(reverse("cases:my_case", args=[case.reference]))
+    upload = SimpleUploadedFile("mri.pdf", pdf_bytes(), content_type="application/pdf")
+    r = client.post(reverse("cases:document_upload", args=[case.reference]), {"documents": [upload]})
+    assert r.status_code == 302 and case.documents.count() == 1
+    bad = SimpleUploadedFile("scan.png", b"not a png", content_type="image/png")
+    r = client.post(reverse("cases:document_upload", args=[case.reference]), {"documents": [bad]})
+    assert r.status_code == 422 and "“scan.png” says it is a PNG but its content is not." in r.content.decode()
+    for fragment in (
+        client.post(reverse("cases:message_send", args=[case.reference]), {"body": "x"}, HTTP_HX_REQUEST="true"),
+    ):
+        assert "SECRET-INTERNAL-NOTE" not in fragment.content.decode()
+
+
+def test_availability_page_for_managers_and_leads(make_user):
+    manager = case_manager(full_name="Zed Manager")
+    client = staff_client(manager)
+    r = client.post(reverse("cases:availability"), {"out_of_office": "on", "back_on": "2030-01-01", "note": "Leave"})
+    assert r.status_code == 302
+    lead_html = staff_client(make_user(Role.ADMIN)).get(reverse("cases:availability")).content.decode()
+    assert "Zed Manager" in lead_html and "out of office" in lead_html and "2030-01-01" in lead_html
+
+
+def test_role_homes(make_user):
+    client = Client()
+    client.force_login(make_user(Role.PATIENT))
+    assert client.get(reverse("accounts:home"))["Location"] == reverse("cases:my_cases")
+    client.force_login(case_manager())
+    assert client.get(reverse("accounts:home"))["Location"] == reverse("cases:queue")

@@ -1,0 +1,487 @@
+"""Pages: the public inquiry form, the case team's queue, board and case workspace, the
+patient's portal, and the one view that serves documents."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from medijourney.accounts.permissions import has_perm
+from medijourney.core.ratelimit import rate_limited
+from medijourney.core.uploads import KINDS
+from medijourney.privacy.access import deny, get_visible_or_404, require_perm
+from medijourney.privacy.services import audit_record
+from medijourney.privacy.vault import vault_read
+
+from . import permissions as perms
+from .consent import CURRENT_CONSENT_VERSION, consent_text
+from .forms import (
+    FILES_NOT_KEPT,
+    AvailabilityForm,
+    DocumentUploadForm,
+    InquiryForm,
+    MessageForm,
+    NoteForm,
+    ReassignForm,
+    StageForm,
+    TaskForm,
+    new_form_token,
+)
+from .models import Case, CaseTask, Source, Stage
+from .selectors import (
+    availability_for,
+    case_board,
+    case_documents,
+    case_events,
+    case_managers_with_load,
+    case_messages,
+    case_notes,
+    case_queue,
+    case_tasks,
+    cases_visible_to,
+    documents_visible_to,
+    first_response_stats,
+    staff_names,
+)
+from .services import (
+    availability_update,
+    case_read_audit,
+    case_reassign,
+    case_transition,
+    cases_list_audit,
+    documents_add,
+    inquiry_submit,
+    message_send,
+    messages_mark_read,
+    note_add,
+    task_add,
+    task_set_done,
+)
+from .stages import next_step
+
+PAGE_SIZE = 25
+SESSION_RECEIVED = "cases_inquiry_received"
+
+
+def _files_not_kept(form: Any) -> None:
+    """Browsers cannot re-fill file inputs: say so beside the field (every typed value is kept)."""
+    bound = form["documents"]
+    bound.help_text = f"{bound.help_text} {FILES_NOT_KEPT}"
+
+
+# --- Public intake -------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rate_limited("intake")
+def inquiry(request: HttpRequest) -> HttpResponse:
+    """The public inquiry form (no account needed). A hidden one-time token, made when the form is
+    shown, makes a double click or a refresh create exactly one case."""
+    if request.method == "POST":
+        form = InquiryForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                outcome = inquiry_submit(
+                    data=form.to_inquiry(),
+                    uploads=form.cleaned_data["documents"],
+                    key=f"form:{form.cleaned_data['token']}",
+                    source=Source.FORM,
+                    strict_idempotency=False,
+                )
+            except ValidationError as exc:
+                for field, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                request.session[SESSION_RECEIVED] = outcome.case.reference
+                return redirect("cases:inquiry_received")
+        if request.FILES:
+            _files_not_kept(form)
+        status = 422
+    else:
+        initial: dict[str, Any] = {"token": new_form_token(), "consent_version": CURRENT_CONSENT_VERSION}
+        if request.user.is_authenticated:
+            initial.update(full_name=request.user.full_name, email=request.user.email)
+        lang = (getattr(request, "LANGUAGE_CODE", "") or "en").split("-")[0]
+        initial["preferred_language"] = lang
+        form = InquiryForm(initial=initial)
+        status = 200
+    return render(
+        request,
+        "cases/inquiry.html",
+        {"form": form, "consent_text": consent_text(CURRENT_CONSENT_VERSION)},
+        status=status,
+    )
+
+
+@never_cache
+def inquiry_received(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(SESSION_RECEIVED)
+    if not reference:
+        return redirect("cases:inquiry")
+    case = Case.objects.filter(reference=reference).only("reference", "first_response_due_at", "stage").first()
+    if case is None:
+        return redirect("cases:inquiry")
+    return render(request, "cases/inquiry_received.html", {"case": case, "next_step": next_step(Stage.NEW)})
+
+
+# --- Case team: queue, board, availability -----------------------------------------------------
+
+
+@never_cache
+@require_perm("cases.work_cases")
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = request.GET.get("scope", "all" if user.is_lead else "mine")
+    if scope not in ("mine", "unassigned", "all"):
+        scope = "mine"
+    stage = request.GET.get("stage", "")
+    if stage and stage not in Stage.values:
+        stage = ""
+    page = Paginator(case_queue(user=user, scope=scope, stage=stage), PAGE_SIZE).get_page(request.GET.get("page"))
+    cases_list_audit(user=user, cases=page.object_list)
+    context = {
+        "page": page,
+        "scope": scope,
+        "stage": stage,
+        "stages": [(s.value, s.label) for s in Stage if s not in (Stage.CLOSED, Stage.CANCELLED)],
+        "stats": first_response_stats() if user.is_lead else None,
+        "is_lead": user.is_lead,
+    }
+    template = "cases/partials/queue_table.html" if request.htmx else "cases/queue.html"
+    return render(request, template, context)
+
+
+@never_cache
+@require_perm("cases.work_cases")
+def board(request: HttpRequest) -> HttpResponse:
+    columns = case_board(user=request.user)
+    shown = []
+    for value, label, items in columns:
+        shown.append(
+            {"stage": value, "label": label, "cases": items[:PAGE_SIZE], "more": max(len(items) - PAGE_SIZE, 0)}
+        )
+    cases_list_audit(user=request.user, cases=[c for col in shown for c in col["cases"]])
+    return render(request, "cases/board.html", {"columns": shown})
+
+
+@never_cache
+@require_perm("cases.view_availability")
+def availability(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = None
+    if has_perm(user, "cases.edit_availability"):
+        row = availability_for(user)
+        if request.method == "POST":
+            form = AvailabilityForm(request.POST)
+            if form.is_valid():
+                availability_update(user=user, **form.cleaned_data)
+                messages.success(request, _("Your availability is saved."))
+                return redirect("cases:availability")
+        else:
+            form = AvailabilityForm(
+                initial={
+                    "out_of_office": row.out_of_office if row else False,
+                    "back_on": row.back_on if row else None,
+                    "note": row.note if row else "",
+                }
+            )
+    elif request.method == "POST":
+        deny(user, "cases.edit_availability", reason="role")
+        raise PermissionDenied
+    team = None
+    if user.is_lead:
+        team = Paginator(case_managers_with_load(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/availability.html", {"form": form, "team": team})
+
+
+# --- Case workspace ---------------------------------------------------------------------------
+
+
+def _staff_case(request: HttpRequest, reference: str, action: str) -> Case:
+    case = get_visible_or_404(cases_visible_to(request.user), request.user, action, reference=reference)
+    if not perms.can_work_case(request.user, case):
+        deny(request.user, action, obj=case, patient=case.patient, reason="not on the case team")
+        raise Http404
+    return case
+
+
+def _workspace_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    msgs = list(case_messages(user=user, case=case))
+    events = list(case_events(case))
+    return {
+        "case": case,
+        "events": events,
+        "people": staff_names(events),
+        "tasks": case_tasks(case),
+        "notes": case_notes(user=user, case=case),
+        "messages_list": msgs,
+        "documents": case_documents(user=user, case=case),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "task_form": forms.get("task_form") or TaskForm(),
+        "stage_form": forms.get("stage_form") or StageForm(stage=case.stage),
+        "upload_form": forms.get("upload_form") or DocumentUploadForm(),
+        "reassign_form": forms.get("reassign_form")
+        or (ReassignForm(initial={"assigned_to": case.assigned_to}) if perms.can_reassign_case(user, case) else None),
+        "can_reassign": perms.can_reassign_case(user, case),
+        "can_message": perms.can_message_case(user, case),
+        "can_upload": perms.can_upload_document(user, case),
+        "is_open": case.is_open,
+    }
+
+
+def _audit_messages(user: Any, case: Case, shown: list[Any]) -> None:
+    if shown:
+        audit_record(actor=user, action="message.list", obj=case, patient=case.patient, detail={"count": len(shown)})
+
+
+@never_cache
+@require_perm("cases.work_cases")
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, "case.view")
+    context = _workspace_context(request, case)
+    case_read_audit(user=request.user, case=case)
+    _audit_messages(request.user, case, context["messages_list"])
+    messages_mark_read(messages=context["messages_list"], reader=request.user)
+    return render(request, "cases/detail.html", context)
+
+
+def _section_response(request: HttpRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
+    """An htmx answer: the updated section, plus the header and the timeline swapped out of band
+    (every action changes the timeline; some change the stage or the clock)."""
+    case.refresh_from_db()
+    context = _workspace_context(request, case, **forms)
+    if section == "messages":
+        _audit_messages(request.user, case, context["messages_list"])
+    html = render_to_string(f"cases/partials/{section}.html", context, request=request)
+    if section != "header":
+        html += render_to_string("cases/partials/header.html", {**context, "oob": True}, request=request)
+    html += render_to_string("cases/partials/timeline.html", {**context, "oob": True}, request=request)
+    return HttpResponse(html, status=status)
+
+
+def _after_action(request: HttpRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
+    if request.htmx:
+        return _section_response(request, case, section, **forms)
+    if status >= 400:
+        context = _workspace_context(request, case, **forms)
+        case_read_audit(user=request.user, case=case)
+        return render(request, "cases/detail.html", context, status=status)
+    return redirect(reverse("cases:detail", args=[case.reference]) + f"#{section}")
+
+
+@require_POST
+@require_perm("cases.work_cases")
+def note_create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, "note.add")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note_add(case=case, author=request.user, body=form.cleaned_data["body"])
+        return _after_action(request, case, "notes")
+    return _after_action(request, case, "notes", status=422, note_form=form)
+
+
+@require_POST
+@require_perm("cases.work_cases")
+def task_create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, "task.add")
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            task_add(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _after_action(request, case, "tasks")
+    return _after_action(request, case, "tasks", status=422, task_form=form)
+
+
+@require_POST
+@require_perm("cases.work_cases")
+def task_toggle(request: HttpRequest, reference: str, task_id: str) -> HttpResponse:
+    case = _staff_case(request, reference, "task.update")
+    item = CaseTask.objects.filter(case=case, public_id=task_id).first()
+    if item is None:
+        raise Http404
+    task_set_done(task=item, actor=request.user, done=request.POST.get("done") == "1")
+    return _after_action(request, case, "tasks")
+
+
+@require_POST
+@require_perm("cases.work_cases")
+def stage_change(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _staff_case(request, reference, "case.transition")
+    form = StageForm(request.POST, stage=case.stage)
+    if form.is_valid():
+        try:
+            case_transition(
+                case=case, to=form.cleaned_data["to"], actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            if request.htmx:
+                return _section_response(request, case, "header")
+            messages.success(request, _("Stage changed."))
+            return redirect("cases:detail", reference=case.reference)
+    return _after_action(request, case, "header", status=422, stage_form=form)
+
+
+@require_POST
+@require_perm("cases.lead_cases")
+def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_visible_or_404(cases_visible_to(request.user), request.user, "case.reassign", reference=reference)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            case_reassign(case=case, to=form.cleaned_data["assigned_to"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error("assigned_to", exc.messages[0])
+        else:
+            messages.success(request, _("Case reassigned."))
+            return redirect("cases:detail", reference=case.reference)
+    return _after_action(request, case, "header", status=422, reassign_form=form)
+
+
+# --- Shared by the case team and the patient: messages and documents --------------------------
+
+
+def _visible_case(request: HttpRequest, reference: str, action: str) -> Case:
+    return get_visible_or_404(cases_visible_to(request.user), request.user, action, reference=reference)
+
+
+def _is_patient_view(request: HttpRequest, case: Case) -> bool:
+    return case.patient_id == request.user.pk and not perms.can_work_case(request.user, case)
+
+
+def _patient_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    msgs = list(case_messages(user=request.user, case=case))
+    return {
+        "case": case,
+        "messages_list": msgs,
+        "documents": case_documents(user=request.user, case=case),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "upload_form": forms.get("upload_form") or DocumentUploadForm(),
+        "next_step": next_step(case.stage),
+        "stages": [(s.value, s.label) for s in Stage if s != Stage.CANCELLED or case.stage == Stage.CANCELLED],
+        "can_message": perms.can_message_case(request.user, case),
+        "can_upload": perms.can_upload_document(request.user, case),
+        "patient_view": True,
+    }
+
+
+def _patient_after(request: HttpRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
+    context = _patient_context(request, case, **forms)
+    if request.htmx:
+        if section == "messages":
+            _audit_messages(request.user, case, context["messages_list"])
+        return render(request, f"cases/partials/{section}.html", context)
+    if status >= 400:
+        case_read_audit(user=request.user, case=case)
+        return render(request, "cases/my_case.html", context, status=status)
+    return redirect(reverse("cases:my_case", args=[case.reference]) + f"#{section}")
+
+
+@require_POST
+@require_perm("cases.message_case")
+@rate_limited("message")
+def message_create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible_case(request, reference, "message.send")
+    patient_view = _is_patient_view(request, case)
+    if not perms.can_message_case(request.user, case):
+        deny(request.user, "message.send", obj=case, patient=case.patient, reason="case closed or not on the case")
+        raise PermissionDenied
+    form = MessageForm(request.POST)
+    after = _patient_after if patient_view else _after_action
+    if form.is_valid():
+        message_send(case=case, author=request.user, body=form.cleaned_data["body"])
+        return after(request, case, "messages")
+    return after(request, case, "messages", status=422, message_form=form)
+
+
+@require_POST
+@require_perm("cases.upload_document")
+@rate_limited("upload")
+def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _visible_case(request, reference, "document.upload")
+    patient_view = _is_patient_view(request, case)
+    if not perms.can_upload_document(request.user, case):
+        deny(request.user, "document.upload", obj=case, patient=case.patient, reason="case closed or not on the case")
+        raise PermissionDenied
+    form = DocumentUploadForm(request.POST, request.FILES)
+    after = _patient_after if patient_view else _after_action
+    if form.is_valid():
+        documents_add(case=case, uploads=form.cleaned_data["documents"], actor=request.user)
+        return after(request, case, "documents")
+    if request.FILES:
+        _files_not_kept(form)
+    return after(request, case, "documents", status=422, upload_form=form)
+
+
+@never_cache
+@require_perm("cases.read_case")
+def document_download(request: HttpRequest, reference: str, document_id: str) -> HttpResponse:
+    """The only way a document leaves the server: permission checked, audited, sent as an
+    attachment with the sniffed type, never cached, never sniffed by the browser."""
+    document = get_visible_or_404(
+        documents_visible_to(request.user).filter(case__reference=reference),
+        request.user,
+        "document.download",
+        public_id=document_id,
+    )
+    case = document.case
+    if not perms.can_download_document(request.user, document):
+        reason = "waiting for virus scan" if document.scan_status == "pending_scan" else "not servable"
+        deny(request.user, "document.download", obj=document, patient=case.patient, reason=reason)
+        if document.scan_status == "pending_scan":
+            return HttpResponse(
+                _("This document is waiting for its virus scan. Please try again in a few minutes."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        raise Http404
+    data = vault_read(document.storage_key)
+    audit_record(actor=request.user, action="document.download", obj=document, patient=case.patient)
+    response = HttpResponse(data, content_type=KINDS[document.kind][0])
+    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Length"] = str(len(data))
+    return response
+
+
+# --- Patient portal ------------------------------------------------------------------------------
+
+
+@never_cache
+@require_perm("cases.view_own_cases")
+def my_cases(request: HttpRequest) -> HttpResponse:
+    qs = cases_visible_to(request.user).filter(patient=request.user).order_by("-created_at")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases_list_audit(user=request.user, cases=page.object_list)
+    return render(request, "cases/my_cases.html", {"page": page})
+
+
+@never_cache
+@require_perm("cases.view_own_cases")
+def my_case(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_visible_or_404(
+        cases_visible_to(request.user).filter(patient=request.user), request.user, "case.view", reference=reference
+    )
+    context = _patient_context(request, case)
+    case_read_audit(user=request.user, case=case)
+    _audit_messages(request.user, case, context["messages_list"])
+    messages_mark_read(messages=context["messages_list"], reader=request.user)
+    return render(request, "cases/my_case.html", context)
