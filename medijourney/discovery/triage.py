@@ -561,7 +561,8 @@ def triage(text: str, lang: str = "en") -> TriageResult:
         score = max(named.get(slug, 0.0) * (0.7 + 0.3 * s), pointer * (0.4 + 0.6 * s))
         if score >= MIN_PROCEDURE_SCORE:
             procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=round(score, 3)))
-    procedures.sort(key=lambda p: (-p.score, p.slug))
+    order = {slug: i for i, slug in enumerate(model.procedures)}  # dataset order: commoner first
+    procedures.sort(key=lambda p: (-p.score, order[p.slug]))
 
     top_raw = raw.get(ranked[0], 0.0)
     return TriageResult(
