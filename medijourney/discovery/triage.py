@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .triage_text import STOPWORDS, FuzzyIndex, Token, fold, phrase_stems, phrase_tokens, stem, tokenize
+from .triage_text import STOPWORDS, FuzzyIndex, Token, americanise, fold, phrase_stems, phrase_tokens, stem, tokenize
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -146,6 +146,8 @@ _SCOPE_END_CHARS = set(".,;:!?()\n")
 _NEGATION_WINDOW = 6
 _MOSTLY_CAPS = 0.5  # a text written mostly in capitals cannot tell "ALL" (leukaemia) from "all"
 PROCEDURE_SECTION = "procedure-phrases"
+ROOTS_SECTION = "roots"
+ROOT_MIN_LENGTH = 7
 DIRECT_VOTE = 1.0  # a procedure named by its name or synonym
 POINTER_VOTE = 0.6  # a procedure a matched condition points to
 MIN_PROCEDURE_SCORE = 0.25
@@ -183,6 +185,8 @@ class _Model:
     procedures: dict[str, _Procedure]
     stems: set[str]
     fuzzy: FuzzyIndex
+    prefixes: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # root -> (specialty, weight)
+    suffixes: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     prior: dict[str, int] = field(default_factory=dict)
 
 
@@ -259,10 +263,23 @@ def _model() -> _Model:
     raw_words: set[str] = set()
     rows = parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
     overrides: dict[tuple[str, ...], float] = {}
+    prefixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    suffixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for section, weight, phrases, _procs in rows:
         if section == PROCEDURE_SECTION:
             for text in phrases:
                 overrides[phrase_stems(text.lstrip("="))] = weight
+        elif section == ROOTS_SECTION:
+            for text in phrases:
+                spec, _, roots = text.partition(":")
+                if spec.strip() not in names:
+                    raise ValueError(f"triage lexicon roots: unknown specialty {spec!r}")
+                for root in roots.split(","):
+                    root = root.strip()
+                    if root.startswith("-"):
+                        suffixes[root.strip("-")].append((spec.strip(), weight))
+                    elif root.endswith("-") and "-" not in root[:-1]:
+                        prefixes[root[:-1]].append((spec.strip(), weight))
 
     def add(phrase: _Phrase, entry: _Entry) -> None:
         for existing in entries[phrase]:
@@ -290,7 +307,7 @@ def _model() -> _Model:
             add(phrase, _Entry(spec, overrides.get(phrase.key, NAMED_WEIGHT), named=(slug,)))
 
     for section, weight, phrases, procs in rows:
-        if section == PROCEDURE_SECTION:
+        if section in (PROCEDURE_SECTION, ROOTS_SECTION):
             continue
         if section not in names:
             raise ValueError(f"triage lexicon: unknown specialty {section!r}")
@@ -321,6 +338,8 @@ def _model() -> _Model:
         procedures=procedures,
         stems={s for key in by_key for s in key},
         fuzzy=FuzzyIndex(vocab_words, known),
+        prefixes=dict(prefixes),
+        suffixes=dict(suffixes),
         prior={sid: i for i, sid in enumerate(names)},
     )
 
@@ -478,6 +497,26 @@ def _select(hits: list[_Hit], words: list[_Word], model: _Model) -> list[_Hit]:
     return chosen
 
 
+def _root_matches(word: _Word, model: _Model) -> list[tuple[str, float]]:
+    """An unknown long clinical word routed by its root: the longest prefix or suffix wins."""
+    norm = word.token.norm
+    if word.stem in model.stems or word.fuzzy or word.negated_by >= 0 or len(norm) < ROOT_MIN_LENGTH:
+        return []
+    if not norm.isalpha():
+        return []
+    norm = americanise(norm)
+    best: list[tuple[str, float]] = []
+    best_len = 0
+    for n in range(min(len(norm) - 2, 14), 2, -1):
+        if norm[:n] in model.prefixes:
+            best, best_len = model.prefixes[norm[:n]], n
+            break
+    for n in range(min(len(norm) - 1, 14), best_len, -1):
+        if norm[-n:] in model.suffixes:
+            return model.suffixes[norm[-n:]]
+    return best
+
+
 def _factor(hit: _Hit) -> float:
     return (FUZZY_FACTOR if hit.fuzzy else 1.0) * (1.0 if hit.exact else REORDERED_FACTOR)
 
@@ -513,6 +552,11 @@ def triage(text: str, lang: str = "en") -> TriageResult:
             seen[hit.phrase.key] = max(seen.get(hit.phrase.key, 0.0), weight)
             ev = evidence[entry.specialty]
             ev[surface] = max(ev.get(surface, 0.0), weight)
+    for word in words:
+        for sid, weight in _root_matches(word, model):
+            weights[sid][("root:", word.stem)] = weight
+            surface = folded[word.token.start : word.token.end]
+            evidence[sid][surface] = max(evidence[sid].get(surface, 0.0), weight)
     # Each further phrase for a specialty counts a little less than the one before, so that one
     # specific term ("overactive thyroid") is not outvoted by a list of symptoms of other organs.
     raw: dict[str, float] = {}
