@@ -1,5 +1,6 @@
 """Accuracy floors on the evaluation set (tests/triage_eval/cases.jsonl), so a regression fails CI.
-Figures: `python bench/triage_eval`. Floors sit a little under what was measured."""
+Figures: `python bench/triage_eval`. Floors sit a little under what was measured (dev 98%/100%,
+holdout 95%/97% top-1/top-3 on 2026-11-24)."""
 
 import pytest
 
@@ -23,11 +24,11 @@ def test_the_set_is_large_and_covers_every_specialty_in_both_voices(cases):
 
 def test_accuracy_floors_dev(cases):
     report = evaluate([c for c in cases if c["split"] == "dev"])
-    assert report.overall.top3_rate >= 0.97
-    assert report.overall.top1_rate >= 0.93
+    assert report.overall.top3_rate >= 0.98
+    assert report.overall.top1_rate >= 0.95
 
 
 def test_accuracy_floors_holdout(cases):
     report = evaluate([c for c in cases if c["split"] == "holdout"])
-    assert report.overall.top3_rate >= 0.85
-    assert report.overall.top1_rate >= 0.70
+    assert report.overall.top3_rate >= 0.94
+    assert report.overall.top1_rate >= 0.91
