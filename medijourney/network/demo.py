@@ -89,8 +89,9 @@ def _add_people_and_offers(
             full_name=name,
             defaults={"qualifications": qualifications, "languages": ["en"], "is_demo": True},
         )
-        doctor.specialties.add(specialties[specialty])
-        hospital.specialties.add(specialties[specialty])
+        if specialty in specialties:
+            doctor.specialties.add(specialties[specialty])
+            hospital.specialties.add(specialties[specialty])
         DoctorLicence.objects.get_or_create(
             doctor=doctor,
             registry="Demo medical council (not a real registry)",
