@@ -41,6 +41,7 @@ from .selectors import hospitals_in_network
 
 PER_COUNTRY = 3
 DEMO_EVIDENCE = "Demo data: invented for the demonstration; not a real accreditation."
+DEMO_PRICE_NOTE = "Demo data: an invented price, as if submitted by the hospital"
 # Procedures each sample hospital offers in the demo, by specialty mix.
 DEMO_PROCEDURES = ("knee-replacement", "hip-replacement", "cabg", "angioplasty", "dental-implant", "cataract-surgery",
                    "ivf-cycle", "rhinoplasty", "sleeve-gastrectomy", "hair-transplant", "lasik", "breast-augmentation")  # fmt: skip
@@ -64,18 +65,20 @@ def _sample_hospitals(country: str) -> list[Hospital]:
 
 
 def _offer_price(procedure: Procedure, country: str, rank: int) -> tuple[str, Decimal, Decimal, str, str]:
-    """(currency, low, high, source kind, note) from the country's cited prices, else demo figures."""
-    prices = list(
+    """(currency, low, high, source kind, note) from ONE cited price for the country (so the note
+    names the only source used), else an invented demo figure."""
+    cited = (
         ReferencePrice.objects.filter(procedure=procedure, country_id=country, dataset=ReferencePrice.Dataset.CITED)
+        .order_by("id")
+        .first()
     )
-    figures = [p for p in prices if p.price is not None or p.price_low is not None]
-    if figures:
-        values = [v for p in figures for v in (p.price, p.price_low, p.price_high) if v is not None]
-        first = figures[0]
-        note = f"estimate from {first.source}, {first.data_year}"
-        return first.currency, min(values), max(values), Offer.SourceKind.COUNTRY_ESTIMATE, note[:500]
+    if cited is not None:
+        values = [v for v in (cited.price, cited.price_low, cited.price_high) if v is not None]
+        if values:
+            note = f"estimate from {cited.source}, {cited.data_year}"
+            return cited.currency, min(values), max(values), Offer.SourceKind.COUNTRY_ESTIMATE, note[:500]
     base = Decimal(3000 + 1500 * (rank % 5))
-    return "USD", base, base * Decimal("1.4"), Offer.SourceKind.HOSPITAL_SUBMITTED, "Demo data: invented price"
+    return "USD", base, base * Decimal("1.4"), Offer.SourceKind.HOSPITAL_SUBMITTED, DEMO_PRICE_NOTE
 
 
 def _add_people_and_offers(

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from medijourney.catalog.forms import PassportForm
@@ -164,20 +165,52 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 # --- Quality lead ------------------------------------------------------------------------------------
 
 
+QUEUE_PAGE_SIZE = 15
+CHANGE_FIELD_LABELS = {
+    "website": gettext_lazy("Website"),
+    "about": gettext_lazy("About"),
+    "languages": gettext_lazy("Languages"),
+    "specialties": gettext_lazy("Specialties"),
+    "intl_desk_name": gettext_lazy("International desk contact"),
+    "intl_desk_email": gettext_lazy("International desk email"),
+    "intl_desk_phone": gettext_lazy("International desk phone"),
+    "full_name": gettext_lazy("Full name"),
+    "qualifications": gettext_lazy("Qualifications"),
+    "procedure": gettext_lazy("Procedure"),
+    "currency": gettext_lazy("Currency"),
+    "price_min": gettext_lazy("Lowest price"),
+    "price_max": gettext_lazy("Highest price"),
+    "inclusions": gettext_lazy("Included in the price"),
+    "wait_days": gettext_lazy("Waiting time (days)"),
+}
+
+
 @require_perm("network.review_network")
 def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = expiring_items(today)
+    accreditations = list(pending_accreditations()[:100])
+    licences = list(pending_licences()[:100])
+    groups = {
+        "expired": sorted((i for i in items if i.threshold == 0), key=lambda i: -i.days_left),
+        "within_30": [i for i in items if i.threshold == 30],
+        "within_60": [i for i in items if i.threshold == 60],
+    }
+    query = request.GET.copy()
+    pages = {}
+    for key, group in groups.items():
+        query.pop(f"{key}_page", None)
+        pages[key] = Paginator(group, QUEUE_PAGE_SIZE).get_page(request.GET.get(f"{key}_page"))
     return render(
         request,
         "network/queue.html",
         {
             "changes": list(pending_changes()[:100]),
-            "accreditations": list(pending_accreditations()[:100]),
-            "licences": list(pending_licences()[:100]),
-            "expired": [i for i in items if i.threshold == 0],
-            "within_30": [i for i in items if i.threshold == 30],
-            "within_60": [i for i in items if i.threshold == 60],
+            "accreditations": accreditations,
+            "licences": licences,
+            "submission_count": len(accreditations) + len(licences),
+            **pages,
+            "query": query.urlencode(),
             "today": today,
         },
     )
@@ -251,7 +284,12 @@ def change_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         obj=change,
         template="network/review_change.html",
-        context={"change": change, "current": _change_current(change), "offer_items": OFFER_ITEMS},
+        context={
+            "change": change,
+            "current": _change_current(change),
+            "offer_items": OFFER_ITEMS,
+            "field_labels": CHANGE_FIELD_LABELS,
+        },
         apply=apply,
         allow_evidence=False,
     )

@@ -46,3 +46,11 @@ def get_item(mapping: Any, key: Any) -> Any:
     if hasattr(value, "all"):
         return ", ".join(str(v) for v in value.all())
     return value
+
+
+@register.filter
+def listtext(value: Any) -> Any:
+    """Lists and tuples as 'a, b, c'; anything else unchanged."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value

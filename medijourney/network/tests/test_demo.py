@@ -47,7 +47,7 @@ def test_demo_rows_are_flagged_and_the_hook_is_idempotent():
             and estimate.source_note == "estimate from HighYa, 2011"
         )
     invented = Offer.objects.filter(source_kind="hospital_submitted")
-    assert all(o.source_note == "Demo data: invented price" for o in invented)
+    assert all(o.source_note == "Demo data: an invented price, as if submitted by the hospital" for o in invented)
     assert PartnerMembership.objects.get().hospital == indian
 
     counts = (Accreditation.objects.count(), Offer.objects.count(), Doctor.objects.count())
