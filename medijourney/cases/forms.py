@@ -76,7 +76,10 @@ class InquiryForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG or PNG; up to %(count)s files of 10 MB each.") % {"count": max_upload_files()},
     )
-    consent = forms.BooleanField(label=_("I agree to the processing of my health information as described above."))
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my health information as described above."),
+        error_messages={"required": _("We need your consent to process your health information to answer you.")},
+    )
 
     def clean_token(self) -> str:
         token = self.cleaned_data.get("token") or ""
@@ -119,17 +122,33 @@ class InquiryForm(forms.Form):
         )
 
 
-class MessageForm(forms.Form):
+class _PrefixedIds(forms.Form):
+    """Several small forms share the case page: give each its own element ids."""
+
+    id_prefix = "f"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class MessageForm(_PrefixedIds):
+    id_prefix = "message"
+
     body = forms.CharField(label=_("Message"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(_PrefixedIds):
+    id_prefix = "note"
+
     body = forms.CharField(
         label=_("Internal note (the patient never sees it)"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(_PrefixedIds):
+    id_prefix = "task"
+
     title = forms.CharField(label=_("Task"), max_length=200)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput)
@@ -142,7 +161,9 @@ class TaskForm(forms.Form):
         field.label_from_instance = lambda u: u.get_full_name()
 
 
-class StageForm(forms.Form):
+class StageForm(_PrefixedIds):
+    id_prefix = "stage"
+
     to = forms.ChoiceField(label=_("Move to stage"), choices=())
     reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
 
@@ -153,7 +174,9 @@ class StageForm(forms.Form):
         field.choices = [(s, Stage(s).label) for s in allowed_transitions(stage)]
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(_PrefixedIds):
+    id_prefix = "reassign"
+
     assigned_to = forms.ModelChoiceField(label=_("Case manager"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -164,7 +187,9 @@ class ReassignForm(forms.Form):
         field.label_from_instance = lambda u: f"{u.get_full_name()} ({', '.join(u.spoken_languages or [])})"
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(_PrefixedIds):
+    id_prefix = "upload"
+
     documents = UploadsField(
         label=_("Add documents"),
         help_text=_("PDF, JPEG or PNG; up to %(count)s files of 10 MB each.") % {"count": max_upload_files()},

@@ -119,6 +119,14 @@ class Case(BaseModel):
         return self.reference
 
     @property
+    def specialty_name(self) -> str:
+        """The routed specialty's name as triage gave it (the id when unknown)."""
+        for match in (self.triage or {}).get("specialties", []):
+            if match.get("id") == self.specialty_id:
+                return str(match.get("name") or self.specialty_id)
+        return self.specialty_id
+
+    @property
     def is_open(self) -> bool:
         return self.stage not in FINAL_STAGES
 

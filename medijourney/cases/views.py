@@ -69,6 +69,7 @@ from .services import (
 from .stages import next_step
 
 PAGE_SIZE = 25
+TIMELINE_SHOWN = 200  # the latest rows of a case's timeline on its page
 SESSION_RECEIVED = "cases_inquiry_received"
 
 
@@ -219,10 +220,12 @@ def _staff_case(request: HttpRequest, reference: str, action: str) -> Case:
 def _workspace_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
     msgs = list(case_messages(user=user, case=case))
-    events = list(case_events(case))
+    events_total = case.events.count()
+    events = list(case_events(case)[max(events_total - TIMELINE_SHOWN, 0) :])
     return {
         "case": case,
         "events": events,
+        "events_hidden": max(events_total - TIMELINE_SHOWN, 0),
         "people": staff_names(events),
         "tasks": case_tasks(case),
         "notes": case_notes(user=user, case=case),

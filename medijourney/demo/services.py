@@ -4,6 +4,7 @@ creates is flagged as demo wherever the model has such a flag."""
 from dataclasses import dataclass, field
 
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure
+from medijourney.cases.demo import cases_demo_setup
 from medijourney.network.demo import network_demo_setup
 
 
@@ -19,4 +20,5 @@ def demo_setup() -> DemoSummary:
     for user in demo_accounts_ensure():
         summary.logins.append((user.get_role_display(), user.email))
     summary.notes.extend(network_demo_setup())
+    summary.notes.extend(cases_demo_setup())
     return summary

@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from medijourney.cases.models import Stage
 from medijourney.cases.stages import next_step
+from medijourney.cases.values import language_name
 
 register = template.Library()
 
@@ -70,6 +72,16 @@ def stage_badge(stage: str) -> SafeString:
 @register.filter
 def stage_next(stage: str) -> str:
     return str(next_step(stage))
+
+
+@register.filter
+def country_names(codes: Any) -> str:
+    return ", ".join(str(countries.name(c)) or c for c in (codes or []))
+
+
+@register.filter
+def language_label(tag: str) -> str:
+    return f"{language_name(tag)} · {tag}" if tag else ""
 
 
 @register.filter
