@@ -50,12 +50,12 @@ class Command(BaseCommand):
             stats = outcome.stats
             assert stats is not None
             self.stdout.write(f"{imp.name:<18} {stats.summary()}  ({outcome.seconds:.1f} s)")
-            for problem in stats.problems[:20]:
+            shown = len(stats.problems) if options["verbosity"] > 1 else 5
+            for problem in stats.problems[:shown]:
                 self.stdout.write(self.style.WARNING(f"    {problem}"))
-            if len(stats.problems) > 20:
-                self.stdout.write(
-                    self.style.WARNING(f"    … and {len(stats.problems) - 20} more (see ImportRun in admin)")
-                )
+            if len(stats.problems) > shown:
+                more = len(stats.problems) - shown
+                self.stdout.write(self.style.WARNING(f"    … and {more} more (-v 2 lists them; also in admin)"))
             for note in stats.notes:
                 self.stdout.write(f"    {note}")
         total = time.monotonic() - started
