@@ -24,4 +24,7 @@ def test_visitor_describes_a_problem_and_sees_specialty_evidence_and_procedure(l
 def test_empty_description_is_refused_beside_the_field(live_server, page):
     page.goto(f"{live_server.url}/triage/")
     page.get_by_role("button", name="Suggest a specialty").click()
-    assert page.get_by_text("Describe the problem in a few words.").is_visible()
+    error = page.get_by_text("Describe the problem in a few words.")
+    error.wait_for()  # the htmx answer arrives after the click
+    assert error.is_visible()
+    assert page.locator(".triage-result").count() == 0
