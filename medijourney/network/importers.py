@@ -240,6 +240,7 @@ def _import_nabh(
     body_code: str,
     register_name: str,
     match_wikidata: bool,
+    level: str,
 ) -> ImportStats:
     lines = read_csv(source, columns)
     stats = ImportStats()
@@ -326,7 +327,7 @@ def _import_nabh(
                 {
                     "body_id": body.pk,
                     "number": number,
-                    "level": "Full accreditation" + (f" ({edition.group(1)} edition standards)" if edition else ""),
+                    "level": level + (f" ({edition.group(1)} edition standards)" if edition else ""),
                     "valid_from": valid_from,
                     "valid_to": valid_to,
                     "register_remark": remark[:255],
@@ -410,6 +411,7 @@ def import_nabh_hospitals(ctx: ImportContext) -> ImportStats:
         body_code="NABH",
         register_name="NABH register of accredited hospitals",
         match_wikidata=True,
+        level="Full accreditation",
     )
 
 
@@ -424,6 +426,7 @@ def import_nabh_dental(ctx: ImportContext) -> ImportStats:
         body_code="NABH_DENTAL",
         register_name="NABH register of accredited dental facilities",
         match_wikidata=False,
+        level="Dental accreditation",
     )
 
 
@@ -565,7 +568,7 @@ register(
         "nabh_dental",
         120,
         "NABH accredited dental facilities",
-        lambda: [path("nabh_dental"), _BODIES_VERSION],
+        lambda: [path("nabh_dental"), _BODIES_VERSION, "dental-level-v2"],
         import_nabh_dental,
     )
 )
