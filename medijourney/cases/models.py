@@ -107,6 +107,12 @@ class Case(BaseModel):
         indexes = [
             models.Index(fields=["assigned_to", "stage"]),
             models.Index(fields=["patient", "stage"]),
+            # Open load per case manager, counted at every assignment (under the assignment lock).
+            models.Index(
+                fields=["assigned_to"],
+                condition=~Q(stage__in=["closed", "cancelled"]),
+                name="cases_case_open_load_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="cases_case_stage_valid"),

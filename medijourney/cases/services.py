@@ -494,7 +494,8 @@ def _pick_case_manager(case: Case) -> tuple[User | None, bool]:
     speakers = [r for r in available if language in {primary_subtag(t) for t in (r.user.spoken_languages or [])}]
     pool = speakers or available
     loads = dict(
-        Case.objects.filter(assigned_to_id__in=[r.user_id for r in pool], stage__in=OPEN_STAGES)
+        Case.objects.filter(assigned_to_id__in=[r.user_id for r in pool])
+        .exclude(stage__in=["closed", "cancelled"])  # matches the partial index cases_case_open_load_idx
         .values("assigned_to_id")
         .annotate(n=Count("id"))
         .values_list("assigned_to_id", "n")
