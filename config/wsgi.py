@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
+
+# Load the triage lexicon once per web process, before the first request needs it.
+from medijourney.discovery.triage import warm_up  # noqa: E402
+
+warm_up()

@@ -8,13 +8,7 @@ export DEMO_MODE=${DEMO_MODE:-1}
 PORT=${PORT:-8000}
 PY=.venv/bin/python
 
-$PY manage.py migrate --noinput -v 0
-$PY manage.py collectstatic --noinput -v 0
-if $PY manage.py help import_reference_data >/dev/null 2>&1; then
-  $PY manage.py import_reference_data
-fi
-$PY manage.py setup_demo
-$PY manage.py ensure_scheduler
+$PY manage.py prepare_demo
 
 pids=()
 cleanup() {

@@ -190,8 +190,11 @@ STATICFILES_DIRS = [
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # One-laptop mode serves static files straight from their folders (no collectstatic step);
+    # production.py switches to hashed, compressed files made by collectstatic.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/never-served/"  # no public media: documents go through views that check access
 
@@ -259,6 +262,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs the email and address of every failed sign-in; our audit log records failures.
         "axes": {"level": "ERROR"},
+        "pikepdf": {"level": "WARNING"},
     },
 }
 

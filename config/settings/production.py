@@ -6,7 +6,7 @@ than running unsafely."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, STORAGES, env
 
 
 class RefusedConfiguration(ImproperlyConfigured):
@@ -33,6 +33,11 @@ DEMO_MODE = False
 IS_PRODUCTION = True
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False  # run `manage.py collectstatic` at deploy time
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -86,7 +86,8 @@ def demo_email(role: Role | str) -> str:
 
 
 def demo_accounts_ensure() -> list[User]:
-    """Create (or reset) one demo account per role. Refused unless demo mode is on."""
+    """Create the missing demo accounts, one per role. Refused unless demo mode is on. Existing
+    accounts are kept as they are (a second `make run` must be quick)."""
     if not demo_accounts_allowed():
         raise DemoRefusedError("Demo accounts are refused: DEMO_MODE is off or production settings are in use.")
     users = []

@@ -33,8 +33,11 @@ def test_demo_accounts_one_per_role_and_idempotent(client):
     call_command("setup_demo", stdout=out)
     call_command("setup_demo", stdout=out)
     assert "case_manager@demo.medijourney.test" in out.getvalue()
-    demo = User.objects.filter(is_demo=True)
-    assert sorted(demo.values_list("role", flat=True)) == sorted(Role.values)
+    demo = User.objects.filter(is_demo=True, email__endswith="@demo.medijourney.test")
+    logins = demo.filter(email__in=[f"{role}@demo.medijourney.test" for role in Role])
+    assert sorted(logins.values_list("role", flat=True)) == sorted(Role.values)
+    # demo patients behind the demo cases exist too; every demo person is flagged
+    assert not User.objects.filter(email__endswith="@demo.medijourney.test", is_demo=False).exists()
     for role in Role:
         user = demo.get(email=f"{role}@demo.medijourney.test")
         assert user.check_password(DEMO_PASSWORD)
