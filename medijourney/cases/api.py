@@ -118,7 +118,7 @@ def inquiry_create(request: HttpRequest, payload: InquiryIn, response: HttpRespo
     medical reports. The response is the same whether or not the email already has an account."""
     rate_limit_hit(scope="intake", identity=request_identity(request))
     key = _idempotency_key(request.headers.get("Idempotency-Key"))
-    data = InquiryData(**payload.dict())
+    data = InquiryData(**payload.model_dump())
     try:
         outcome = inquiry_submit(data=data, key=key, source=Source.API, strict_idempotency=True)
     except IdempotencyConflictError:

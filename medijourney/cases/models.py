@@ -247,6 +247,7 @@ class CaseNote(BaseModel):
 
 class Thread(models.TextChoices):
     PATIENT = "patient", _("Patient and case team")
+    PARTNER = "partner", _("Partner hospital and case team")  # used by quotes; never shown to the patient
 
 
 class Message(BaseModel):

@@ -32,6 +32,7 @@ from .models import (
 
 VisibilityRule = Callable[[Any], Q]
 _EXTRA_RULES: dict[str, list[VisibilityRule]] = {}
+_DOCUMENT_RULES: dict[str, VisibilityRule] = {}
 
 
 def register_case_visibility(role: Role | str, rule: VisibilityRule) -> None:
@@ -40,6 +41,12 @@ def register_case_visibility(role: Role | str, rule: VisibilityRule) -> None:
     _EXTRA_RULES.setdefault(str(role), [])
     if rule not in _EXTRA_RULES[str(role)]:
         _EXTRA_RULES[str(role)].append(rule)
+
+
+def register_document_visibility(role: Role | str, rule: VisibilityRule) -> None:
+    """Narrow which documents of its visible cases a role sees: ``rule(user)`` returns a Q on
+    Document (quotes: only the documents a patient consented to share with that hospital)."""
+    _DOCUMENT_RULES[str(role)] = rule
 
 
 def _visibility_q(user: Any) -> Q | None:
@@ -72,6 +79,8 @@ def messages_visible_to(user: Any) -> QuerySet[Message]:
     qs = Message.objects.filter(case__in=Case.objects.filter(q)).select_related("author", "case")
     if user.role == Role.PATIENT:
         qs = qs.filter(thread=Thread.PATIENT, case__patient=user)
+    elif user.role == Role.PARTNER:
+        qs = qs.filter(thread=Thread.PARTNER)
     return qs
 
 
@@ -86,9 +95,9 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
     q = _visibility_q(user)
     if q is None:
         return Document.objects.none()
-    return Document.objects.filter(case__in=Case.objects.filter(q)).select_related(
-        "case", "case__patient", "uploaded_by"
-    )
+    qs = Document.objects.filter(case__in=Case.objects.filter(q)).select_related("case", "case__patient", "uploaded_by")
+    rule = _DOCUMENT_RULES.get(str(user.role))
+    return qs.filter(rule(user)) if rule is not None else qs
 
 
 # --- Queue, board and case page ------------------------------------------------------------------

@@ -734,7 +734,7 @@ def message_send(
             body=body,
             created_by=author,
         )
-        if _is_partner(author) or _is_partner(recipient):
+        if thread == Thread.PARTNER or _is_partner(author) or _is_partner(recipient):
             message.flag_reasons = contact_details_detect(body)
             message.flagged = bool(message.flag_reasons)
         message.full_clean()

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -471,7 +472,12 @@ def document_download(request: HttpRequest, reference: str, document_id: str) ->
 @never_cache
 @require_perm("cases.view_own_cases")
 def my_cases(request: HttpRequest) -> HttpResponse:
-    qs = cases_visible_to(request.user).filter(patient=request.user).order_by("-created_at")
+    qs = (
+        cases_visible_to(request.user)
+        .filter(patient=request.user)
+        .annotate(unread=Count("messages", filter=Q(messages__from_staff=True, messages__read_at__isnull=True)))
+        .order_by("-created_at")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cases_list_audit(user=request.user, cases=page.object_list)
     return render(request, "cases/my_cases.html", {"page": page})

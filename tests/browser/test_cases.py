@@ -95,7 +95,9 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     staff.get_by_label("Internal note (the patient never sees it)").fill("Private: check anaesthesia history")
     staff.get_by_role("button", name="Add note").click()
     staff.get_by_text("Private: check anaesthesia history").wait_for()
-    staff.get_by_role("textbox", name="Message").fill("Hello Grace, I am your case manager. Could you send a recent blood test?")
+    staff.get_by_role("textbox", name="Message").fill(
+        "Hello Grace, I am your case manager. Could you send a recent blood test?"
+    )
     staff.get_by_role("button", name="Send to the patient").click()
     staff.locator("#messages").get_by_text("Hello Grace, I am your case manager.").wait_for()
     staff.locator("#header").get_by_text(re.compile("answered in")).wait_for()  # the clock stopped

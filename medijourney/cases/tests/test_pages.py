@@ -188,7 +188,9 @@ def test_patient_portal_shows_stage_next_step_messages_and_never_notes(run_tasks
     client.force_login(case.patient)
     listing = client.get(reverse("cases:my_cases")).content.decode()
     assert case.reference in listing and "A case manager will read it" in listing
+    assert "1 new message" in listing
     page = client.get(reverse("cases:my_case", args=[case.reference])).content.decode()
+    assert "new message" not in client.get(reverse("cases:my_cases")).content.decode()  # read now
     assert "Please send your MRI." in page and "What happens next" in page
     assert "SECRET-INTERNAL-NOTE" not in page and "Internal note" not in page and "Triage" not in page
     r = client.post(reverse("cases:message_send", args=[case.reference]), {"body": "Here it is"})
@@ -220,3 +222,39 @@ def test_role_homes(make_user):
     assert client.get(reverse("accounts:home"))["Location"] == reverse("cases:my_cases")
     client.force_login(case_manager())
     assert client.get(reverse("accounts:home"))["Location"] == reverse("cases:queue")
+
+
+def test_list_pages_have_bounded_queries(make_user, django_assert_max_num_queries):
+    manager = case_manager()
+    patient = make_user(Role.PATIENT)
+    for _ in range(4):
+        make_case(patient=patient)
+    client = staff_client(manager)
+    with django_assert_max_num_queries(20 + 4):  # + one audit row per case shown
+        assert client.get(reverse("cases:board")).status_code == 200
+    patient_client = Client()
+    patient_client.force_login(patient)
+    with django_assert_max_num_queries(15 + 4):
+        assert patient_client.get(reverse("cases:my_cases")).status_code == 200
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_free_text_comes_back_escaped_everywhere(make_user):
+    manager = case_manager()
+    case = make_case(full_name=XSS, need=XSS, procedure_requested=XSS[:150])
+    message_send(case=case, author=case.patient, body=XSS)
+    note_add(case=case, author=manager, body=XSS)
+    pages = [
+        staff_client(manager).get(reverse("cases:detail", args=[case.reference])),
+        staff_client(manager).get(reverse("cases:queue")),
+        staff_client(manager).get(reverse("cases:board")),
+    ]
+    patient = Client()
+    patient.force_login(case.patient)
+    pages.append(patient.get(reverse("cases:my_case", args=[case.reference])))
+    for response in pages:
+        html = response.content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert" in pages[0].content.decode()
