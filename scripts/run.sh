@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.base}
 export DEMO_MODE=${DEMO_MODE:-1}
 PORT=${PORT:-8000}
+export SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
 PY=.venv/bin/python
 
 $PY manage.py prepare_demo
@@ -29,7 +30,13 @@ for _ in $(seq 1 50); do
   if curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/healthz" 2>/dev/null; then break; fi
   sleep 0.2
 done
-echo
-echo "MediJourney is running at http://127.0.0.1:${PORT}/  (health: /healthz, API docs: /api/v1/docs)"
-echo "Sign in with any demo login above (password: medijourney-demo). Press Ctrl-C to stop."
+cat <<EOF
+
+MediJourney is running at http://127.0.0.1:${PORT}/  (health: /healthz, API docs: /api/v1/docs)
+Demo logins (password for all: medijourney-demo):
+  patient@demo.medijourney.test        case_manager@demo.medijourney.test
+  partner@demo.medijourney.test        quality_lead@demo.medijourney.test
+  specialist@demo.medijourney.test     admin@demo.medijourney.test
+Emails are printed here (console email backend). Press Ctrl-C to stop.
+EOF
 wait -n "${pids[@]}"

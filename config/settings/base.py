@@ -180,6 +180,7 @@ USE_TZ = True
 # --- Static files and private media ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "medijourney" / "static",
     # Front-end libraries installed by npm at set-up (nothing third-party is committed).
