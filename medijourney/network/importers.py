@@ -369,11 +369,19 @@ def _import_nabh(
         existing=Hospital.objects.filter(source=hospital_source),
         desc="hospitals",
     )
+    # A quality lead's own decision on an imported accreditation outlives later re-imports.
+    human = {
+        row["number"]: row
+        for row in Accreditation.objects.filter(body=body, verified_by__isnull=False).values(
+            "number", "verification_status", "verified_by_id", "verified_at", "verification_note"
+        )
+    }
     acc_rows = []
     for key, acc in accreditations:
         hospital_pk = pk_by_key.get((key,))
         if hospital_pk is not None:
-            acc_rows.append({**acc, "hospital_id": hospital_pk})
+            decided = human.get(acc["number"], {})
+            acc_rows.append({**acc, **{k: v for k, v in decided.items() if k != "number"}, "hospital_id": hospital_pk})
     acc_stats = ImportStats()
     sync_rows(
         Accreditation,

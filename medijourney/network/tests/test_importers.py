@@ -115,3 +115,16 @@ def test_dental_register_is_imported_as_nabh_dental_facilities(data):
     facility = Hospital.objects.get(source="nabh_dental_register", name="Smile Dental Clinic")
     assert facility.kind == "dental_facility" and list(facility.specialties.values_list("id", flat=True)) == ["dental"]
     assert facility.accreditations.get().body.short_name == "NABH dental"
+
+
+def test_a_re_import_keeps_a_quality_leads_decision(data, make_user):
+    from medijourney.network.services import REJECT, accreditation_decide
+
+    run("nabh_hospitals")
+    lead = make_user("quality_lead")
+    acc = Accreditation.objects.get(number="H-2011-0001")
+    accreditation_decide(accreditation=acc, actor=lead, decision=REJECT, note="Certificate withdrawn per phone call")
+    run("nabh_hospitals")  # e.g. after a new register file
+    acc.refresh_from_db()
+    assert acc.verification_status == "rejected" and acc.verified_by == lead
+    assert acc.verification_note == "Certificate withdrawn per phone call"
