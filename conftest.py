@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -90,10 +91,12 @@ def run_tasks() -> Callable[[], None]:
         )
         ran = 0
         while ran < limit:
-            result = DBTaskResult.objects.ready().get_locked()
+            with transaction.atomic():  # row locks need a transaction (transactional tests have none)
+                result = DBTaskResult.objects.ready().get_locked()
+                if result is not None:
+                    result.claim(worker.worker_id)
             if result is None:
                 return ran
-            result.claim(worker.worker_id)
             worker.run_task(result)
             ran += 1
         raise AssertionError(f"Task queue did not drain after {limit} tasks")
