@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("medijourney.discovery.urls")),
     path("", include("medijourney.cases.urls")),
     path("", include("medijourney.quotes.urls")),
+    path("", include("medijourney.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -4,8 +4,10 @@ Rows hold pseudonymous identifiers only (public UUIDs of the actor and of the pa
 names, emails or health data), so erasing a person later leaves the log intact and meaningless
 to anyone without the erased record. The ORM refuses to update or delete a row."""
 
+import uuid
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,3 +84,43 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain at {self.seq}"
+
+
+class ErasureRequest(models.Model):
+    """A patient's request to erase their data. A lead approves or rejects it; once carried out,
+    only this row (with the pseudonymous public id and counts) and the audit log remain."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for a lead")
+        APPROVED = "approved", _("Approved: being carried out")
+        REJECTED = "rejected", _("Rejected")
+        COMPLETED = "completed", _("Completed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasure_requests"
+    )
+    patient_public_id = models.UUIDField(db_index=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    reason = models.TextField(blank=True, max_length=2000, help_text=_("Optional: why the patient asks."))
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, max_length=2000)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True, help_text=_("What was removed, as counts per source."))
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status__in=["requested", "approved"]),
+                name="privacy_one_open_erasure_per_patient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"erasure {self.public_id} ({self.status})"

@@ -4,6 +4,7 @@ from django_tasks import task
 
 from medijourney.core.scheduling import register_job
 
+from . import services
 from .chain import audit_seal
 
 
@@ -14,3 +15,9 @@ def seal_audit_log() -> int:
 
 
 register_job("privacy.seal_audit_log", seal_audit_log, every=timedelta(minutes=1))
+
+
+@task()
+def erasure_carry_out_task(*, request_id: int) -> str:
+    """Carry out an approved erasure (idempotent: a completed request is skipped)."""
+    return services.erasure_carry_out(request_id=request_id).status
