@@ -30,6 +30,17 @@ KINDS = {
 }
 
 
+# Later apps register their own email kinds here (quotes: requests to hospitals, reminders,
+# acceptance). Their bodies render with the same context; ``template`` names the body template.
+_TEMPLATES: dict[str, str] = {}
+
+
+def register_kind(kind: str, subject: Any, template: str) -> None:
+    """Add an email kind: ``subject(reference)`` gives the subject, ``template`` the body."""
+    KINDS[kind] = subject
+    _TEMPLATES[kind] = template
+
+
 def subject_for(kind: str, reference: str) -> str:
     return str(KINDS[kind](reference))
 
@@ -60,4 +71,5 @@ def render_body(notification: Notification) -> str:
             token = default_token_generator.make_token(user)
             ctx["set_password_url"] = absolute(reverse("accounts:password_reset_confirm", args=[uid, token]))
         ctx["login_url"] = absolute(reverse("accounts:login"))
-    return render_to_string(f"cases/email/{notification.kind}.txt", ctx).strip() + "\n"
+    template = _TEMPLATES.get(notification.kind, f"cases/email/{notification.kind}.txt")
+    return render_to_string(template, ctx).strip() + "\n"

@@ -49,6 +49,26 @@ def register_document_visibility(role: Role | str, rule: VisibilityRule) -> None
     _DOCUMENT_RULES[str(role)] = rule
 
 
+# Timeline kinds added by later apps (quotes: consents, requests, quotes): label and an optional
+# function giving a few plain words about the row's data. Cases' own kinds are EventKind.
+_EVENT_KINDS: dict[str, tuple[Any, Callable[[dict[str, Any]], str] | None]] = {}
+
+
+def register_event_kind(kind: str, label: Any, detail: Callable[[dict[str, Any]], str] | None = None) -> None:
+    _EVENT_KINDS[kind] = (label, detail)
+
+
+def event_label(event: CaseEvent) -> str:
+    if event.kind in _EVENT_KINDS:
+        return str(_EVENT_KINDS[event.kind][0])
+    return str(event.get_kind_display())
+
+
+def event_extra_detail(event: CaseEvent) -> str:
+    found = _EVENT_KINDS.get(event.kind)
+    return found[1](event.data or {}) if found and found[1] else ""
+
+
 def _visibility_q(user: Any) -> Q | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.cases.models import Stage
+from medijourney.cases.selectors import event_extra_detail, event_label
 from medijourney.cases.stages import next_step
 from medijourney.cases.values import language_name
 
@@ -89,6 +90,12 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+@register.filter(name="event_label")
+def event_label_filter(event: Any) -> str:
+    """The timeline label, including kinds registered by later apps (register_event_kind)."""
+    return event_label(event)
+
+
 @register.simple_tag
 def event_detail(event: Any, people: dict[str, str] | None = None) -> str:
     """A few plain words about a timeline row (ids turned into staff names)."""
@@ -116,4 +123,4 @@ def event_detail(event: Any, people: dict[str, str] | None = None) -> str:
             "source": data.get("source", ""),
             "n": data.get("documents", 0),
         }
-    return ""
+    return event_extra_detail(event)

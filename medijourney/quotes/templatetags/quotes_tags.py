@@ -1,0 +1,59 @@
+"""Template helpers for quotes: money, line statuses, deadlines."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from medijourney.cases.templatetags.cases_tags import duration_words
+from medijourney.network.offer_items import OFFER_ITEM_LABELS
+from medijourney.quotes.models import LineStatus, RequestStatus
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "") -> str:
+    if amount is None:
+        return "—"
+    return f"{currency} {Decimal(amount):,.2f}".strip()
+
+
+@register.filter
+def item_label(item_id: str) -> str:
+    return str(OFFER_ITEM_LABELS.get(item_id, item_id))
+
+
+@register.simple_tag
+def line_badge(status: str) -> SafeString:
+    css = {LineStatus.INCLUDED: "badge", LineStatus.NOT_INCLUDED: "badge badge-warn"}.get(status, "badge badge-muted")
+    return format_html('<span class="{}">{}</span>', css, LineStatus(status).label if status else "—")
+
+
+@register.simple_tag
+def request_badge(status: str) -> SafeString:
+    css = {
+        RequestStatus.SENT: "badge badge-warn",
+        RequestStatus.QUOTED: "badge",
+        RequestStatus.ACCEPTED: "badge",
+        RequestStatus.DECLINED: "badge badge-danger",
+    }.get(status, "badge badge-muted")
+    return format_html('<span class="{}">{}</span>', css, RequestStatus(status).label)
+
+
+@register.simple_tag
+def deadline(request: Any) -> SafeString:
+    """Time left to answer (or overdue), for a request still waiting."""
+    if request.status != RequestStatus.SENT:
+        return format_html("")
+    left = request.respond_by - timezone.now()
+    if left.total_seconds() <= 0:
+        return format_html(
+            '<span class="badge badge-danger">{}</span>', _("overdue by %(t)s") % {"t": duration_words(left)}
+        )
+    css = "badge badge-warn" if left.total_seconds() <= 12 * 3600 else "badge"
+    return format_html('<span class="{}">{}</span>', css, _("%(t)s left") % {"t": duration_words(left)})
