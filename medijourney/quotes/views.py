@@ -81,7 +81,8 @@ PAGE_SIZE = 25
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+    grouped = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    for field, errors in grouped.items():
         target = field if field in form.fields else None
         for error in errors:
             form.add_error(target, error)
