@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure
 from medijourney.cases.demo import cases_demo_setup
 from medijourney.network.demo import network_demo_setup
+from medijourney.quotes.demo import quotes_demo_setup
 
 
 @dataclass
@@ -21,4 +22,5 @@ def demo_setup() -> DemoSummary:
         summary.logins.append((user.get_role_display(), user.email))
     summary.notes.extend(network_demo_setup())
     summary.notes.extend(cases_demo_setup())
+    summary.notes.extend(quotes_demo_setup())
     return summary

@@ -49,7 +49,7 @@ def request_badge(status: str) -> SafeString:
 def deadline(request: Any) -> SafeString:
     """Time left to answer (or overdue), for a request still waiting."""
     if request.status != RequestStatus.SENT:
-        return format_html("")
+        return SafeString("")
     left = request.respond_by - timezone.now()
     if left.total_seconds() <= 0:
         return format_html(
