@@ -326,7 +326,7 @@ def quote_requests_send(
             )
     ready = set(partner_ready_hospitals().filter(pk__in=[h.pk for h in hospitals]).values_list("pk", flat=True))
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("patient", "assigned_to").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
         consents = {
             c.hospital_id: c
             for c in ShareConsent.objects.filter(case=case, hospital__in=hospitals, revoked_at__isnull=True)
@@ -412,12 +412,8 @@ def request_clock_check(*, request_id: int, now: datetime.datetime | None = None
     now = now or timezone.now()
     done: list[str] = []
     with transaction.atomic():
-        request = (
-            QuoteRequest.objects.select_for_update(of=("self",))
-            .select_related("case", "case__patient", "case__assigned_to", "hospital")
-            .filter(pk=request_id)
-            .first()
-        )
+        # Lock the request row only (its case link is nullable: no outer join under FOR UPDATE).
+        request = QuoteRequest.objects.select_for_update().filter(pk=request_id).first()
         if request is None or request.status != RequestStatus.SENT or request.case is None:
             return done
         case = request.case
@@ -459,9 +455,7 @@ def request_clocks_sweep(*, now: datetime.datetime | None = None) -> int:
 def quote_request_withdraw(*, request: QuoteRequest, actor: User) -> QuoteRequest:
     """The case team stops waiting for a hospital (e.g. no answer after 72 hours)."""
     with transaction.atomic():
-        request = (
-            QuoteRequest.objects.select_for_update(of=("self",)).select_related("case", "hospital").get(pk=request.pk)
-        )
+        request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != RequestStatus.SENT:
             raise ValidationError(_("Only a request still waiting for an answer can be withdrawn."))
         request.status = RequestStatus.WITHDRAWN
@@ -506,11 +500,7 @@ def _partner_of(actor: User, hospital: Hospital) -> bool:
 
 
 def _answerable(request: QuoteRequest, actor: User) -> QuoteRequest:
-    request = (
-        QuoteRequest.objects.select_for_update(of=("self",))
-        .select_related("case", "case__patient", "case__assigned_to", "hospital")
-        .get(pk=request.pk)
-    )
+    request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
     if not _partner_of(actor, request.hospital):
         raise ValidationError(_("Only the hospital's own partner users can answer this request."))
     if request.status != RequestStatus.SENT:
@@ -672,15 +662,11 @@ def quote_accept(*, quote: Quote, actor: User) -> Quote:
     """The patient accepts one plan. Every other open request of the case is closed politely and
     its hospital told; the case moves to "plan accepted"."""
     with transaction.atomic():
-        request = (
-            QuoteRequest.objects.select_for_update(of=("self",))
-            .select_related("case", "case__patient", "hospital")
-            .get(pk=quote.request_id)
-        )
+        request = QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
         case = request.case
         if case is None or actor.pk != case.patient_id:
             raise ValidationError(_("Only the patient can accept a plan."))
-        case = Case.objects.select_for_update().select_related("patient", "assigned_to").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
         if request.status != RequestStatus.QUOTED:
             raise ValidationError(_("This quote can no longer be accepted."))
         if quote.valid_until < timezone.localdate():
@@ -726,9 +712,7 @@ def final_bill_record(
     """Record what the hospital billed for the accepted plan (in the quote's currency), for the
     hospital's quote-accuracy figure."""
     with transaction.atomic():
-        request = (
-            QuoteRequest.objects.select_for_update(of=("self",)).select_related("case", "quote").get(pk=request.pk)
-        )
+        request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
         case = request.case
         errors: dict[str, list[str]] = {}
         if request.status != RequestStatus.ACCEPTED or case is None:
