@@ -284,3 +284,8 @@ CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
 # The first-response promise: a human answer within this many hours, a warning before it runs out.
 CASES_FIRST_RESPONSE_HOURS = env.int("CASES_FIRST_RESPONSE_HOURS", default=24)
 CASES_CLOCK_WARNING_HOURS = env.int("CASES_CLOCK_WARNING_HOURS", default=4)
+
+# --- quotes ---
+# Hours a hospital has to answer a quote request, and how long before the deadline it is reminded.
+QUOTES_RESPONSE_HOURS = env.int("QUOTES_RESPONSE_HOURS", default=48)
+QUOTES_REMINDER_HOURS_BEFORE = env.int("QUOTES_REMINDER_HOURS_BEFORE", default=12)
