@@ -285,6 +285,14 @@ CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
 CASES_FIRST_RESPONSE_HOURS = env.int("CASES_FIRST_RESPONSE_HOURS", default=24)
 CASES_CLOCK_WARNING_HOURS = env.int("CASES_CLOCK_WARNING_HOURS", default=4)
 
+# --- discovery ---
+# Bench only: let search and compare return the synthetic hospitals added by
+# `manage.py make_synthetic_network` (ignored in demo mode and under production settings).
+DISCOVERY_INCLUDE_SYNTHETIC = env.bool("DISCOVERY_INCLUDE_SYNTHETIC", default=False)
+# Reuse a search's ranking and page when the rows it reads from the network are exactly those an
+# earlier identical search read (results are a pure function of them); 0 recomputes every time.
+DISCOVERY_RESULT_MEMO = env.bool("DISCOVERY_RESULT_MEMO", default=True)
+
 # --- quotes ---
 # Hours a hospital has to answer a quote request, and how long before the deadline it is reminded.
 QUOTES_RESPONSE_HOURS = env.int("QUOTES_RESPONSE_HOURS", default=48)

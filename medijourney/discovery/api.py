@@ -1,12 +1,18 @@
-from dataclasses import asdict
+import json
+from dataclasses import asdict, replace
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from medijourney.core.api import ErrorOut
 
-from .schemas import TriageIn, TriageOut
+from .params import RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
+from .ranking import RANKING_SUMMARY
+from .schemas import CompareIn, CompareOut, SearchIn, SearchOut, TriageIn, TriageOut
+from .selectors import COMPARE_MAX, JSON_MEMO, ResultRow, compare, offer_procedure_slug, search
 from .triage import triage
 
 router = Router(tags=["discovery"])
@@ -26,3 +32,171 @@ router = Router(tags=["discovery"])
 )
 def triage_endpoint(request: HttpRequest, params: Query[TriageIn]) -> dict[str, Any]:
     return asdict(triage(params.text, lang=params.lang))
+
+
+# --- search and compare -----------------------------------------------------------------------------
+
+
+def json_response(body: dict[str, Any]) -> HttpResponse:
+    """The answer as JSON, written directly: these documents are built from typed dataclasses and
+    their shape is checked against SearchOut / CompareOut by the tests, so the per-request
+    re-validation django-ninja would do (several milliseconds for a page of results) is skipped."""
+    return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), content_type="application/json")
+
+
+def doctors_out(row: ResultRow) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.public_id,
+            "full_name": d.full_name,
+            "specialties": d.specialties,
+            "languages": d.languages,
+            "licence_verified": d.verified,
+            "is_demo": d.is_demo,
+        }
+        for d in row.details.doctors
+    ]
+
+
+def raw_search(params: SearchIn) -> RawSearch:
+    return RawSearch(
+        procedure=params.procedure.strip(),
+        q=params.q.strip(),
+        origin=params.origin.upper(),
+        origin_city=params.origin_city.strip(),
+        origin_airport=params.origin_airport.upper(),
+        passport=params.passport.upper(),
+        destination=params.destination.upper(),
+        currency=params.currency.upper(),
+        budget=params.budget,
+        travel_from=params.travel_from,
+        travel_to=params.travel_to,
+        language=params.language,
+        accreditation=tuple(params.accreditation),
+        max_flight_hours=params.max_flight_hours,
+        companion=params.companion,
+        weights=Weights(params.w_cost, params.w_wait, params.w_travel, params.w_quality),
+    )
+
+
+def resolve_or_422(raw: RawSearch) -> SearchQuery:
+    try:
+        return resolve_search(raw)
+    except SearchParamErrors as exc:
+        raise ValidationError(exc.errors) from None
+
+
+def context_out(query: SearchQuery) -> dict[str, Any]:
+    origin = query.origin
+    return {
+        "procedure": procedure_out(query),
+        "origin": {
+            "country": query.origin_country,
+            "airport": origin.code if origin else None,
+            "airport_name": origin.name if origin else None,
+            "basis": origin.basis if origin else None,
+        },
+        "currency": query.currency,
+        "weights": {**query.weights.raw(), "effective": query.weights.effective()},
+    }
+
+
+def procedure_out(query: SearchQuery) -> dict[str, Any] | None:
+    p = query.procedure
+    if p is None:
+        return None
+    return {
+        "slug": p.slug,
+        "name": p.name,
+        "specialty": p.specialty,
+        "inpatient_nights": p.inpatient_nights,
+        "total_days": p.total_days,
+        "min_days_before_flying": p.min_days_before_flying,
+        "stay_source": p.stay_source,
+    }
+
+
+def routing_out(query: SearchQuery) -> dict[str, Any] | None:
+    r = query.routing
+    if r is None:
+        return None
+    return {"text": r.text, "procedure": r.chosen, "chosen_by": r.chosen_by, "triage": asdict(r.result)}
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 422: ErrorOut},
+    auth=None,
+    summary="Search and rank offers, with the full trip estimate and the score explained term by term",
+    description=(
+        "Open to everyone. Give `procedure` (a slug) or `q` (free text, routed through triage). Only hospitals "
+        "in the network (current verified accreditation, not suspended) with a price for the procedure are "
+        "results. Each result carries its trip estimate (every line with amount, currency, source, as-of date "
+        "and method), savings against your home country's reference price, visa rule, travel time, waiting "
+        "time and its score `{total, terms}`. The order is the weighted score and nothing else: no hospital "
+        "can pay for its place. `excluded` says how many results each filter removed."
+    ),
+)
+def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> HttpResponse:
+    query = resolve_or_422(raw_search(params))
+    result = search(query, offset=params.offset, limit=params.limit)
+    if result.cache_key is not None:
+        cached = JSON_MEMO.get(result.cache_key)
+        if cached is not None:
+            return HttpResponse(cached, content_type="application/json")
+    ctx = result.ctx
+    response = json_response(
+        {
+            "items": [row.as_dict(ctx) for row in result.rows] if ctx else [],
+            "count": result.count,
+            "candidates": result.candidates,
+            "excluded": [e.as_dict() for e in result.exclusions],
+            "excluded_total": result.excluded_total,
+            "without_price": result.without_price,
+            "message": result.message,
+            "routing": routing_out(query),
+            "ranking": RANKING_SUMMARY,
+            **context_out(query),
+        }
+    )
+    if result.cache_key is not None:
+        JSON_MEMO.put(result.cache_key, response.content)
+    return response
+
+
+@router.get(
+    "/compare",
+    response={200: CompareOut, 422: ErrorOut},
+    auth=None,
+    summary="Compare up to four offers side by side, trip lines aligned",
+    description=(
+        "Open to everyone. `offers` lists 1 to 4 offer ids from search results (repeat the parameter); the other "
+        "parameters are the search context (origin, passport, currency, companion...). Every item lists the "
+        "same trip lines in the same order (`line_keys`)."
+    ),
+)
+def compare_endpoint(request: HttpRequest, params: Query[CompareIn]) -> HttpResponse:
+    ids = list(dict.fromkeys(params.offers))
+    if not 1 <= len(ids) <= COMPARE_MAX:
+        raise ValidationError({"offers": f"Give between 1 and {COMPARE_MAX} different offer ids."})
+    raw = raw_search(params)
+    if not raw.procedure and not raw.q:
+        raw = replace(raw, procedure=offer_procedure_slug(ids[0]) or "")
+    query = resolve_or_422(raw)
+    if query.procedure is None:
+        raise ValidationError({"procedure": "No procedure matched the text; give `procedure`."})
+    try:
+        result = compare(query, ids)
+    except LookupError as exc:
+        raise ValidationError(
+            {
+                "offers": f"Not an offer for {query.procedure.name} at a hospital in the network: {', '.join(exc.args[0])}."
+            }
+        ) from None
+    return json_response(
+        {
+            "items": [row.as_dict(result.ctx) | {"doctors": doctors_out(row)} for row in result.rows],
+            "line_keys": list(result.line_keys),
+            **context_out(query),
+        }
+    )

@@ -1,5 +1,10 @@
 """Input and output schemas of the discovery API."""
 
+import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
 from ninja import Field, Schema
 from pydantic import field_validator
 
@@ -47,3 +52,286 @@ class TriageOut(Schema):
     procedures: list[TriageProcedureOut] = Field(..., description="Candidate procedures, best first; may be empty.")
     notice: str = Field(..., description="Says that this routes to a specialty and is not a diagnosis.")
     confident: bool = Field(..., description="False when the text names no condition or the scores are low.")
+
+
+# --- search and compare -------------------------------------------------------------------------
+# There is deliberately no paid, sponsored, promoted or featured field anywhere in these shapes:
+# the order is the patient's weighted score and nothing else (tested).
+
+
+class SearchIn(Schema):
+    procedure: str = Field("", max_length=80, description="Procedure slug, e.g. knee-replacement.")
+    q: str = Field(
+        "",
+        max_length=TRIAGE_TEXT_MAX,
+        description="Free text routed through triage when no procedure is given (or shown beside it).",
+    )
+    origin: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Your country, ISO 3166-1 alpha-2.")
+    origin_city: str = Field("", max_length=100, description="Your city (its main airport is used).")
+    origin_airport: str = Field("", pattern=r"^([A-Za-z0-9]{3,4})?$", description="Your airport, IATA code.")
+    passport: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Passport country; default: origin.")
+    destination: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Only hospitals in this country.")
+    currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$", description="Your currency (ISO 4217) for totals.")
+    budget: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2, description="In `currency`.")
+    travel_from: datetime.date | None = Field(None, description="Travel window start (YYYY-MM-DD).")
+    travel_to: datetime.date | None = Field(None, description="Travel window end (YYYY-MM-DD).")
+    language: str = Field("", pattern=r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$", description="BCP 47 tag.")
+    accreditation: list[str] = Field(
+        default_factory=list, description="Accreditation body codes (JCI, NABH, NABH_DENTAL); any of them."
+    )
+    max_flight_hours: Decimal | None = Field(None, gt=0, le=48, description="Longest one-way flight, hours.")
+    companion: bool = Field(False, description="A companion travels with you (their flights are added).")
+    w_cost: int = Field(4, ge=0, le=10, description="Weight of the trip total (0–10).")
+    w_wait: int = Field(2, ge=0, le=10, description="Weight of the waiting time (0–10).")
+    w_travel: int = Field(2, ge=0, le=10, description="Weight of the flight time (0–10).")
+    w_quality: int = Field(2, ge=0, le=10, description="Weight of the quality signals (0–10).")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class CompareIn(SearchIn):
+    offers: list[UUID] = Field(..., description="1 to 4 offer ids (from search results), in the order to show.")
+
+
+class AccreditationBrief(Schema):
+    body: str
+    body_name: str
+    number: str
+    level: str
+    valid_from: datetime.date
+    valid_to: datetime.date
+    status: str = Field(description="current, expired or not_yet_valid (only current ones qualify).")
+    verification_status: str
+    is_demo: bool
+
+
+class AirportBrief(Schema):
+    code: str
+    name: str | None
+    distance_km: Decimal | None = Field(description="From the hospital; null when its location is unknown.")
+
+
+class HospitalBrief(Schema):
+    id: UUID
+    name: str
+    kind: str
+    city: str
+    region: str
+    country: str
+    country_name: str
+    is_demo: bool
+    accreditations: list[AccreditationBrief]
+    verified_doctors: int = Field(description="Doctors of the procedure's specialty with a verified, current licence.")
+    nearest_airport: AirportBrief | None
+
+
+class OfferBrief(Schema):
+    id: UUID
+    procedure: str
+    currency: str
+    price_min: Decimal
+    price_max: Decimal
+    price_point: Decimal = Field(description="The point of the range the estimate uses.")
+    price_point_method: str = Field(description="'midpoint' of price_min and price_max.")
+    inclusions: dict[str, bool]
+    wait_days: int | None
+    source_kind: str
+    source: str
+    as_of: datetime.date
+    is_demo: bool
+
+
+class TripLineOut(Schema):
+    key: str = Field(description="procedure, hospital_nights, lodging, flights, visa or companion (always this order).")
+    label: str
+    status: str = Field(description="known, included (0, in the offer price), unknown, or not_applicable.")
+    amount: Decimal | None = Field(description="In `currency`; null when unknown.")
+    currency: str
+    converted: Decimal | None = Field(description="In the patient's currency; null when unknown or no ECB rate.")
+    fx_date: datetime.date | None = Field(description="Date of the ECB rate used to convert, if converted.")
+    source: str
+    as_of: datetime.date | None
+    method: str
+    detail: dict[str, Any]
+
+
+class TripEstimateOut(Schema):
+    currency: str
+    total: Decimal = Field(description="Sum of the converted known lines.")
+    complete: bool
+    leaves_out: list[str] = Field(description="Lines whose amount is unknown or could not be converted.")
+    not_included: list[str] = Field(description="Costs the estimate never includes.")
+    fx_date: datetime.date | None
+    fx_source: str
+    lines: list[TripLineOut]
+
+
+class ReferenceOut(Schema):
+    country: str
+    city: str
+    dataset: str
+    currency: str
+    price: Decimal
+    price_method: str
+    converted: Decimal | None
+    fx_date: datetime.date | None
+    price_type: str
+    data_year: str
+    source: str
+    source_url: str
+    other_figures: int = Field(description="Other published figures for the country (the lowest is used).")
+
+
+class SavingsOut(Schema):
+    status: str = Field(description="saving, costs_more, no_reference or unknown.")
+    amount: Decimal | None = Field(description="Reference minus trip total, in the patient's currency.")
+    currency: str
+    explanation: str
+    reference: ReferenceOut | None
+
+
+class VisaOut(Schema):
+    passport: str | None
+    passport_assumed: bool = Field(description="True when no passport was given and the origin country was assumed.")
+    destination: str
+    requirement: str
+    label: str
+    days_allowed: int | None = None
+    data_date: datetime.date | None = None
+    source: str = ""
+    source_url: str = ""
+    explanation: str
+
+
+class TravelOut(Schema):
+    origin_airport: str | None
+    destination_airport: str | None
+    distance_km: float | None
+    flight_hours: float | None = Field(description="One way, direct.")
+    method: str
+
+
+class StayOut(Schema):
+    inpatient_nights: int | None
+    lodging_nights: int | None
+    days_away: int | None
+    method: str
+    source: str
+
+
+class WaitOut(Schema):
+    wait_days: int | None
+    earliest_start: datetime.date
+    return_by: datetime.date | None
+    fits_travel_window: bool | None
+    explanation: str
+
+
+class TermOut(Schema):
+    name: str = Field(description="cost, wait, travel or quality.")
+    label: str
+    weight: float = Field(description="The patient's weight divided by the sum of the weights.")
+    raw: float | None = Field(description="The figure before normalisation; null when unknown (scores 0).")
+    value: float = Field(description="Normalised over the results, 0–1.")
+    contribution: float = Field(description="weight × value.")
+    explanation: str
+
+
+class ScoreOut(Schema):
+    total: float = Field(description="Σ weight × value.")
+    terms: list[TermOut]
+
+
+class ResultOut(Schema):
+    rank: int
+    is_demo: bool
+    hospital: HospitalBrief
+    offer: OfferBrief
+    trip_estimate: TripEstimateOut
+    savings: SavingsOut
+    visa: VisaOut
+    travel: TravelOut
+    stay: StayOut
+    wait: WaitOut
+    wait_days: int | None
+    languages: list[str]
+    score: ScoreOut
+
+
+class ExclusionOut(Schema):
+    filter: str
+    label: str
+    excluded: int = Field(description="Results this filter removes (a result failing two filters counts in both).")
+    note: str
+
+
+class RoutingOut(Schema):
+    text: str
+    procedure: str | None = Field(description="The procedure searched; null when the text matched none.")
+    chosen_by: str = Field(description="triage, or patient when a procedure was given.")
+    triage: TriageOut
+
+
+class ProcedureBrief(Schema):
+    slug: str
+    name: str
+    specialty: str
+    inpatient_nights: int | None
+    total_days: int | None
+    min_days_before_flying: int | None
+    stay_source: str
+
+
+class OriginOut(Schema):
+    country: str | None
+    airport: str | None
+    airport_name: str | None
+    basis: str | None
+
+
+class WeightsOut(Schema):
+    cost: int
+    wait: int
+    travel: int
+    quality: int
+    effective: dict[str, float]
+
+
+class SearchOut(Schema):
+    items: list[ResultOut]
+    count: int = Field(description="Results after the filters.")
+    candidates: int = Field(description="Offers for the procedure in the network, before the filters.")
+    excluded: list[ExclusionOut]
+    excluded_total: int
+    without_price: int | None = Field(
+        description="When nothing is found: accredited hospitals in the network without a price for the procedure."
+    )
+    message: str
+    procedure: ProcedureBrief | None
+    routing: RoutingOut | None
+    origin: OriginOut
+    currency: str
+    weights: WeightsOut
+    ranking: str = Field(description="How the score is computed.")
+
+
+class DoctorBrief(Schema):
+    id: UUID
+    full_name: str
+    specialties: list[str]
+    languages: list[str]
+    licence_verified: bool = Field(description="A licence verified by the network's quality lead and current today.")
+    is_demo: bool
+
+
+class CompareItemOut(ResultOut):
+    doctors: list[DoctorBrief]
+
+
+class CompareOut(Schema):
+    items: list[CompareItemOut]
+    line_keys: list[str] = Field(description="The trip lines, in the order every item lists them.")
+    procedure: ProcedureBrief
+    origin: OriginOut
+    currency: str
+    weights: WeightsOut

@@ -6,4 +6,6 @@ app_name = "discovery"
 
 urlpatterns = [
     path("triage/", views.triage_page, name="triage"),
+    path("search/", views.search_page, name="search"),
+    path("compare/", views.compare_page, name="compare"),
 ]

@@ -1,8 +1,18 @@
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import TriageForm
+from .estimate import LINE_LABELS
+from .forms import CompareForm, SearchForm, TriageForm
+from .params import DEFAULT_WEIGHTS, SearchQuery
+from .ranking import RANKING_SUMMARY
+from .selectors import COMPARE_MAX, compare, offer_procedure_slug, search
 from .triage import NOTICE, triage
 
 
@@ -21,3 +31,85 @@ def triage_page(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.method == "POST":
         return render(request, "discovery/partials/triage_result.html", context)
     return render(request, "discovery/triage.html", context)
+
+
+# --- search and compare -----------------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 10
+
+
+def _context_query(query: SearchQuery | None, **extra: Any) -> str:
+    params = query.context_params() if query else {}
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return urlencode(params, doseq=True)
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Search: open to everyone. Works without JavaScript (a GET form); with htmx, moving a weight
+    re-renders only the results."""
+    form = SearchForm(request.GET or None)
+    result = page = None
+    if form.is_bound and form.is_valid() and form.query is not None:
+        query = form.query
+        try:
+            number = max(int(request.GET.get("page", "1")), 1)
+        except ValueError:
+            number = 1
+        result = search(query, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
+        page = Paginator(range(result.count), SEARCH_PAGE_SIZE).get_page(number)
+        if page.number != number:  # past the last page: show the last one
+            result = search(query, offset=(page.number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
+    context = {
+        "form": form,
+        "result": result,
+        "page": page,
+        "query": form.query,
+        "page_query": _context_query(form.query),
+        "defaults": DEFAULT_WEIGHTS,
+        "ranking_summary": RANKING_SUMMARY,
+        "weights": [(form[name], form.weight_value(name)) for name in SearchForm.WEIGHT_FIELDS],
+        "compare_max": COMPARE_MAX,
+    }
+    if request.htmx:
+        return render(request, "discovery/partials/search_results.html", context)
+    return render(request, "discovery/search.html", context)
+
+
+@require_GET
+def compare_page(request: HttpRequest) -> HttpResponse:
+    """Up to four results side by side; the URL holds everything, so it can be shared."""
+    data = request.GET.copy()
+    if not data.get("procedure") and not data.get("q") and data.get("offers"):
+        first = data.getlist("offers")[0].split(",")[0].strip()
+        try:
+            slug = offer_procedure_slug(uuid.UUID(first))
+        except ValueError:
+            slug = None
+        if slug:
+            data["procedure"] = slug
+    form = CompareForm(data or None)
+    result = None
+    if form.is_bound and form.is_valid() and form.query is not None and form.query.procedure is not None:
+        try:
+            result = compare(form.query, form.offer_ids)
+        except LookupError as exc:
+            form.add_error(
+                "offers",
+                _("These results are no longer available (or are not for this treatment): %(ids)s")
+                % {"ids": ", ".join(exc.args[0])},
+            )
+    rows = result.rows if result else []
+    line_table = []
+    if result:
+        for key in result.line_keys:
+            line_table.append((LINE_LABELS[key], [row.estimate.line(key) for row in rows]))
+    context = {
+        "form": form,
+        "result": result,
+        "rows": rows,
+        "line_table": line_table,
+        "back_query": _context_query(form.query),
+        "compare_max": COMPARE_MAX,
+    }
+    return render(request, "discovery/compare.html", context, status=200)

@@ -1,0 +1,141 @@
+"""Prepared ORM queries: a queryset is built and compiled to SQL ONCE per process (and database
+connection alias) with sentinel values in place of its parameters; each call substitutes the real
+values and runs the SQL directly. The query stays defined with the ORM (and with the network's own
+selectors, such as ``hospitals_in_network``), but a search no longer pays the ORM's compile time
+(a few milliseconds for the annotated candidate query) on every request.
+
+Values come back in the queryset's ``values_list`` order and are normalised to the Python types
+the ORM would give (Decimal, date, UUID, bool, JSON)."""
+
+import datetime
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+# Column kinds for conversion of raw database values.
+DECIMAL, DATE, UUID, BOOL, JSON, RAW = "decimal", "date", "uuid", "bool", "json", "raw"
+
+
+class Sentinel:
+    """Stand-ins for parameters, distinct from anything a query holds as a constant."""
+
+    def __init__(self) -> None:
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def integer(self) -> int:
+        return -987_654_000 - self._next()
+
+    def date(self) -> datetime.date:
+        return datetime.date(1901, 1, 1) + datetime.timedelta(days=self._next())
+
+    def text(self) -> str:
+        return f"§{self._next()}§"
+
+
+def _convert(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == DECIMAL:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    if kind == DATE:
+        return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
+    if kind == UUID:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    if kind == BOOL:
+        return bool(value)
+    if kind == JSON:
+        return json.loads(value) if isinstance(value, str | bytes) else value
+    return value
+
+
+class PreparedQuery:
+    """``build(**sentinels)`` returns a ``values_list`` queryset; ``run(**values)`` executes it.
+
+    ``params`` names each parameter and gives a sentinel factory; ``kinds`` gives the conversion
+    of each selected column (default RAW)."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        params: dict[str, Callable[[Sentinel], Any]],
+        kinds: Sequence[str],
+    ) -> None:
+        self.build = build
+        self.param_factories = params
+        self.kinds = tuple(kinds)
+        self._compiled: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
+        maker = Sentinel()
+        self._sentinels = {name: factory(maker) for name, factory in self.param_factories.items()}
+
+    def _compile(self, alias: str) -> tuple[str, list[tuple[str, Any]]]:
+        sentinels = self._sentinels
+        qs = self.build(**sentinels)
+        connection = connections[alias]
+        sql, params = qs.query.get_compiler(using=alias).as_sql()
+        adapted = {}
+        for name, value in sentinels.items():
+            if isinstance(value, datetime.date):
+                adapted[name] = connection.ops.adapt_datefield_value(value)
+            else:
+                adapted[name] = value
+        plan: list[tuple[str, Any]] = []
+        for p in params:
+            for name, value in adapted.items():
+                if type(p) is type(value) and p == value:
+                    plan.append(("param", name))
+                    break
+                if isinstance(p, str) and isinstance(value, str) and value in p:
+                    plan.append(("pattern", (name, p)))
+                    break
+            else:
+                plan.append(("const", p))
+        missing = set(sentinels) - {n if kind == "param" else n[0] for kind, n in plan if kind != "const"}
+        if missing:
+            raise RuntimeError(f"prepared query: parameters not found in the SQL: {sorted(missing)}")
+        return sql, plan
+
+    def run(self, using: str = "default", /, **values: Any) -> list[tuple[Any, ...]]:
+        """Execute and convert the rows to Python types."""
+        return self.convert(self.run_raw(using, **values))
+
+    def convert(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        todo = [(i, kind) for i, kind in enumerate(self.kinds) if kind != RAW]
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, kind in todo:
+                values[i] = _convert(values[i], kind)
+            out.append(tuple(values))
+        return out
+
+    def run_raw(self, using: str = "default", /, **values: Any) -> list[tuple[Any, ...]]:
+        """Execute and return the rows exactly as the database driver gave them."""
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(using)
+        sql, plan = compiled
+        connection = connections[using]
+        params: list[Any] = []
+        for kind, item in plan:
+            if kind == "const":
+                params.append(item)
+            elif kind == "param":
+                value = values[item]
+                if isinstance(value, datetime.date):
+                    value = connection.ops.adapt_datefield_value(value)
+                params.append(value)
+            else:
+                name, pattern = item
+                params.append(pattern.replace(str(self._sentinels[name]), str(values[name])))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
