@@ -40,10 +40,15 @@ def _case(key: str) -> Case | None:
     return row.case if row else None
 
 
-def _second_hospital(first: Hospital, procedure: Procedure | None) -> Hospital | None:
+def _second_hospital(first: Hospital, procedure: Procedure | None, countries: list[str]) -> Hospital | None:
+    """A second network hospital with a verified doctor: offering the procedure in one of the
+    patient's preferred countries if possible."""
     candidates = hospitals_in_network().exclude(pk=first.pk).filter(doctors__isnull=False).distinct()
     if procedure is not None:
-        offering = candidates.filter(offers__procedure=procedure).order_by("-is_demo", "country_id", "name")
+        offering = sorted(
+            candidates.filter(offers__procedure=procedure),
+            key=lambda h: (h.country_id not in countries, not h.is_demo, h.country_id, h.name),
+        )
         for hospital in offering:
             if verified_doctors(hospital).exists():
                 return hospital
@@ -118,7 +123,7 @@ def quotes_demo_setup() -> list[str]:
         return ["Quotes demo skipped: the demo partner has no hospital or the demo cases are missing."]
     first = membership.hospital
     procedure = Procedure.objects.filter(slug="knee-replacement").first()
-    second = _second_hospital(first, procedure)
+    second = _second_hospital(first, procedure, list(knee_case.destinations or []))
     manager = knee_case.assigned_to or User.objects.filter(email__iexact=f"case_manager@{DEMO_DOMAIN}").first()
     if second is None or procedure is None or manager is None or not verified_doctors(first).exists():
         return ["Quotes demo skipped: no second network hospital with a verified doctor, or no knee procedure."]
