@@ -75,7 +75,7 @@ from .services import (
     requests_list_audit,
     summary_draft,
 )
-from .trip import trip_estimate_available
+from .trip import trip_estimate_available, trip_estimates_for
 
 PAGE_SIZE = 25
 
@@ -167,6 +167,9 @@ def _comparison_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     if not form.is_bound:
         form = CurrencyForm(initial={"currency": currency})
     comparison = case_comparison(case, currency)
+    trips = trip_estimates_for(case, currency, [col.quote for col in comparison.columns if col.quote is not None])
+    for col in comparison.columns:
+        col.trip = trips.get(col.quote.pk) if col.quote is not None else None
     return {"case": case, "comparison": comparison, "currency_form": form, "currency": currency,
             "trip_available": trip_estimate_available(), "today": timezone.localdate()}  # fmt: skip
 

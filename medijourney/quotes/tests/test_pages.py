@@ -194,3 +194,22 @@ def test_openapi_documents_the_partner_endpoints(client):
                  "/api/v1/partner/requests/{request_id}/quote", "/api/v1/partner/requests/{request_id}/decline"):  # fmt: skip
         assert path in spec["paths"], path
     assert "QuoteIn" in spec["components"]["schemas"] and "RequestOut" in spec["components"]["schemas"]
+
+
+def test_comparison_shows_discoverys_travel_lines_when_the_hospital_has_an_offer(client):
+    from medijourney.discovery import reference
+    from medijourney.discovery.selectors import clear_caches
+    from medijourney.network.tests.factories import OfferFactory
+
+    from .factories import knee
+
+    reference.clear()  # discovery keeps a short-lived snapshot of the catalogue between searches
+    clear_caches()
+    country("NG")  # the patient's country and passport (the case factory's)
+    request = shared_request()
+    OfferFactory(hospital=request.hospital, procedure=knee())
+    answered(request)
+    client.force_login(request.case.patient)
+    body = client.get(reverse("quotes:compare", args=[request.case.reference])).content.decode()
+    assert "Estimate from search" in body and "trip costs: see search" not in body
+    assert "Flights" in body or "flights" in body
