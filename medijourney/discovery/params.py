@@ -78,6 +78,7 @@ class Routing:
     result: TriageResult
     chosen: str | None  # the procedure slug searched, or None when nothing matched
     chosen_by: str  # "triage" or "patient"
+    alternatives: tuple[tuple[str, str], ...] = ()  # other candidate procedures in the catalogue: (slug, name)
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,10 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
             procedure, procedure_pk = found
     if raw.q.strip():
         result = triage(raw.q)
-        chosen = procedure.slug if procedure else (result.procedures[0].slug if result.procedures else None)
-        routing = Routing(raw.q.strip(), result, chosen, "patient" if procedure else "triage")
+        known = [p for p in result.procedures if p.slug in ref.procedures]
+        chosen = procedure.slug if procedure else (known[0].slug if known else None)
+        alternatives = tuple((p.slug, p.name) for p in known if p.slug != chosen)[:6]
+        routing = Routing(raw.q.strip(), result, chosen, "patient" if procedure else "triage", alternatives)
         if procedure is None and chosen and "procedure" not in errors:
             found = ref.procedures.get(chosen)
             if found is not None:

@@ -18,7 +18,9 @@ from django.db import connections
 from django.db.models import QuerySet
 
 # Column kinds for conversion of raw database values.
-DECIMAL, DATE, UUID, BOOL, JSON, RAW = "decimal", "date", "uuid", "bool", "json", "raw"
+DATE, UUID, BOOL, JSON, RAW = "date", "uuid", "bool", "json", "raw"
+DECIMAL = "decimal:2"  # a DecimalField with 2 decimal places
+DECIMAL1 = "decimal:1"
 
 
 class Sentinel:
@@ -44,8 +46,9 @@ class Sentinel:
 def _convert(value: Any, kind: str) -> Any:
     if value is None:
         return None
-    if kind == DECIMAL:
-        return value if isinstance(value, Decimal) else Decimal(str(value))
+    if kind.startswith("decimal:"):
+        places = Decimal(1).scaleb(-int(kind[8:]))
+        return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(places)
     if kind == DATE:
         return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
     if kind == UUID:

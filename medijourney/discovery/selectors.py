@@ -43,7 +43,7 @@ from .estimate import (
     trip_totals,
 )
 from .params import SearchQuery
-from .prepared import BOOL, DATE, DECIMAL, JSON, RAW, UUID, PreparedQuery, Sentinel
+from .prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel
 from .ranking import Bounds, Score, bounds_of, explain, raw_figures, score, sort_key
 
 NO_ADMISSION = VisaRule.Requirement.NO_ADMISSION
@@ -97,7 +97,7 @@ _CANDIDATE_COLUMNS = (
     ("hospital__nearest_airport__name", RAW),
     ("hospital__nearest_airport__latitude", RAW),
     ("hospital__nearest_airport__longitude", RAW),
-    ("hospital__nearest_airport_km", DECIMAL),
+    ("hospital__nearest_airport_km", DECIMAL1),
     ("hospital__airport_basis", RAW),
     ("n_bodies", RAW),
     ("verified_doctors", RAW),

@@ -66,6 +66,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": form.query,
         "page_query": _context_query(form.query),
+        "other_query": urlencode(
+            [(k, v) for k, v in (form.query.context_pairs() if form.query else []) if k != "procedure"]
+        ),
         "defaults": DEFAULT_WEIGHTS,
         "ranking_summary": RANKING_SUMMARY,
         "weights": [(form[name], form.weight_value(name)) for name in SearchForm.WEIGHT_FIELDS],
