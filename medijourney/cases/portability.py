@@ -12,6 +12,7 @@ from medijourney.privacy.portability import DataSource, FileEntry, register_data
 from medijourney.privacy.vault import vault_delete
 
 from .models import Case, Document, EventKind, IntakeRequest, Message, Notification, ScanStatus, Thread
+from .selectors import event_label
 
 _INTERNAL_EVENTS = {EventKind.NOTE_ADDED, EventKind.TASK_ADDED, EventKind.TASK_DONE, EventKind.TASK_REOPENED}
 
@@ -51,7 +52,7 @@ def cases_export(patient: User) -> dict[str, Any]:
                 "consent_to_process_health_data": {"version": case.consent_version, "given_at": case.consent_given_at},
                 "first_response": {"due_at": case.first_response_due_at, "answered_at": case.first_responded_at},
                 "timeline": [
-                    {"when": e.occurred_at, "what": e.get_kind_display()}
+                    {"when": e.occurred_at, "what": event_label(e)}
                     for e in case.events.all()
                     if e.kind not in _INTERNAL_EVENTS
                 ],

@@ -101,7 +101,8 @@ def inquiry(request: HttpRequest) -> HttpResponse:
                     strict_idempotency=False,
                 )
             except ValidationError as exc:
-                for field, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+                by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+                for field, errors in by_field.items():
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
