@@ -96,6 +96,7 @@ class ProcedureStay:
     stay_source: str
     data_date: datetime.date | None
     fit_to_fly_authority: str
+    specialty_name: str = ""
 
 
 @dataclass(slots=True)
@@ -438,14 +439,19 @@ def _procedure_part(ctx: TripContext, cand: Candidate) -> Part:
 
 
 def _nights_part(ctx: TripContext, cand: Candidate) -> Part:
-    nights = ctx.procedure.inpatient_nights
-    if nights is None:
+    room = bool(cand.inclusions.get("room_per_night"))
+
+    def make() -> Part:
+        nights = ctx.procedure.inpatient_nights
+        if nights is None:
+            return Part(UNKNOWN, None, cand.currency)
+        if nights == 0:
+            return _part(ctx, KNOWN, Decimal(0), cand.currency)
+        if room:
+            return _part(ctx, INCLUDED, Decimal(0), cand.currency)
         return Part(UNKNOWN, None, cand.currency)
-    if nights == 0:
-        return _part(ctx, KNOWN, Decimal(0), cand.currency)
-    if cand.inclusions.get("room_per_night"):
-        return _part(ctx, INCLUDED, Decimal(0), cand.currency)
-    return Part(UNKNOWN, None, cand.currency)
+
+    return ctx.memo(("nights", cand.currency, room), make)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +464,9 @@ class LodgingNumbers:
 
 def _lodging_numbers(ctx: TripContext, cand: Candidate, stay: Stay) -> LodgingNumbers:
     included = bool(cand.inclusions.get("accommodation"))
+    rate = travel.lodging_rate(cand.country, cand.city)
+    # A rate without seasons costs the same whatever the dates: one computation per place.
+    when = stay.first_lodging_night if rate is not None and rate.single_rate is None else None
 
     def make() -> LodgingNumbers:
         nights = stay.lodging_nights
@@ -467,14 +476,21 @@ def _lodging_numbers(ctx: TripContext, cand: Candidate, stay: Stay) -> LodgingNu
             return LodgingNumbers(Part(UNKNOWN, None, "USD"), "stay_unknown")
         if nights == 0:
             return LodgingNumbers(_part(ctx, KNOWN, Decimal(0), "USD"), "none")
-        rate = travel.lodging_rate(cand.country, cand.city)
         cost = travel.lodging_cost(rate, stay.first_lodging_night, nights) if rate else None
         if rate is None or cost is None:
             return LodgingNumbers(Part(UNKNOWN, None, "USD"), "no_rate", rate)
         amount, used = cost
         return LodgingNumbers(_part(ctx, KNOWN, amount, "USD"), "rate", rate, used)
 
-    key = ("lodging", cand.country, cand.city, included, stay.first_lodging_night, stay.lodging_nights)
+    key = (
+        "lodging",
+        cand.country,
+        rate.location if rate else cand.city,
+        rate is None,
+        included,
+        when,
+        stay.lodging_nights,
+    )
     return ctx.memo(key, make)  # type: ignore[no-any-return]
 
 

@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db import connections
@@ -43,6 +44,12 @@ class Sentinel:
         return f"§{self._next()}§"
 
 
+@lru_cache(maxsize=8192)
+def _json(text: str) -> Any:
+    """Parsed JSON, shared between rows with the same text: callers must not modify it."""
+    return json.loads(text)
+
+
 def _convert(value: Any, kind: str) -> Any:
     if value is None:
         return None
@@ -56,7 +63,7 @@ def _convert(value: Any, kind: str) -> Any:
     if kind == BOOL:
         return bool(value)
     if kind == JSON:
-        return json.loads(value) if isinstance(value, str | bytes) else value
+        return _json(value) if isinstance(value, str) else value
     return value
 
 

@@ -129,6 +129,11 @@ def normalise(name: str, x: float | None, bounds: Bounds) -> float:
     return 1.0 - x / top if name in LOWER_IS_BETTER else x / top
 
 
+def score_total(figures: dict[str, float | None], bounds: Bounds, effective: dict[str, float]) -> float:
+    """The score's total alone (to rank every result); ``score`` gives the same total with its terms."""
+    return sum(effective[name] * normalise(name, figures[name], bounds) for name in TERM_NAMES)
+
+
 def score(figures: dict[str, float | None], bounds: Bounds, weights: Weights) -> Score:
     effective = weights.effective()
     terms = tuple(
@@ -138,11 +143,11 @@ def score(figures: dict[str, float | None], bounds: Bounds, weights: Weights) ->
     return Score(sum(t.contribution for t in terms), terms)
 
 
-def sort_key(item_score: Score, totals: TripTotals, cand: Candidate) -> tuple[Any, ...]:
+def sort_key(total: float, totals: TripTotals, cand: Candidate) -> tuple[Any, ...]:
     """Best first; ties by trip total (unknown last), hospital name, offer public id."""
     known_total = totals.procedure_known
     return (
-        -round(item_score.total, 9),
+        -round(total, 9),
         0 if known_total else 1,
         totals.total if known_total else Decimal(0),
         cand.name.casefold(),

@@ -231,7 +231,7 @@ class Snapshot:
 
 def _build(key: tuple[Any, ...]) -> Snapshot:
     procedures: dict[str, tuple[ProcedureStay, int]] = {}
-    for p in Procedure.objects.select_related("fit_to_fly").order_by("name"):
+    for p in Procedure.objects.select_related("fit_to_fly", "specialty").order_by("name"):
         procedures[p.slug] = (
             ProcedureStay(
                 slug=p.slug,
@@ -243,6 +243,7 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
                 stay_source=p.stay_source,
                 data_date=p.data_date,
                 fit_to_fly_authority=p.fit_to_fly.authority if p.fit_to_fly else "",
+                specialty_name=p.specialty.name,
             ),
             p.pk,
         )

@@ -13,6 +13,7 @@ Synthetic benchmark hospitals (``SyntheticHospital``) are left out unless the be
 
 import datetime
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medijourney.catalog.models import VisaRule
-from medijourney.network.models import Doctor, DoctorLicence, Offer, VerificationStatus
+from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer, VerificationStatus
 from medijourney.network.selectors import doctor_licence_verified, hospitals_in_network, qualifying_accreditations
 
 from .estimate import (
@@ -44,7 +45,7 @@ from .estimate import (
 )
 from .params import SearchQuery
 from .prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel
-from .ranking import Bounds, Score, bounds_of, explain, raw_figures, score, sort_key
+from .ranking import Bounds, Score, bounds_of, explain, raw_figures, score, score_total, sort_key
 
 NO_ADMISSION = VisaRule.Requirement.NO_ADMISSION
 COMPARE_MAX = 4
@@ -331,9 +332,11 @@ def _prepared_details(n: int) -> tuple[PreparedQuery, PreparedQuery]:
     if found is None:
 
         def accreditations(**p: Any) -> QuerySet[Any]:
+            # The page's hospitals first (their index), then the network's own rule for each row:
+            # without table statistics SQLite would otherwise walk every verified accreditation.
             return (
-                qualifying_accreditations(p["today"])
-                .filter(hospital_id__in=[p[f"h{i}"] for i in range(n)])
+                Accreditation.objects.filter(hospital_id__in=[p[f"h{i}"] for i in range(n)])
+                .filter(Exists(qualifying_accreditations(p["today"]).filter(pk=OuterRef("pk"))))
                 .order_by("body__short_name", "-valid_to", "id")
                 .values_list(*(name for name, _kind in _ACCREDITATION_COLUMNS))
             )
@@ -658,11 +661,25 @@ def _active_filters(query: SearchQuery) -> list[str]:
     return active
 
 
+_WITHOUT_PRICE: dict[tuple[Any, ...], tuple[float, int]] = {}
+WITHOUT_PRICE_TTL = 60.0
+
+
 def hospitals_without_price(procedure_pk: int, today: datetime.date) -> int:
+    """Accredited hospitals in the network with no offer for the procedure (for the explanation of
+    an empty result). It counts the whole network, so it is kept for a minute per process: only a
+    number in a sentence, never who is shown."""
+    key = (procedure_pk, today, include_synthetic())
+    cached = _WITHOUT_PRICE.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < WITHOUT_PRICE_TTL:
+        return cached[1]
     qs = hospitals_in_network(today).exclude(offers__procedure_id=procedure_pk)
     if not include_synthetic():
         qs = qs.filter(synthetic_marker__isnull=True)
-    return qs.count()
+    count = qs.count()
+    _WITHOUT_PRICE[key] = (now, count)
+    return count
 
 
 @dataclass(frozen=True)
@@ -670,7 +687,7 @@ class Ranked:
     """The ranking of every result for one query and one reading of the data."""
 
     ctx: TripContext
-    scored: list[tuple[Score, Candidate, TripTotals]]
+    scored: list[tuple[dict[str, float | None], Candidate, TripTotals]]  # best first: (figures, ...)
     bounds: Bounds
     candidates: int
     exclusions: list[Exclusion]
@@ -715,6 +732,7 @@ JSON_MEMO = _Memo(512)  # the API's JSON document of a page, by SearchResult.cac
 
 
 def clear_caches() -> None:
+    _WITHOUT_PRICE.clear()
     _RANKED.clear()
     _PAGES.clear()
     JSON_MEMO.clear()
@@ -754,8 +772,12 @@ def _rank(query: SearchQuery, cands: list[Candidate]) -> Ranked:
     ]
     figures = [raw_figures(c, e) for c, e in kept]
     bounds = bounds_of(figures)
-    scored = [(score(f, bounds, query.weights), c, e) for f, (c, e) in zip(figures, kept, strict=True)]
-    scored.sort(key=lambda t: sort_key(t[0], t[2], t[1]))
+    effective = query.weights.effective()
+    ordered = sorted(
+        zip(figures, kept, strict=True),
+        key=lambda t: sort_key(score_total(t[0], bounds, effective), t[1][1], t[1][0]),
+    )
+    scored = [(f, c, e) for f, (c, e) in ordered]
     return Ranked(ctx, scored, bounds, len(cands), exclusions, reference, others)
 
 
@@ -800,7 +822,8 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchRes
         if memo:
             _PAGES.put(page_key, rows)
     kept = len(ranked.scored)
-    without = hospitals_without_price(query.procedure_pk, today) if not kept else None
+    # Only when no hospital at all has a price: with offers filtered out, the filters explain it.
+    without = hospitals_without_price(query.procedure_pk, today) if not ranked.candidates else None
     return SearchResult(
         query=query,
         ctx=ranked.ctx,
@@ -819,8 +842,8 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchRes
 def _rows(
     query: SearchQuery,
     ctx: TripContext,
-    page: Sequence[tuple[Score, Candidate, TripTotals]],
-    bounds: Bounds | None,
+    page: Sequence[tuple[dict[str, float | None], Candidate, TripTotals]],
+    bounds: Bounds,
     reference: ReferenceFigure | None,
     others: int,
     *,
@@ -833,19 +856,18 @@ def _rows(
         [c.hospital_pk for _s, c, _e in page], query.today, with_doctors=with_doctors, rows=detail_rows
     )
     rows = []
-    for i, (sc, cand, _totals) in enumerate(page):
+    for i, (figures, cand, _totals) in enumerate(page):
         d = details[cand.hospital_pk]
         est = trip_estimate(ctx, cand)
-        if bounds is not None:
-            sc = explain(
-                sc,
-                cand,
-                est,
-                bounds,
-                body_names=sorted({a.body_short_name for a in d.accreditations}),
-                specialty_name=query.procedure.specialty.replace("_", " "),
-                language=query.language,
-            )
+        sc = explain(
+            score(figures, bounds, query.weights),
+            cand,
+            est,
+            bounds,
+            body_names=sorted({a.body_short_name for a in d.accreditations}),
+            specialty_name=query.procedure.specialty_name or query.procedure.specialty,
+            language=query.language,
+        )
         rows.append(
             ResultRow(
                 rank=first_rank + i,
@@ -916,7 +938,7 @@ def compare(query: SearchQuery, offer_ids: Sequence[Any]) -> CompareResult:
     totals = [trip_totals(ctx, c) for c in ordered]
     figures = [raw_figures(c, t) for c, t in zip(ordered, totals, strict=True)]
     bounds = bounds_of(figures)
-    page = [(score(f, bounds, query.weights), c, t) for f, c, t in zip(figures, ordered, totals, strict=True)]
+    page = list(zip(figures, ordered, totals, strict=True))
     rows = _rows(query, ctx, page, bounds, reference, others, with_doctors=True)
     return CompareResult(query, ctx, rows, reference, LINE_KEYS)
 

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from medijourney.catalog.geo import haversine_km
@@ -165,6 +165,7 @@ def _per_diem_index() -> tuple[dict[tuple[str, str], LodgingRate], dict[str, Lod
     return cities, countries
 
 
+@lru_cache(maxsize=8192)
 def lodging_rate(country: str, city: str) -> LodgingRate | None:
     """The State Department lodging rows for a hospital's city, else the country's [Other] row."""
     cities, countries = _per_diem_index()

@@ -248,3 +248,13 @@ def test_reference_for_the_patients_city_first_else_the_lowest():
     assert run(origin="US").rows[0].savings.reference.source == "Nashville figure"  # lowest: never overstated
     assert run(origin="US", origin_city="New York City").rows[0].savings.reference.source == "NYC figure"
     assert run(origin="US").rows[0].savings.others == 2
+
+
+def test_two_countries_with_the_same_lodging_row_name_are_priced_apart():
+    world = build_world()
+    add_hospital(world, "in", country_code="IN", city="Nowhere", airport_code="DEL", name="India Other")
+    add_hospital(world, "th", country_code="TH", city="Nowhere", airport_code="BKK", name="Thailand Other")
+    result = run(origin="GB")
+    lodging = {r.cand.name: r.estimate.line("lodging") for r in result.rows}
+    assert lodging["India Other"].amount == 10 * Decimal(196)  # India [Other]
+    assert lodging["Thailand Other"].amount == 10 * Decimal(99)  # Thailand [Other]

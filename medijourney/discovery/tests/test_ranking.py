@@ -51,6 +51,8 @@ def test_score_is_the_weighted_sum_of_normalised_values():
         assert terms["wait"].value == pytest.approx(1 - row.cand.wait_days / 30)
         assert row.score.total == pytest.approx(sum(t.weight * t.value for t in row.score.terms))
         assert all(t.explanation for t in row.score.terms)
+    scores = [row.score.total for row in result.rows]
+    assert scores == sorted(scores, reverse=True)  # the order is the score, best first
     delhi = next(r for r in result.rows if r.cand.name == "Delhi Hospital")
     cost = delhi.score.terms[0]
     assert re.fullmatch(
