@@ -28,7 +28,7 @@ def fetch(location: str) -> tuple[bytes, str]:
     """The bytes of a local file or an http(s) URL, and a name for messages."""
     if location.startswith(("http://", "https://")):
         request = urllib.request.Request(location, headers={"User-Agent": "MediJourney update_fx"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - scheme checked above
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  # nosec B310 - scheme checked above
             data = response.read(_DOWNLOAD_LIMIT + 1)
         if len(data) > _DOWNLOAD_LIMIT:
             raise MalformedFileError(f"{location}: larger than {_DOWNLOAD_LIMIT} bytes")
@@ -110,7 +110,7 @@ def parse_xml(text: str, name: str) -> ParsedRates:
     if "<!ENTITY" in text or "<!DOCTYPE" in text:
         raise MalformedFileError(f"{name}: XML with a DOCTYPE is refused")
     try:
-        root = ET.fromstring(text)  # noqa: S314 - DOCTYPE/entities refused above
+        root = ET.fromstring(text)  # noqa: S314  # nosec B314 - DOCTYPE/entities refused above
     except ET.ParseError as exc:
         raise MalformedFileError(f"{name}: not valid XML ({exc})") from None
     parsed = ParsedRates()

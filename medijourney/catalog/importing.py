@@ -210,7 +210,7 @@ def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields
     pk = model._meta.pk
     assert pk is not None
     sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET "  # noqa: S608 - identifiers from model metadata
+        f"UPDATE {quote(model._meta.db_table)} SET "  # noqa: S608  # nosec B608 - identifiers from model metadata
         + ", ".join(f"{quote(c.column)} = %s" for c in columns)
         + f" WHERE {quote(pk.column)} = %s"
     )
