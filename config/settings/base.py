@@ -292,6 +292,8 @@ DISCOVERY_INCLUDE_SYNTHETIC = env.bool("DISCOVERY_INCLUDE_SYNTHETIC", default=Fa
 # Reuse a search's ranking and page when the rows it reads from the network are exactly those an
 # earlier identical search read (results are a pure function of them); 0 recomputes every time.
 DISCOVERY_RESULT_MEMO = env.bool("DISCOVERY_RESULT_MEMO", default=True)
+# How often a web process checks whether reference data (catalogue imports, ECB rates) changed.
+DISCOVERY_REFERENCE_CHECK_SECONDS = env.float("DISCOVERY_REFERENCE_CHECK_SECONDS", default=2.0)
 
 # --- quotes ---
 # Hours a hospital has to answer a quote request, and how long before the deadline it is reminded.

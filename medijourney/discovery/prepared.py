@@ -9,12 +9,15 @@ the ORM would give (Decimal, date, UUID, bool, JSON)."""
 
 import datetime
 import json
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -65,6 +68,18 @@ def _convert(value: Any, kind: str) -> Any:
     if kind == JSON:
         return _json(value) if isinstance(value, str) else value
     return value
+
+
+def convert_rows(rows: Sequence[tuple[Any, ...]], kinds: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows with each column converted to the Python type the ORM would give."""
+    todo = [(i, kind) for i, kind in enumerate(kinds) if kind != RAW]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, kind in todo:
+            values[i] = _convert(values[i], kind)
+        out.append(tuple(values))
+    return out
 
 
 class PreparedQuery:
@@ -118,14 +133,7 @@ class PreparedQuery:
         return self.convert(self.run_raw(using, **values))
 
     def convert(self, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        todo = [(i, kind) for i, kind in enumerate(self.kinds) if kind != RAW]
-        out = []
-        for row in rows:
-            values = list(row)
-            for i, kind in todo:
-                values[i] = _convert(values[i], kind)
-            out.append(tuple(values))
-        return out
+        return convert_rows(rows, self.kinds)
 
     def run_raw(self, using: str = "default", /, **values: Any) -> list[tuple[Any, ...]]:
         """Execute and return the rows exactly as the database driver gave them."""
@@ -146,6 +154,30 @@ class PreparedQuery:
             else:
                 name, pattern = item
                 params.append(pattern.replace(str(self._sentinels[name]), str(values[name])))
+        if connection.vendor == "postgresql" and getattr(settings, "DISCOVERY_PG_PREPARED_STATEMENTS", True):
+            return _run_prepared_postgresql(connection, sql, params)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
+
+
+def _run_prepared_postgresql(connection: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """PostgreSQL spends most of such a query's time planning it (about 1 ms, against 0.2 ms of
+    execution). A server-side prepared statement is planned once per connection: psycopg's
+    ``prepare=True`` on a server-side-binding cursor. (Django's own cursors bind on the client, so
+    they cannot.) The query is recorded like any other when queries are being logged (tests)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens connections with prepared statements off; its own (client-binding) cursors
+        # never prepare, so turning them on affects only these queries.
+        raw.prepare_threshold = 5
+    start = time.perf_counter()
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = [tuple(row) for row in cursor.fetchall()]
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": sql % tuple(repr(p) for p in params), "time": f"{time.perf_counter() - start:.3f}"}
+        )
+    return rows

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
@@ -263,20 +264,32 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
 
 _lock = threading.Lock()
 _current: Snapshot | None = None
+_checked = 0.0  # when the fingerprint was last read (time.monotonic)
 
 
 def snapshot() -> Snapshot:
-    """The current snapshot (one fingerprint query; a rebuild when the data changed)."""
-    global _current
-    key = fingerprint()
+    """The current snapshot: the fingerprint is read at most every
+    ``DISCOVERY_REFERENCE_CHECK_SECONDS`` (an import is seen within that time); a rebuild when it
+    changed."""
+    global _current, _checked
     snap = _current
-    if snap is not None and snap.key == key and time.monotonic() - snap.built < TTL_SECONDS:
+    now = time.monotonic()
+    if snap is not None and now - _checked < _check_seconds() and now - snap.built < TTL_SECONDS:
+        return snap
+    key = fingerprint()
+    if snap is not None and snap.key == key and now - snap.built < TTL_SECONDS:
+        _checked = now
         return snap
     with _lock:
         snap = _current
         if snap is None or snap.key != key or time.monotonic() - snap.built >= TTL_SECONDS:
             snap = _current = _build(key)
+        _checked = time.monotonic()
     return snap
+
+
+def _check_seconds() -> float:
+    return float(getattr(settings, "DISCOVERY_REFERENCE_CHECK_SECONDS", 2.0))
 
 
 def clear() -> None:

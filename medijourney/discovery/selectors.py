@@ -21,7 +21,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -44,7 +57,7 @@ from .estimate import (
     trip_totals,
 )
 from .params import SearchQuery
-from .prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel
+from .prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel, convert_rows
 from .ranking import Bounds, Score, bounds_of, explain, raw_figures, score, score_total, sort_key
 
 NO_ADMISSION = VisaRule.Requirement.NO_ADMISSION
@@ -73,7 +86,7 @@ def searchable_offers(today: datetime.date) -> QuerySet[Offer]:
 
 _CANDIDATE_COLUMNS = (
     ("pk", RAW),
-    ("public_id", UUID),
+    ("offer_uuid", UUID),  # public ids as text: cheap to compare in the result memo's key
     ("currency", RAW),
     ("price_min", DECIMAL),
     ("price_max", DECIMAL),
@@ -84,7 +97,7 @@ _CANDIDATE_COLUMNS = (
     ("as_of", DATE),
     ("is_demo", BOOL),
     ("hospital_id", RAW),
-    ("hospital__public_id", UUID),
+    ("hospital_uuid", UUID),
     ("hospital__name", RAW),
     ("hospital__city", RAW),
     ("hospital__region", RAW),
@@ -133,8 +146,10 @@ def annotated_offers(
     today: datetime.date,
     language: str | None = None,
     bodies: Sequence[str] = (),
+    network_flag: bool = False,
 ) -> QuerySet[Any]:
-    """The offers with the quality signals annotated, as ``values_list`` rows of _CANDIDATE_FIELDS.
+    """The offers with the quality signals annotated, as ``values_list`` rows of _CANDIDATE_FIELDS
+    (and, with ``network_flag``, one more column: whether the hospital is in the network today).
 
     ``language`` is a primary language subtag (``en``); ``bodies`` accreditation body codes."""
     qualifying = qualifying_accreditations(today).filter(hospital=OuterRef("hospital_id"))
@@ -156,9 +171,18 @@ def annotated_offers(
             Doctor.objects.filter(_language_q("", language), hospital=OuterRef("hospital_id"))
         )
     body_match: Any = Exists(qualifying.filter(body__code__in=list(bodies))) if bodies else never
-    return offers.annotate(
-        n_bodies=n_bodies, verified_doctors=verified, language_match=language_match, body_match=body_match
-    ).values_list(*_CANDIDATE_FIELDS)
+    annotated = offers.annotate(
+        n_bodies=n_bodies,
+        verified_doctors=verified,
+        language_match=language_match,
+        body_match=body_match,
+        offer_uuid=Cast("public_id", output_field=CharField()),
+        hospital_uuid=Cast("hospital__public_id", output_field=CharField()),
+    )
+    if network_flag:
+        flag = Exists(hospitals_in_network(today).filter(pk=OuterRef("hospital_id")))
+        return annotated.annotate(in_network=flag).values_list(*_CANDIDATE_FIELDS, "in_network")
+    return annotated.values_list(*_CANDIDATE_FIELDS)
 
 
 def _candidate(r: Sequence[Any], *, language: bool, bodies: bool) -> Candidate:
@@ -208,11 +232,13 @@ def candidate_offers(
     """Any set of offers as candidates (one query through the ORM)."""
     primary = language.split("-")[0].lower() if language else None
     rows = annotated_offers(offers, specialty=specialty, today=today, language=primary, bodies=bodies)
-    return [_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in rows]
+    return [
+        _candidate(r, language=bool(primary), bodies=bool(bodies)) for r in convert_rows(list(rows), _CANDIDATE_KINDS)
+    ]
 
 
 _PREPARED: dict[tuple[Any, ...], PreparedQuery] = {}
-_PREPARED_DETAILS: dict[int, tuple[PreparedQuery, PreparedQuery]] = {}
+_PREPARED_DETAILS: dict[int, PreparedQuery] = {}
 
 
 def _prepared_candidates(has_language: bool, n_bodies: int, synthetic: bool) -> PreparedQuery:
@@ -221,10 +247,10 @@ def _prepared_candidates(has_language: bool, n_bodies: int, synthetic: bool) -> 
     if prepared is None:
 
         def build(**p: Any) -> QuerySet[Any]:
-            offers = Offer.objects.filter(
-                Exists(hospitals_in_network(p["today"]).filter(pk=OuterRef("hospital_id"))),
-                procedure_id=p["procedure"],
-            )
+            # Driven by the procedure's offers (its index). Whether each offer's hospital is in the
+            # network is asked per row, in the select list, with network.hospitals_in_network: a
+            # WHERE EXISTS would let PostgreSQL turn it into a join over the whole network.
+            offers = Offer.objects.filter(procedure_id=p["procedure"])
             if not synthetic:
                 offers = offers.filter(hospital__synthetic_marker__isnull=True)
             return annotated_offers(
@@ -233,6 +259,7 @@ def _prepared_candidates(has_language: bool, n_bodies: int, synthetic: bool) -> 
                 today=p["today"],
                 language=p["language"] if has_language else None,
                 bodies=[p[f"body{i}"] for i in range(n_bodies)],
+                network_flag=True,
             )
 
         params: dict[str, Any] = {
@@ -260,7 +287,8 @@ def _candidate_rows(
         values["language"] = primary
     for i, code in enumerate(bodies):
         values[f"body{i}"] = code
-    return prepared, prepared.run_raw(**values)
+    in_network = len(_CANDIDATE_FIELDS)  # the extra column added by network_flag
+    return prepared, [row[:in_network] for row in prepared.run_raw(**values) if row[in_network]]
 
 
 def search_candidates(
@@ -313,7 +341,10 @@ class HospitalDetails:
     doctors: list[DoctorInfo] = field(default_factory=list)
 
 
-_ACCREDITATION_COLUMNS = (
+# One query for a page's details: the current accreditations of its hospitals and the languages
+# their doctors speak, as one UNION ALL (kind "a" or "d" in the first column).
+_DETAIL_COLUMNS = (
+    ("kind", RAW),
     ("hospital_id", RAW),
     ("body__code", RAW),
     ("body__short_name", RAW),
@@ -324,49 +355,61 @@ _ACCREDITATION_COLUMNS = (
     ("valid_to", DATE),
     ("verification_status", RAW),
     ("is_demo", BOOL),
+    ("spoken", JSON),
 )
 
 
-def _prepared_details(n: int) -> tuple[PreparedQuery, PreparedQuery]:
+def _prepared_details(n: int) -> PreparedQuery:
     found = _PREPARED_DETAILS.get(n)
     if found is None:
 
-        def accreditations(**p: Any) -> QuerySet[Any]:
+        def build(**p: Any) -> QuerySet[Any]:
+            ids = [p[f"h{i}"] for i in range(n)]
             # The page's hospitals first (their index), then the network's own rule for each row:
             # without table statistics SQLite would otherwise walk every verified accreditation.
-            return (
-                Accreditation.objects.filter(hospital_id__in=[p[f"h{i}"] for i in range(n)])
+            accreditations = (
+                Accreditation.objects.filter(hospital_id__in=ids)
                 .filter(Exists(qualifying_accreditations(p["today"]).filter(pk=OuterRef("pk"))))
-                .order_by("body__short_name", "-valid_to", "id")
-                .values_list(*(name for name, _kind in _ACCREDITATION_COLUMNS))
-            )
-
-        def doctors(**p: Any) -> QuerySet[Any]:
-            return (
-                Doctor.objects.filter(hospital_id__in=[p[f"h{i}"] for i in range(n)])
+                .annotate(kind=Value("a"), spoken=Value(None, output_field=JSONField()))
                 .order_by()
-                .values_list("hospital_id", "languages")
+                .values_list(*(name for name, _kind in _DETAIL_COLUMNS))
             )
+            blank_text = Value(None, output_field=CharField())
+            blank_date = Value(None, output_field=DateField())
+            doctors = (
+                Doctor.objects.filter(hospital_id__in=ids)
+                .annotate(
+                    kind=Value("d"),
+                    t1=blank_text,
+                    t2=blank_text,
+                    t3=blank_text,
+                    t4=blank_text,
+                    t5=blank_text,
+                    d1=blank_date,
+                    d2=blank_date,
+                    t6=blank_text,
+                    b1=Value(None, output_field=BooleanField()),
+                )
+                .order_by()
+                .values_list("kind", "hospital_id", "t1", "t2", "t3", "t4", "t5", "d1", "d2", "t6", "b1", "languages")
+            )
+            return accreditations.union(doctors, all=True)
 
         ids: dict[str, Any] = {f"h{i}": Sentinel.integer for i in range(n)}
-        found = (
-            PreparedQuery(accreditations, {"today": Sentinel.date, **ids}, [k for _n, k in _ACCREDITATION_COLUMNS]),
-            PreparedQuery(doctors, ids, [RAW, JSON]),
+        found = _PREPARED_DETAILS[n] = PreparedQuery(
+            build, {"today": Sentinel.date, **ids}, [k for _n, k in _DETAIL_COLUMNS]
         )
-        _PREPARED_DETAILS[n] = found
     return found
 
 
-def _detail_rows(
-    hospital_pks: Sequence[int], today: datetime.date
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Raw rows: the current accreditations of the hospitals, and their doctors' languages."""
+def _detail_rows(hospital_pks: Sequence[int], today: datetime.date) -> list[tuple[Any, ...]]:
+    """Raw rows (in a stable order): the hospitals' current accreditations and doctors' languages."""
     pks = list(dict.fromkeys(hospital_pks))
     if not pks:
-        return [], []
-    acc_query, doctor_query = _prepared_details(len(pks))
+        return []
     ids: dict[str, Any] = {f"h{i}": pk for i, pk in enumerate(pks)}
-    return acc_query.run_raw(today=today, **ids), doctor_query.run_raw(**ids)
+    rows = _prepared_details(len(pks)).run_raw(today=today, **ids)
+    return sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
 
 
 def hospital_details(
@@ -374,21 +417,23 @@ def hospital_details(
     today: datetime.date,
     *,
     with_doctors: bool = False,
-    rows: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None = None,
+    rows: list[tuple[Any, ...]] | None = None,
 ) -> dict[int, HospitalDetails]:
     """Current accreditations and the languages doctors speak, for a page of hospitals: two
     prepared queries (two ORM queries more for the doctors' licences and specialties)."""
     pks = list(dict.fromkeys(hospital_pks))
     if not pks:
         return {}
-    acc_query, doctor_query = _prepared_details(len(pks))
-    acc_rows, doctor_rows = rows if rows is not None else _detail_rows(pks, today)
+    raw = rows if rows is not None else _detail_rows(pks, today)
     accs: dict[int, list[AccreditationInfo]] = {pk: [] for pk in pks}
-    for r in acc_query.convert(acc_rows):
-        accs[r[0]].append(AccreditationInfo(*r[1:]))
     languages: dict[int, set[str]] = {pk: set() for pk in pks}
-    for hospital_pk, langs in doctor_query.convert(doctor_rows):
-        languages[hospital_pk].update(langs or [])
+    for r in _prepared_details(len(pks)).convert(raw):
+        if r[0] == "a":
+            accs[r[1]].append(AccreditationInfo(*r[2:11]))
+        else:
+            languages[r[1]].update(r[11] or [])
+    for found in accs.values():
+        found.sort(key=lambda a: (a.body_short_name, -a.valid_to.toordinal(), a.number))
     doctors: dict[int, list[DoctorInfo]] = {pk: [] for pk in pks}
     if with_doctors:
         for d in (
@@ -695,6 +740,22 @@ class Ranked:
     others: int
 
 
+class MemoKey:
+    """A memo key that hashes its (large) value once."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MemoKey) and self._hash == other._hash and self.value == other.value
+
+
 class _Memo:
     """A small LRU dictionary shared by the threads of one process."""
 
@@ -794,7 +855,7 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchRes
         bodies=query.bodies,
     )
     memo = _memo_enabled()
-    key = (query.raw, query.snapshot.key, today, get_language(), include_synthetic(), tuple(raw_rows))
+    key = MemoKey((query.raw, query.snapshot.key, today, get_language(), include_synthetic(), tuple(raw_rows)))
     ranked: Ranked | None = _RANKED.get(key) if memo else None
     if ranked is None:
         cands = [
@@ -806,7 +867,7 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchRes
     page = ranked.scored[offset : offset + limit]
     pks = [c.hospital_pk for _s, c, _t in page]
     detail_rows = _detail_rows(pks, today)
-    page_key = (key, offset, limit, tuple(detail_rows[0]), tuple(detail_rows[1]))
+    page_key = MemoKey((key, offset, limit, tuple(detail_rows)))
     rows: list[ResultRow] | None = _PAGES.get(page_key) if memo else None
     if rows is None:
         rows = _rows(
@@ -849,7 +910,7 @@ def _rows(
     *,
     first_rank: int = 1,
     with_doctors: bool = False,
-    detail_rows: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]] | None = None,
+    detail_rows: list[tuple[Any, ...]] | None = None,
 ) -> list[ResultRow]:
     assert query.procedure is not None
     details = hospital_details(

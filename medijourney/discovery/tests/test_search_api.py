@@ -258,3 +258,11 @@ def test_query_count_with_a_cold_reference_snapshot(client, django_assert_max_nu
     standard_world()
     with django_assert_max_num_queries(16):
         ok(client, origin="GB", origin_city="Manchester", currency="GBP", passport="GB")
+
+
+def test_a_repeated_search_reads_only_the_network(client, settings, django_assert_max_num_queries):
+    standard_world()
+    settings.DISCOVERY_REFERENCE_CHECK_SECONDS = 60  # as in production: reference data checked every few seconds
+    ok(client, origin="GB")
+    with django_assert_max_num_queries(2):  # the candidates, and the page's accreditations and languages
+        ok(client, origin="GB")

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from medijourney.catalog.models import Procedure, Specialty
@@ -75,6 +75,10 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])  # noqa: S311 - invented benchmark data, not security
         with_offers = n if options["offer_hospitals"] is None else max(0, min(options["offer_hospitals"], n))
         created = self._create(n, with_offers, options["offers_per_hospital"], options["procedures"], rng)
+        if connection.vendor == "postgresql":  # fresh planner statistics after a bulk load
+            with connection.cursor() as cursor:
+                for model in (Hospital, Accreditation, Doctor, DoctorLicence, Offer, SyntheticHospital):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         reference.clear()
         clear_caches()
         self.stdout.write(
