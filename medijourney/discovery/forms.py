@@ -44,7 +44,7 @@ class SearchForm(forms.Form):
     origin = forms.ChoiceField(label=_("Your country"), required=False)
     origin_city = forms.CharField(label=_("Your city"), required=False, max_length=100)
     origin_airport = forms.CharField(
-        label=_("Or your airport (IATA code)"),
+        label=_("Or airport (IATA)"),
         required=False,
         max_length=4,
         widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters", "placeholder": "LHR"}),

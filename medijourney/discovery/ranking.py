@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .estimate import Candidate, TripEstimate, TripTotals, money
 from .params import TERM_LABELS, TERM_NAMES, Weights
@@ -260,11 +261,18 @@ def _explain_quality(
     specialty_name: str,
     language: str | None,
 ) -> str:
+    accreditations = ngettext("%(n)d current accreditation", "%(n)d current accreditations", cand.n_bodies) % {
+        "n": cand.n_bodies
+    }
+    if body_names:
+        accreditations += f" ({', '.join(body_names)})"
     parts = [
-        _("%(n)d current accreditation(s) (%(bodies)s)") % {"n": cand.n_bodies, "bodies": ", ".join(body_names)}
-        if body_names
-        else _("%(n)d current accreditation(s)") % {"n": cand.n_bodies},
-        _("%(n)d doctor(s) in %(specialty)s with a verified licence")
+        accreditations,
+        ngettext(
+            "%(n)d doctor in %(specialty)s with a verified licence",
+            "%(n)d doctors in %(specialty)s with a verified licence",
+            cand.verified_doctors,
+        )
         % {"n": cand.verified_doctors, "specialty": specialty_name},
     ]
     if language:

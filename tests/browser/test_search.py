@@ -51,7 +51,7 @@ def test_search_in_free_text_reweight_and_compare(live_server, page):
     why = page.locator(".result").first.locator("details.why")
     why.locator("summary").click()
     expect(why).to_contain_text("Quality signals")
-    expect(why).to_contain_text("2 current accreditation(s) (JCI, NABH)")
+    expect(why).to_contain_text("2 current accreditations (JCI, NABH)")
 
     # Tick two results and compare them.
     page.locator(".result", has_text="Istanbul Hospital").get_by_label("Compare").check()
@@ -71,7 +71,7 @@ def test_search_in_free_text_reweight_and_compare(live_server, page):
 def test_errors_sit_beside_the_field_and_keep_what_was_typed(live_server, page):
     standard_world()
     page.goto(f"{live_server.url}/search/?q=new+knee&origin=GB&origin_airport=ZZZ")
-    field = page.get_by_label("Or your airport (IATA code)")
+    field = page.get_by_label("Or airport (IATA)")
     expect(field).to_have_value("ZZZ")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_origin_airport_error")).to_contain_text("No airport with the code")

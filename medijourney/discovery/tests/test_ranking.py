@@ -61,7 +61,7 @@ def test_score_is_the_weighted_sum_of_normalised_values():
     )
     istanbul = next(r for r in result.rows if r.cand.name == "Istanbul Hospital")
     assert istanbul.score.terms[0].explanation.endswith("is the dearest option in these results.")
-    assert "2 current accreditation(s) (JCI, NABH)" in istanbul.score.terms[3].explanation
+    assert "2 current accreditations (JCI, NABH)" in istanbul.score.terms[3].explanation
     assert "no outcome" not in istanbul.score.terms[3].explanation.casefold()
 
 
