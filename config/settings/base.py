@@ -294,6 +294,9 @@ DISCOVERY_INCLUDE_SYNTHETIC = env.bool("DISCOVERY_INCLUDE_SYNTHETIC", default=Fa
 DISCOVERY_RESULT_MEMO = env.bool("DISCOVERY_RESULT_MEMO", default=True)
 # How often a web process checks whether reference data (catalogue imports, ECB rates) changed.
 DISCOVERY_REFERENCE_CHECK_SECONDS = env.float("DISCOVERY_REFERENCE_CHECK_SECONDS", default=2.0)
+# PostgreSQL: run search's two queries as server-side prepared statements (planned once per
+# connection). Turn off behind a pooler that cannot keep prepared statements (PgBouncer < 1.21).
+DISCOVERY_PG_PREPARED_STATEMENTS = env.bool("DISCOVERY_PG_PREPARED_STATEMENTS", default=True)
 
 # --- quotes ---
 # Hours a hospital has to answer a quote request, and how long before the deadline it is reminded.
