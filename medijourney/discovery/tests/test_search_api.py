@@ -6,8 +6,10 @@ import datetime
 import pytest
 import time_machine
 from django.test import Client, override_settings
+from django.utils import timezone
 
-from medijourney.catalog.tests.factories import visa_rule
+from medijourney.catalog.models import ImportRun
+from medijourney.catalog.tests.factories import ProcedureFactory, visa_rule
 from medijourney.discovery.models import SyntheticHospital
 from medijourney.discovery.schemas import SearchOut
 from medijourney.discovery.tests.world import add_hospital, build_world, standard_world
@@ -266,3 +268,12 @@ def test_a_repeated_search_reads_only_the_network(client, settings, django_asser
     ok(client, origin="GB")
     with django_assert_max_num_queries(2):  # the candidates, and the page's accreditations and languages
         ok(client, origin="GB")
+
+
+def test_an_import_refreshes_the_reference_snapshot(client):
+    world = standard_world()
+    ok(client)
+    ProcedureFactory(slug="hip-replacement", name="Total hip replacement", specialty=world.procedure.specialty)
+    assert get(client, procedure="hip-replacement").status_code == 422  # the snapshot predates it
+    ImportRun.objects.create(dataset="procedures", checksum="x", started_at=timezone.now(), status="ok")
+    assert ok(client, procedure="hip-replacement")["procedure"]["name"] == "Total hip replacement"
