@@ -12,7 +12,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
-    full_name = factory.Faker("name")
+    # Deterministic names: random ones can collide with ordinary words in tests (a patient called
+    # "Long" would be found in "long-standing" by the de-identification check).
+    full_name = factory.Sequence(lambda n: f"Testperson Number{n}")
     role = Role.PATIENT
     preferred_language = "en"
     spoken_languages = factory.LazyAttribute(lambda o: [o.preferred_language])
