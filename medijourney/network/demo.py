@@ -14,6 +14,7 @@
 Idempotent: a second run finds the rows and only re-links the partner (it takes milliseconds)."""
 
 import datetime
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -56,12 +57,46 @@ DEMO_DOCTORS = (
 INCLUDED = {"surgeon": True, "anaesthesia": True, "room_per_night": True, "pre_op_tests": True, "medicines": True}
 
 
+# Well-known general hospitals that receive international patients, by their Wikidata names, so
+# the demo does not give knee replacements to a psychiatric clinic. Their demo accreditations,
+# doctors and offers are still invented and flagged as demo.
+DEMO_PREFERRED = {
+    "TH": ("Bumrungrad Hospital", "Bangkok Hospital", "Vejthani Hospital"),
+    "TR": ("Acıbadem University Atakent Hospital", "Anadolu Medical Center", "Istanbul Florence Nightingale Hospital"),
+    "MX": ("Hospital Angeles Pedregal", "Hospital Médica Sur", "Hospital Angeles Clinica Londres"),
+    "SG": ("Mount Elizabeth Hospital", "Gleneagles Hospital", "Raffles Hospital"),
+    "MY": ("Prince Court Medical Centre", "Pantai Hospital Penang", "Gleneagles Kota Kinabalu Hospital"),
+    "KR": ("Severance Hospital", "Samsung Medical Center", "Asan Medical Center"),
+    "AE": ("Cleveland Clinic Abu Dhabi", "Mediclinic City Hospital", "American Hospital Dubai"),
+    "CR": ("Hospital Clínica Bíblica", "Hospital CIMA"),
+    "CO": ("Clínica Shaio",),
+    "PL": ("Medicover Hospital Warsaw",),
+    "HU": ("Miskolc Semmelweis Hospital and University Hospital",),
+    "DE": ("Charité", "Klinikum Großhadern"),
+}
+# Names that mark a specialised, historic or odd entry (or an address) rather than a general hospital.
+_NOT_GENERAL = re.compile(
+    r"^\d|psychiatr|psych|geriatr|child|kinder|pediatr|paediatr|matern|women|frauen|rehabilit|hospice|"
+    r"tubercul|leprosy|mental|veterin|prison|military|army|dental|eye|augen|cancer|onkolog|former|historic|street|ulica",
+    re.IGNORECASE,
+)
+_GENERAL = re.compile(r"hospital|medical|klinikum|szpital|kórház|hastane|clínica|clinica|centre|center", re.IGNORECASE)
+
+
 def _sample_hospitals(country: str) -> list[Hospital]:
     if country == "IN":
         qs = hospitals_in_network().filter(country_id="IN", source=Hospital.Source.NABH_REGISTER)
         return list(qs.exclude(latitude=None).order_by("name")[:PER_COUNTRY])
     qs = Hospital.objects.filter(country_id=country, source=Hospital.Source.WIKIDATA, status=Hospital.Status.ACTIVE)
-    return list(qs.exclude(website="").order_by("name", "id")[:PER_COUNTRY])
+    preferred = DEMO_PREFERRED.get(country, ())
+    chosen = sorted(qs.filter(name__in=preferred), key=lambda h: preferred.index(h.name))[:PER_COUNTRY]
+    if len(chosen) < PER_COUNTRY:
+        for hospital in qs.exclude(website="").exclude(pk__in=[h.pk for h in chosen]).order_by("name", "id"):
+            if _GENERAL.search(hospital.name) and not _NOT_GENERAL.search(hospital.name):
+                chosen.append(hospital)
+                if len(chosen) == PER_COUNTRY:
+                    break
+    return chosen
 
 
 def _offer_price(procedure: Procedure, country: str, rank: int) -> tuple[str, Decimal, Decimal, str, str]:

@@ -26,7 +26,10 @@ def test_demo_rows_are_flagged_and_the_hook_is_idempotent():
     )
     indian = in_network_hospital(name="Real NABH", source=Hospital.Source.NABH_REGISTER, latitude=19.0, longitude=72.8)
     thai = HospitalFactory(
-        name="Thai Wikidata", country=country("TH"), source=Hospital.Source.WIKIDATA, website="https://t.example"
+        name="Thai Wikidata Hospital",
+        country=country("TH"),
+        source=Hospital.Source.WIKIDATA,
+        website="https://t.example",
     )
     assert not hospitals_in_network().filter(pk=thai.pk).exists()
 
@@ -54,3 +57,16 @@ def test_demo_rows_are_flagged_and_the_hook_is_idempotent():
     again = network_demo_setup()
     assert "present" in again[0]
     assert (Accreditation.objects.count(), Offer.objects.count(), Doctor.objects.count()) == counts
+
+
+def test_demo_prefers_general_hospitals_over_specialised_or_odd_entries():
+    from medijourney.network.demo import _sample_hospitals
+
+    country("TH")
+    for name in ("1 Example Street", "Bangkok Psychiatric Hospital", "Children's Hospital Bangkok", "Zeta Clinic"):
+        HospitalFactory(name=name, country_id="TH", source=Hospital.Source.WIKIDATA, website="https://x.example")
+    general = HospitalFactory(
+        name="Sukhumvit General Hospital", country_id="TH", source=Hospital.Source.WIKIDATA, website="https://x.example"
+    )
+    known = HospitalFactory(name="Bumrungrad Hospital", country_id="TH", source=Hospital.Source.WIKIDATA, website="")
+    assert _sample_hospitals("TH") == [known, general]

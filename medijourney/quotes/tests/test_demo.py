@@ -22,7 +22,10 @@ def test_demo_case_has_two_demo_quotes_and_a_waiting_request(client):
         ProcedureFactory(slug=slug)
     in_network_hospital(name="Real NABH", source=Hospital.Source.NABH_REGISTER, latitude=19.0, longitude=72.8)
     HospitalFactory(
-        name="Turkish Wikidata", country=country("TR"), source=Hospital.Source.WIKIDATA, website="https://t.example"
+        name="Turkish Wikidata Hospital",
+        country=country("TR"),
+        source=Hospital.Source.WIKIDATA,
+        website="https://t.example",
     )
     network_demo_setup()
     cases_demo_setup()
