@@ -97,7 +97,6 @@ TEMPLATES = [
     }
 ]
 FORM_RENDERER = "medijourney.core.forms.AccessibleFormRenderer"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6.0's default: a URL typed without a scheme is https
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(exist_ok=True)
