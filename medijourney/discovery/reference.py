@@ -45,7 +45,7 @@ def fingerprint() -> tuple[Any, ...]:
     """(highest ImportRun id, highest ExchangeRate id): one query on two primary-key indexes."""
     runs, rates = ImportRun._meta.db_table, ExchangeRate._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {runs}), (SELECT MAX(id) FROM {rates})")  # noqa: S608
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {runs}), (SELECT MAX(id) FROM {rates})")  # noqa: S608  # nosec B608
         row = cursor.fetchone()
     return (connection.alias, *(row or ()))
 
