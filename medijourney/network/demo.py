@@ -68,16 +68,17 @@ DEMO_PREFERRED = {
     "MY": ("Prince Court Medical Centre", "Pantai Hospital Penang", "Gleneagles Kota Kinabalu Hospital"),
     "KR": ("Severance Hospital", "Samsung Medical Center", "Asan Medical Center"),
     "AE": ("Cleveland Clinic Abu Dhabi", "Mediclinic City Hospital", "American Hospital Dubai"),
-    "CR": ("Hospital Clínica Bíblica", "Hospital CIMA"),
-    "CO": ("Clínica Shaio",),
-    "PL": ("Medicover Hospital Warsaw",),
-    "HU": ("Miskolc Semmelweis Hospital and University Hospital",),
-    "DE": ("Charité", "Klinikum Großhadern"),
+    "CR": ("Hospital Clínica Bíblica", "Hospital CIMA", "Hospital México"),
+    "CO": ("Pablo Tobón Uribe Hospital", "Hospital Universitario San Ignacio", "Foscal Hospital"),
+    "PL": ("Medicover Hospital Warsaw", "University Hospital in Krakow", "Saint Sophia Hospital in Warsaw"),
+    "HU": ("Róbert Károly Private Hospital", "Uzsoki Hospital", "Saint John’s Hospital"),
+    "DE": ("Charité", "University Hospital Heidelberg", "University Medical Center Hamburg-Eppendorf"),
 }
 # Names that mark a specialised, historic or odd entry (or an address) rather than a general hospital.
 _NOT_GENERAL = re.compile(
     r"^\d|psychiatr|psych|geriatr|child|kinder|pediatr|paediatr|matern|women|frauen|rehabilit|hospice|"
-    r"tubercul|leprosy|mental|veterin|prison|military|army|dental|eye|augen|cancer|onkolog|former|historic|street|ulica",
+    r"tubercul|leprosy|mental|veterin|prison|military|army|dental|eye|augen|oftalm|barraquer|cancer|oncolog|onkolog|"
+    r"cardiolog|heart|spinal|rheumat|pneumolog|neurosurg|former|historic|street|ulica|^Q\d+$",
     re.IGNORECASE,
 )
 _GENERAL = re.compile(r"hospital|medical|klinikum|szpital|kórház|hastane|clínica|clinica|centre|center", re.IGNORECASE)
