@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 
 from .permissions import has_perm
 from .roles import Role
+from .twofactor import second_factor_done, second_factor_required
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def role_home_url(user: Any) -> str:
 def navigation_for(user: Any, current_path: str = "") -> list[dict[str, object]]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    if second_factor_required(user) and not second_factor_done(user):
+        return []  # nothing to offer until the second step is done
     items = []
     for entry in _ENTRIES:
         if not has_perm(user, entry.permission):

@@ -33,6 +33,8 @@ def test_staff_must_set_up_a_second_factor_before_anything_else(client, make_use
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:2fa_setup"))
     api = client.get("/api/v1/me")
     assert api.status_code == 403 and "Two-step" in api.json()["detail"]
+    setup_page = client.get(response["Location"])
+    assert setup_page.status_code == 200 and setup_page.context["nav_items"] == []
 
 
 def test_setup_confirms_with_a_code_and_shows_ten_recovery_codes_once(client, make_user, password):
