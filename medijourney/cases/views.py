@@ -11,17 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.ratelimit import rate_limited
-from medijourney.core.uploads import KINDS
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
-from medijourney.privacy.vault import vault_read
+from medijourney.privacy.vault import vault_attachment_response
 
 from . import permissions as perms
 from .consent import CURRENT_CONSENT_VERSION, consent_text
@@ -457,13 +455,8 @@ def document_download(request: HttpRequest, reference: str, document_id: str) ->
                 content_type="text/plain; charset=utf-8",
             )
         raise Http404
-    data = vault_read(document.storage_key)
+    response = vault_attachment_response(document.storage_key, filename=document.original_name, kind=document.kind)
     audit_record(actor=request.user, action="document.download", obj=document, patient=case.patient)
-    response = HttpResponse(data, content_type=KINDS[document.kind][0])
-    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Length"] = str(len(data))
     return response
 
 

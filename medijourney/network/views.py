@@ -9,7 +9,6 @@
 """
 
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +36,7 @@ from medijourney.catalog.views import remembered_passport
 from medijourney.core.uploads import KINDS
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
-from medijourney.privacy.vault import VaultError, vault_read
+from medijourney.privacy.vault import VaultError, vault_attachment_response
 
 from . import services
 from .forms import (
@@ -388,16 +387,12 @@ def evidence_download(request: HttpRequest, kind: str, public_id: UUID) -> HttpR
     obj = get_visible_or_404(visible(request.user), request.user, f"network.view_{kind}_evidence", public_id=public_id)
     if not obj.evidence_key:
         raise Http404
+    extension = KINDS.get(obj.evidence_kind, ("", "bin"))[1]
     try:
-        data = vault_read(obj.evidence_key)
+        response = vault_attachment_response(obj.evidence_key, filename=f"evidence.{extension}", kind=obj.evidence_kind)
     except VaultError:
         raise Http404 from None
     audit_record(actor=request.user, action=f"network.{kind}_evidence.view", obj=obj)
-    content_type, extension = KINDS.get(obj.evidence_kind, ("application/octet-stream", "bin"))
-    response = FileResponse(
-        BytesIO(data), content_type=content_type, as_attachment=True, filename=f"evidence.{extension}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

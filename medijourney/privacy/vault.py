@@ -24,6 +24,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+from medijourney.core.uploads import KINDS
 
 MAGIC = b"MJV1"
 _PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
@@ -157,3 +161,16 @@ def vault_keys_stored() -> Iterator[str]:
             key = path.relative_to(root).as_posix()
             if _KEY_RE.match(key):
                 yield key
+
+
+def vault_attachment_response(storage_key: str, *, filename: str, kind: str) -> HttpResponse:
+    """Serve a stored file as a download: decrypted, ``Content-Disposition: attachment``, the
+    sniffed content type (``kind`` from core.uploads), ``nosniff`` and ``no-store``. The caller has
+    already checked permission and written the audit row. Raises VaultError if the file is gone."""
+    data = vault_read(storage_key)
+    response = HttpResponse(data, content_type=KINDS.get(kind, ("application/octet-stream", "bin"))[0])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Length"] = str(len(data))
+    return response

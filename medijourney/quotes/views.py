@@ -22,12 +22,11 @@ from medijourney.cases.models import Case
 from medijourney.cases.selectors import cases_visible_to
 from medijourney.cases.services import case_read_audit
 from medijourney.cases.values import currency_validate
-from medijourney.core.uploads import KINDS
 from medijourney.network.models import Doctor
 from medijourney.network.selectors import partner_hospital
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
-from medijourney.privacy.vault import vault_read
+from medijourney.privacy.vault import vault_attachment_response
 
 from . import permissions as perms
 from .consent import share_consent_text
@@ -469,13 +468,7 @@ def partner_decline(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def document_response(shared: Any) -> HttpResponse:
     document = shared.document
-    data = vault_read(document.storage_key)
-    response = HttpResponse(data, content_type=KINDS[document.kind][0])
-    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Length"] = str(len(data))
-    return response
+    return vault_attachment_response(document.storage_key, filename=document.original_name, kind=document.kind)
 
 
 @never_cache
