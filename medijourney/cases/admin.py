@@ -3,11 +3,13 @@ case pages (which audit reads) are where people work."""
 
 from django.contrib import admin
 
+from medijourney.privacy.admin_audit import AuditedAdminMixin
+
 from .models import Case, CaseEvent, CaseManagerAvailability, Document, Notification
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(AuditedAdminMixin):
     list_display = ("reference", "stage", "assigned_to", "first_response_due_at", "first_responded_at", "created_at")
     list_filter = ("stage", "source", "language_fallback")
     search_fields = ("reference",)
@@ -30,7 +32,7 @@ class CaseEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdminMixin):
     list_display = ("public_id", "case", "kind", "size", "scan_status", "created_at")
     list_filter = ("scan_status", "kind")
     readonly_fields = ("storage_key", "sha256", "size", "kind", "original_name", "case", "uploaded_by")
