@@ -9,6 +9,11 @@ PORT=${PORT:-8000}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:${PORT}}
 PY=.venv/bin/python
 
+if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then
+  echo "Port ${PORT} is already in use: stop what runs there, or choose another port, e.g. PORT=8001 make run" >&2
+  exit 1
+fi
+
 $PY manage.py prepare_demo
 
 pids=()
