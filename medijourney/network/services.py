@@ -72,6 +72,16 @@ def _decision_check(decision: str, note: str) -> None:
 # --- Accreditations and licences ------------------------------------------------------------------
 
 
+def _verification_record(obj: Any, *, actor: User, decision: str, note: str, evidence: CleanUpload | None) -> None:
+    """Set the verification fields shared by accreditations and licences (on a locked row)."""
+    for field, value in _store_evidence(evidence).items():
+        setattr(obj, field, value)
+    obj.verification_status = VerificationStatus.VERIFIED if decision == VERIFY else VerificationStatus.REJECTED
+    obj.verified_by = actor
+    obj.verified_at = timezone.now()
+    obj.verification_note = note.strip()
+
+
 def accreditation_decide(
     *, accreditation: Accreditation, actor: User, decision: str, note: str = "", evidence: CleanUpload | None = None
 ) -> Accreditation:
@@ -79,12 +89,7 @@ def accreditation_decide(
     _decision_check(decision, note)
     with transaction.atomic():
         acc = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
-        for field, value in _store_evidence(evidence).items():
-            setattr(acc, field, value)
-        acc.verification_status = VerificationStatus.VERIFIED if decision == VERIFY else VerificationStatus.REJECTED
-        acc.verified_by = actor
-        acc.verified_at = timezone.now()
-        acc.verification_note = note.strip()
+        _verification_record(acc, actor=actor, decision=decision, note=note, evidence=evidence)
         if decision == VERIFY and evidence is not None:
             acc.evidence_source = f"Evidence file checked by {actor.get_full_name()} on {timezone.localdate():%Y-%m-%d}"
         acc.full_clean()
@@ -104,12 +109,7 @@ def licence_decide(
     _decision_check(decision, note)
     with transaction.atomic():
         lic = DoctorLicence.objects.select_for_update().get(pk=licence.pk)
-        for field, value in _store_evidence(evidence).items():
-            setattr(lic, field, value)
-        lic.verification_status = VerificationStatus.VERIFIED if decision == VERIFY else VerificationStatus.REJECTED
-        lic.verified_by = actor
-        lic.verified_at = timezone.now()
-        lic.verification_note = note.strip()
+        _verification_record(lic, actor=actor, decision=decision, note=note, evidence=evidence)
         lic.full_clean()
         lic.save()
         audit_record(
