@@ -13,8 +13,8 @@ from medijourney.core.uploads import UploadsField, max_upload_files
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
 from .models import Stage
-from .selectors import case_team_members
-from .services import InquiryData, allowed_transitions
+from .selectors import allowed_transitions, case_team_members
+from .services import InquiryData
 from .values import currency_choices, destination_choices, language_choices, phone_normalize
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

@@ -265,3 +265,28 @@ def first_response_stats(*, since: datetime | None = None, now: datetime | None 
 def stage_counts(*, user: Any) -> Counter[str]:
     rows = cases_visible_to(user).values("stage").annotate(n=Count("id")).order_by()
     return Counter({r["stage"]: r["n"] for r in rows})
+
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.NEW: (Stage.IN_REVIEW, Stage.AWAITING_INFORMATION),
+    Stage.IN_REVIEW: (Stage.AWAITING_INFORMATION, Stage.QUOTES_REQUESTED),
+    Stage.AWAITING_INFORMATION: (Stage.IN_REVIEW, Stage.QUOTES_REQUESTED),
+    Stage.QUOTES_REQUESTED: (Stage.QUOTES_READY, Stage.AWAITING_INFORMATION),
+    Stage.QUOTES_READY: (Stage.PLAN_ACCEPTED, Stage.QUOTES_REQUESTED),
+    Stage.PLAN_ACCEPTED: (Stage.TRAVEL_PLANNING,),
+    Stage.TRAVEL_PLANNING: (Stage.IN_TREATMENT,),
+    Stage.IN_TREATMENT: (Stage.RECOVERING,),
+    Stage.RECOVERING: (Stage.RETURNED_HOME,),
+    Stage.RETURNED_HOME: (Stage.FOLLOW_UP, Stage.CLOSED),
+    Stage.FOLLOW_UP: (Stage.CLOSED,),
+    Stage.CLOSED: (),
+    Stage.CANCELLED: (),
+}
+
+
+def allowed_transitions(stage: str) -> tuple[str, ...]:
+    """The stages a case can move to next: the workflow, plus cancelled from any open stage."""
+    following = TRANSITIONS.get(stage, ())
+    if stage in FINAL_STAGES:
+        return following
+    return (*following, Stage.CANCELLED)

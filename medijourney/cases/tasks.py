@@ -28,7 +28,7 @@ def scan_document(*, document_id: int) -> str:
 
 @task()
 def sweep_clocks() -> int:
-    return services.clocks_sweep()
+    return services.case_clocks_sweep()
 
 
 @task()

@@ -21,14 +21,13 @@ from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.network.selectors import hospitals_in_network
 
 from .models import CommissionAgreement, Quote, QuoteRequest, Scope
-from .selectors import verified_doctors
+from .selectors import summary_draft, verified_doctors
 from .services import (
     LineInput,
     PlanInput,
     consent_grant,
     quote_requests_send,
     quote_submit,
-    summary_draft,
 )
 
 SECOND_DESK = f"partner-desk-2@{DEMO_DOMAIN}"

@@ -11,7 +11,10 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
 
+from medijourney.accounts.models import User
 from medijourney.accounts.roles import Role
 from medijourney.cases.models import Case, Document, ScanStatus
 from medijourney.catalog.selectors import country_get, fx_convert
@@ -19,6 +22,7 @@ from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerM
 from medijourney.network.offer_items import OFFER_ITEMS
 from medijourney.network.selectors import hospitals_in_network
 
+from .deidentify import deidentify
 from .models import (
     OPEN_REQUEST_STATUSES,
     CommissionAgreement,
@@ -490,3 +494,49 @@ def scorecard_hospitals_visible_to(user: Any) -> QuerySet[Hospital]:
     if user.role == Role.PARTNER:
         return Hospital.objects.filter(memberships__user=user).select_related("country")
     return Hospital.objects.none()
+
+
+# --- Recipients and the de-identified summary ------------------------------------------------------
+
+
+def hospital_partners(hospital: Hospital) -> list[User]:
+    return list(
+        User.objects.filter(partner_membership__hospital=hospital, is_active=True, role=Role.PARTNER).order_by("pk")
+    )
+
+
+def case_names(case: Case) -> list[str]:
+    return [case.full_name, case.patient.full_name]
+
+
+def case_exact_identifiers(case: Case) -> list[str]:
+    return [case.email, case.patient.email, str(case.phone), case.reference]
+
+
+def summary_draft(case: Case) -> str:
+    """A de-identified draft of what a hospital needs, prepared from the case for the case
+    manager to read and edit before anything is sent."""
+    names = case_names(case)
+    ids = [case.reference, case.email, str(case.phone)]
+    lines = [
+        _("Patient living in %(country)s; preferred language %(lang)s.")
+        % {"country": countries.name(str(case.country_of_residence)), "lang": case.preferred_language},
+    ]
+    if case.procedure_requested:
+        lines.append(_("Procedure asked about: %(p)s.") % {"p": deidentify(case.procedure_requested, names=names)})
+    if case.specialty_id:
+        lines.append(_("Routed to: %(s)s.") % {"s": case.specialty_name})
+    lines.append("")
+    lines.append(_("In the patient's words (identifying details removed):"))
+    lines.append(deidentify(case.need, names=names, identifiers=ids))
+    if case.travel_earliest or case.travel_latest:
+        start = case.travel_earliest.strftime("%B %Y") if case.travel_earliest else "?"
+        end = case.travel_latest.strftime("%B %Y") if case.travel_latest else "?"
+        lines.append("")
+        lines.append(_("Could travel: %(a)s to %(b)s.") % {"a": start, "b": end})
+    if case.companion:
+        lines.append(_("Travels with a companion."))
+    return "\n".join(lines).strip()
+
+
+# --- Sending requests --------------------------------------------------------------------------------

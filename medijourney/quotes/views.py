@@ -58,6 +58,7 @@ from .selectors import (
     scorecard_hospitals_visible_to,
     scorecards_for,
     shared_documents_visible_to,
+    summary_draft,
 )
 from .services import (
     commission_agreement_add,
@@ -72,7 +73,6 @@ from .services import (
     quote_submit,
     request_read_audit,
     requests_list_audit,
-    summary_draft,
 )
 from .trip import trip_estimate_available, trip_estimates_for
 

@@ -27,5 +27,5 @@ def fake_triage(monkeypatch: Any) -> TriageResult:
         notice=FAKE_NOTICE,
         confident=True,
     )
-    monkeypatch.setattr(services, "triage_text", lambda text, lang="en": result)
+    monkeypatch.setattr(services.intake, "triage_text", lambda text, lang="en": result)
     return result

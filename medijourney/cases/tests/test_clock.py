@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from medijourney.accounts.roles import Role
 from medijourney.cases.models import CaseEvent, EventKind, Stage
 from medijourney.cases.selectors import first_response_stats
-from medijourney.cases.services import case_clock_check, case_transition, clocks_sweep, message_send
+from medijourney.cases.services import case_clock_check, case_clocks_sweep, case_transition, message_send
 
 from .factories import case_manager, make_case
 
@@ -49,7 +49,7 @@ def test_warning_at_four_hours_left_and_breach_at_zero_each_once(make_user, run_
 
         # a late duplicate run, the sweep, and a re-run of the task body change nothing
         case_clock_check(case_id=case.pk)
-        clocks_sweep()
+        case_clocks_sweep()
         run_tasks()
         assert len(mail.outbox) == 3
         assert CaseEvent.objects.filter(case=case, kind=EventKind.CLOCK_WARNING).count() == 1

@@ -77,7 +77,7 @@ def test_pending_until_a_clean_scan(scanning, monkeypatch, run_tasks):
     response = download(client, doc)
     assert response.status_code == 409 and b"virus scan" in response.content
     assert AuditEvent.objects.filter(action="document.download", outcome="denied").exists()
-    monkeypatch.setattr(services, "scan_bytes", lambda data: (True, ""))
+    monkeypatch.setattr(services.documents, "scan_bytes", lambda data: (True, ""))
     run_tasks()
     doc.refresh_from_db()
     assert doc.scan_status == ScanStatus.CLEAN and doc.scanned_at is not None
@@ -90,7 +90,7 @@ def test_infected_files_are_quarantined_never_served_and_the_team_told(scanning,
 
     manager = case_manager()
     case = make_case(uploads=[clean_pdf()])
-    monkeypatch.setattr(services, "scan_bytes", lambda data: (False, "Eicar-Test-Signature"))
+    monkeypatch.setattr(services.documents, "scan_bytes", lambda data: (False, "Eicar-Test-Signature"))
     run_tasks()
     doc = case.documents.get()
     assert doc.scan_status == ScanStatus.QUARANTINED and doc.scan_signature == "Eicar-Test-Signature"
@@ -108,7 +108,7 @@ def test_scanner_down_fails_closed_and_retries(scanning, monkeypatch, run_tasks)
     def down(data):
         raise ScannerUnavailableError("clamd unavailable")
 
-    monkeypatch.setattr(services, "scan_bytes", down)
+    monkeypatch.setattr(services.documents, "scan_bytes", down)
     run_tasks()
     doc = case.documents.get()
     assert doc.scan_status == ScanStatus.PENDING and doc.scan_attempts == 1

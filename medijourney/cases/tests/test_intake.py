@@ -76,7 +76,7 @@ def test_same_key_returns_the_same_case_and_different_body_conflicts():
 def test_reference_collision_is_retried(monkeypatch):
     first = inquiry_submit(data=inquiry_data(), key="c1").case
     refs = iter([first.reference, first.reference, "MJ-ABCD-EFGH"])
-    monkeypatch.setattr(services, "reference_generate", lambda: next(refs))
+    monkeypatch.setattr(services.intake, "reference_generate", lambda: next(refs))
     second = inquiry_submit(data=inquiry_data(), key="c2").case
     assert second.reference == "MJ-ABCD-EFGH"
 
@@ -123,7 +123,7 @@ def test_triage_failure_never_loses_an_inquiry(monkeypatch):
     def boom(text, lang):
         raise RuntimeError("triage down")
 
-    monkeypatch.setattr(services, "triage_text", boom)
+    monkeypatch.setattr(services.intake, "triage_text", boom)
     case = inquiry_submit(data=inquiry_data(), key="t1").case
     assert case.triage["error"] == "unavailable" and case.specialty_id == ""
 
@@ -142,7 +142,7 @@ def test_a_failed_intake_rolls_back_everything(monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("assignment exploded")
 
-    monkeypatch.setattr(services, "case_assign_auto", boom)
+    monkeypatch.setattr(services.intake, "case_assign_auto", boom)
     with pytest.raises(RuntimeError):
         inquiry_submit(data=inquiry_data(), key="rb")
     assert Case.objects.count() == 0 and Notification.objects.count() == 0 and IntakeRequest.objects.count() == 0

@@ -63,7 +63,7 @@ def test_killed_while_sending_rolls_back_and_the_retry_sends_once(run_tasks):
     class Killed(BaseException):
         pass
 
-    with mock.patch.object(services, "send_mail", side_effect=Killed), pytest.raises(Killed):
+    with mock.patch.object(services.outbox, "send_mail", side_effect=Killed), pytest.raises(Killed):
         notification_deliver(notification_id=row.pk)
     row.refresh_from_db()
     assert row.sent_at is None
@@ -88,7 +88,7 @@ def test_the_task_body_run_twice_sends_once_and_adds_no_rows(run_tasks):
 def test_a_failing_mail_server_is_retried_later_not_lost(run_tasks):
     case = make_case()
     row = ack_row(case)
-    with mock.patch.object(services, "send_mail", side_effect=OSError("smtp down")):
+    with mock.patch.object(services.outbox, "send_mail", side_effect=OSError("smtp down")):
         assert notification_deliver(notification_id=row.pk) is False
     row.refresh_from_db()
     assert row.sent_at is None and row.attempts == 1

@@ -15,6 +15,7 @@ from medijourney.cases.tests.factories import case_manager, make_case
 from medijourney.network.tests.factories import DoctorFactory, LicenceFactory
 from medijourney.privacy.models import AuditEvent
 from medijourney.quotes.models import CommissionAgreement, ConsentAsk, QuoteRequest, RequestStatus, Scope
+from medijourney.quotes.selectors import summary_draft
 from medijourney.quotes.services import (
     LineInput,
     commission_agreement_add,
@@ -28,7 +29,6 @@ from medijourney.quotes.services import (
     quote_requests_send,
     quote_submit,
     request_clock_check,
-    summary_draft,
 )
 
 from .factories import SUMMARY, add_report, answered, consent, partner_hospital, plan, shared_request

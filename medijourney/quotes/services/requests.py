@@ -1,0 +1,178 @@
+"""Sending a case to hospitals under the patient's consent, and withdrawing a request."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medijourney.accounts.models import User
+from medijourney.cases.models import Case, Document, ScanStatus, Stage
+from medijourney.cases.services import case_event_add, case_transition
+from medijourney.catalog.models import Procedure
+from medijourney.network.models import Hospital
+from medijourney.privacy.services import audit_record
+from medijourney.quotes.deidentify import identifying_leftovers
+from medijourney.quotes.models import (
+    OPEN_REQUEST_STATUSES,
+    QuoteRequest,
+    RequestStatus,
+    ShareConsent,
+    SharedDocument,
+)
+from medijourney.quotes.selectors import (
+    case_exact_identifiers,
+    case_names,
+    partner_ready_hospitals,
+)
+
+from .clock import default_response_hours, request_clock_schedule
+from .notify import hospital_notify
+
+MAX_HOSPITALS = 5
+SENDABLE_STAGES = (Stage.NEW, Stage.IN_REVIEW, Stage.AWAITING_INFORMATION, Stage.QUOTES_REQUESTED, Stage.QUOTES_READY)
+
+
+def _move_to_quotes_requested(case: Case, actor: User) -> None:
+    case.refresh_from_db(fields=["stage"])
+    if case.stage == Stage.NEW:
+        case_transition(case=case, to=Stage.IN_REVIEW, actor=actor, reason=_("quotes requested"))
+        case.refresh_from_db(fields=["stage"])
+    if case.stage in (Stage.IN_REVIEW, Stage.AWAITING_INFORMATION):
+        case_transition(case=case, to=Stage.QUOTES_REQUESTED, actor=actor)
+
+
+def quote_requests_send(
+    *,
+    case: Case,
+    hospitals: Sequence[Hospital],
+    summary: str,
+    actor: User,
+    documents: Sequence[Document] = (),
+    respond_within_hours: int | None = None,
+    procedure: Procedure | None = None,
+    is_demo: bool = False,
+) -> list[QuoteRequest]:
+    """Send the case to 1–5 hospitals of the network, each under the patient's active consent:
+    the de-identified summary to all, the chosen documents only where the consent includes
+    reports. Starts each request's clock (reminder, escalation, alternatives after 72 h) and moves
+    the case to "quotes requested"."""
+    summary = (summary or "").strip()
+    hours = respond_within_hours if respond_within_hours is not None else default_response_hours()
+    errors: dict[str, list[str]] = {}
+    hospitals = list(dict.fromkeys(hospitals))
+    if not 1 <= len(hospitals) <= MAX_HOSPITALS:
+        errors["hospitals"] = [_("Choose between 1 and %(n)d hospitals.") % {"n": MAX_HOSPITALS}]
+    if not summary:
+        errors["summary"] = [_("Write the summary the hospitals will read.")]
+    else:
+        leftovers = identifying_leftovers(summary, names=case_names(case), exact=case_exact_identifiers(case))
+        if leftovers:
+            errors["summary"] = [
+                _("The summary still contains the patient's %(what)s. Remove it before sending.")
+                % {"what": ", ".join(leftovers)}
+            ]
+    if not 1 <= hours <= 24 * 14:
+        errors["respond_within_hours"] = [_("Give the hospitals between 1 hour and 14 days.")]
+    if not case.is_open or case.stage not in SENDABLE_STAGES:
+        errors["__all__"] = [_("Quotes cannot be requested at the case's current stage.")]
+    documents = list(dict.fromkeys(documents))
+    for doc in documents:
+        if doc.case_id != case.pk or doc.scan_status != ScanStatus.CLEAN:
+            errors.setdefault("documents", []).append(
+                _("“%(name)s” cannot be attached (not this case's, or not scanned clean).")
+                % {"name": doc.original_name}
+            )
+    ready = set(partner_ready_hospitals().filter(pk__in=[h.pk for h in hospitals]).values_list("pk", flat=True))
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+        consents = {
+            c.hospital_id: c
+            for c in ShareConsent.objects.filter(case=case, hospital__in=hospitals, revoked_at__isnull=True)
+        }
+        open_ids = set(
+            QuoteRequest.objects.filter(case=case, status__in=OPEN_REQUEST_STATUSES).values_list(
+                "hospital_id", flat=True
+            )
+        )
+        for h in hospitals:
+            problems = errors.setdefault("hospitals", [])
+            if h.pk not in ready:
+                problems.append(
+                    _("%(h)s is not in the network or has no partner account to receive requests.") % {"h": h.name}
+                )
+            consent = consents.get(h.pk)
+            if consent is None:
+                problems.append(_("The patient has not consented to sharing with %(h)s.") % {"h": h.name})
+            elif documents and not consent.includes_reports:
+                errors.setdefault("documents", []).append(
+                    _("The patient consented to a de-identified summary only for %(h)s: no reports may go there.")
+                    % {"h": h.name}
+                )
+            if h.pk in open_ids:
+                problems.append(_("%(h)s already has an open request for this case.") % {"h": h.name})
+            if not problems:
+                errors.pop("hospitals")
+        if errors:
+            raise ValidationError(errors)
+        now = timezone.now()
+        due = now + datetime.timedelta(hours=hours)
+        if procedure is None and case.procedure_slug:
+            procedure = Procedure.objects.filter(slug=case.procedure_slug).first()
+        sent = []
+        for h in hospitals:
+            consent = consents[h.pk]
+            request = QuoteRequest(
+                case=case,
+                patient=case.patient,
+                hospital=h,
+                procedure=procedure,
+                scope=consent.scope,
+                summary=summary,
+                sent_by=actor,
+                sent_at=now,
+                respond_by=due,
+                created_by=actor,
+                is_demo=is_demo,
+            )
+            request.full_clean()
+            request.save()
+            SharedDocument.objects.bulk_create([SharedDocument(request=request, document=d) for d in documents])
+            case_event_add(
+                case=case, kind="quote_requested", actor=actor, hospital=h.name[:120], request=request.code,
+                documents=len(documents), scope=consent.scope,
+            )  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="quote_request.send",
+                obj=request,
+                patient=case.patient,
+                detail={"documents": len(documents), "scope": consent.scope},
+            )
+            hospital_notify(request, "quote_request", f"quote-request:{request.public_id}")
+            request_clock_schedule(request)
+            sent.append(request)
+        _move_to_quotes_requested(case, actor)
+    return sent
+
+
+def quote_request_withdraw(*, request: QuoteRequest, actor: User) -> QuoteRequest:
+    """The case team stops waiting for a hospital (e.g. no answer after 72 hours)."""
+    with transaction.atomic():
+        request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != RequestStatus.SENT:
+            raise ValidationError(_("Only a request still waiting for an answer can be withdrawn."))
+        request.status = RequestStatus.WITHDRAWN
+        request.closed_at = timezone.now()
+        request.close_reason = "withdrawn by the case team"
+        request.save(update_fields=["status", "closed_at", "close_reason", "updated_at"])
+        assert request.case is not None
+        case_event_add(
+            case=request.case, kind="quote_withdrawn", actor=actor, hospital=request.hospital.name[:120],
+            request=request.code,
+        )  # fmt: skip
+        audit_record(actor=actor, action="quote_request.withdraw", obj=request, patient=request.case.patient)
+        hospital_notify(request, "quote_closed", f"quote-withdrawn:{request.public_id}", why="withdrawn")
+    return request
