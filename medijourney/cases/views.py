@@ -143,7 +143,8 @@ def inquiry_received(request: HttpRequest) -> HttpResponse:
 @require_perm("cases.work_cases")
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
-    scope = request.GET.get("scope", "all" if user.is_lead else "mine")
+    lead = perms.is_case_lead(user)
+    scope = request.GET.get("scope", "all" if lead else "mine")
     if scope not in ("mine", "unassigned", "all"):
         scope = "mine"
     stage = request.GET.get("stage", "")
@@ -156,8 +157,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "stage": stage,
         "stages": [(s.value, s.label) for s in Stage if s not in (Stage.CLOSED, Stage.CANCELLED)],
-        "stats": first_response_stats() if user.is_lead else None,
-        "is_lead": user.is_lead,
+        "stats": first_response_stats() if lead else None,
+        "is_lead": lead,
     }
     template = "cases/partials/queue_table.html" if request.htmx else "cases/queue.html"
     return render(request, template, context)
@@ -201,7 +202,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         deny(user, "cases.edit_availability", reason="role")
         raise PermissionDenied
     team = None
-    if user.is_lead:
+    if perms.is_case_lead(user):
         team = Paginator(case_managers_with_load(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/availability.html", {"form": form, "team": team})
 

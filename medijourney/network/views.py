@@ -53,6 +53,7 @@ from .forms import (
 )
 from .models import Hospital, PendingChange
 from .offer_items import OFFER_ITEMS
+from .permissions import can_view_evidence
 from .selectors import (
     accreditations_visible_to,
     changes_visible_to,
@@ -384,7 +385,12 @@ def evidence_download(request: HttpRequest, kind: str, public_id: UUID) -> HttpR
     visible = {"accreditation": accreditations_visible_to, "licence": licences_visible_to}.get(kind)
     if visible is None:
         raise Http404
-    obj = get_visible_or_404(visible(request.user), request.user, f"network.view_{kind}_evidence", public_id=public_id)
+    action = f"network.view_{kind}_evidence"
+    obj = get_visible_or_404(visible(request.user), request.user, action, public_id=public_id)
+    hospital = obj.hospital if kind == "accreditation" else obj.doctor.hospital
+    if not can_view_evidence(request.user, hospital):
+        deny(request.user, action, obj=obj, reason="not the hospital's desk")
+        raise Http404
     if not obj.evidence_key:
         raise Http404
     extension = KINDS.get(obj.evidence_kind, ("", "bin"))[1]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import Role
+from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.cases.models import Case, Document, ScanStatus
 from medijourney.catalog.selectors import country_get, fx_convert
 from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerMembership, VerificationStatus
@@ -72,13 +72,13 @@ def quote_requests_visible_to(user: Any) -> QuerySet[QuoteRequest]:
     consent for that hospital is active (checked now, on every call). Anyone else: none."""
     if not _signed_in(user):
         return QuoteRequest.objects.none()
-    if user.is_lead:
+    if has_perm(user, "quotes.oversee_requests"):
         qs = QuoteRequest.objects.all()
-    elif user.role == Role.CASE_MANAGER:
+    elif has_perm(user, "quotes.request_quotes"):
         qs = QuoteRequest.objects.filter(case__assigned_to=user)
-    elif user.role == Role.PATIENT:
+    elif has_perm(user, "quotes.compare_quotes"):
         qs = QuoteRequest.objects.filter(case__patient=user)
-    elif user.role == Role.PARTNER:
+    elif has_perm(user, "quotes.answer_requests"):
         qs = _partner_requests(user)
     else:
         return QuoteRequest.objects.none()
@@ -106,7 +106,7 @@ def shared_documents_visible_to(user: Any) -> QuerySet[SharedDocument]:
     """Attached documents a person may download through quotes routes. For a partner: only while
     the consent for its hospital includes reports; never a document not yet scanned clean."""
     requests = quote_requests_visible_to(user)
-    if _signed_in(user) and user.role == Role.PARTNER:
+    if has_perm(user, "quotes.answer_requests"):
         requests = requests.filter(active_consent_exists(reports=True))
     return SharedDocument.objects.filter(request__in=requests, document__scan_status=ScanStatus.CLEAN).select_related(
         "document", "request", "request__case", "request__case__patient", "request__hospital"
@@ -485,13 +485,13 @@ def scorecard_hospitals_visible_to(user: Any) -> QuerySet[Hospital]:
     """Quality lead and operator: every hospital that has received a request. Partner: its own."""
     if not _signed_in(user):
         return Hospital.objects.none()
-    if user.is_lead:
+    if has_perm(user, "quotes.oversee_requests"):
         return (
             Hospital.objects.filter(Exists(QuoteRequest.objects.filter(hospital=OuterRef("pk"))))
             .select_related("country")
             .order_by("name", "id")
         )
-    if user.role == Role.PARTNER:
+    if has_perm(user, "quotes.answer_requests"):
         return Hospital.objects.filter(memberships__user=user).select_related("country")
     return Hospital.objects.none()
 
@@ -500,9 +500,7 @@ def scorecard_hospitals_visible_to(user: Any) -> QuerySet[Hospital]:
 
 
 def hospital_partners(hospital: Hospital) -> list[User]:
-    return list(
-        User.objects.filter(partner_membership__hospital=hospital, is_active=True, role=Role.PARTNER).order_by("pk")
-    )
+    return list(holders_of("quotes.answer_requests").filter(partner_membership__hospital=hospital).order_by("pk"))
 
 
 def case_names(case: Case) -> list[str]:

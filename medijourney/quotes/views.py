@@ -5,6 +5,7 @@ hospital's requests, scorecards and commission agreements. Every object comes th
 import contextlib
 import csv
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from medijourney.cases.models import Case
 from medijourney.cases.selectors import cases_visible_to
@@ -31,6 +32,7 @@ from medijourney.privacy.vault import vault_attachment_response
 from . import permissions as perms
 from .consent import share_consent_text
 from .forms import (
+    CommissionEndForm,
     CommissionForm,
     ConsentAskForm,
     ConsentGrantForm,
@@ -62,6 +64,7 @@ from .selectors import (
 )
 from .services import (
     commission_agreement_add,
+    commission_agreement_end,
     consent_ask,
     consent_grant,
     consent_revoke,
@@ -526,3 +529,24 @@ def commissions(request: HttpRequest) -> HttpResponse:
     return render(
         request, "quotes/commissions.html", {"form": form, "page": page, "today": timezone.localdate()}, status=status
     )
+
+
+@never_cache
+@require_perm("quotes.manage_commissions")
+@require_http_methods(["GET", "POST"])
+def commission_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """End an agreement (its last day), so a new one can follow without overlapping it."""
+    agreement = get_visible_or_404(commission_agreements(), request.user, "commission.end", public_id=public_id)
+    form = CommissionEndForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                commission_agreement_end(agreement=agreement, on=form.cleaned_data["valid_to"], actor=request.user)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Commission agreement ended."))
+                return redirect("quotes:commissions")
+        status = 422
+    return render(request, "quotes/commission_end.html", {"agreement": agreement, "form": form}, status=status)
