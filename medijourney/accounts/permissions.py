@@ -7,7 +7,7 @@
 * Each app has one query filter ``<noun>s_visible_to(user)`` that every list, page and endpoint
   uses, so no route can reach an object another route would hide.
 
-Denials are audited by :mod:`medijourney.privacy.access`, which views and endpoints call.
+Denials are audited by :mod:`medijourney.accounts.access`, which views and endpoints call.
 """
 
 from collections.abc import Iterable, Mapping

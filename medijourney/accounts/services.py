@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from medijourney.privacy.services import audit_record
+from medijourney.core.audit import audit_record
 
 from .models import ApiToken, User
 from .permissions import role_has_perm

@@ -17,7 +17,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from medijourney.privacy.services import DENIED, audit_record
+from medijourney.core.audit import DENIED, audit_record
 
 from .permissions import role_has_perm
 
