@@ -233,7 +233,7 @@ def partner_request_list(*, user: Any, q: str = "", status: str = "") -> QuerySe
         if len(code) >= 4 and all(c in "0123456789abcdef-" for c in code):
             text |= Q(public_id__startswith=code) if len(code) >= 32 else Q(public_id__istartswith=code)
         qs = qs.filter(text)
-    return qs.select_related("quote").order_by("status", "respond_by", "id")
+    return qs.select_related("quote", "patient").order_by("status", "respond_by", "id")
 
 
 # --- Doctors a hospital may name -------------------------------------------------------------------
