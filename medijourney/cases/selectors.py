@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -31,6 +32,19 @@ from .models import (
 )
 
 VisibilityRule = Callable[[Any], Q]
+
+
+def first_response_window() -> timedelta:
+    """How long the case team has for its first answer (``CASES_FIRST_RESPONSE_HOURS``)."""
+    return timedelta(hours=getattr(settings, "CASES_FIRST_RESPONSE_HOURS", 24))
+
+
+def clock_warning_before() -> timedelta:
+    """How long before the deadline the clock warns (``CASES_CLOCK_WARNING_HOURS``): the warning
+    task, the badge colour on the page and clock.js all read this one value."""
+    return timedelta(hours=getattr(settings, "CASES_CLOCK_WARNING_HOURS", 4))
+
+
 _EXTRA_RULES: dict[str, list[VisibilityRule]] = {}
 _DOCUMENT_RULES: dict[str, VisibilityRule] = {}
 

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medijourney.accounts.permissions import has_perm
+from medijourney.core.forms import add_service_errors
 from medijourney.core.ratelimit import rate_limited
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
@@ -99,10 +100,7 @@ def inquiry(request: HttpRequest) -> HttpResponse:
                     strict_idempotency=False,
                 )
             except ValidationError as exc:
-                by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
-                for field, errors in by_field.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 request.session[SESSION_RECEIVED] = outcome.case.reference
                 return redirect("cases:inquiry_received")

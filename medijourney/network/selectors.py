@@ -166,10 +166,7 @@ def offers_for_procedure(procedure_slug: str, today: datetime.date | None = None
 def doctor_licence_verified(doctor: Doctor, today: datetime.date | None = None) -> bool:
     """True when one of the doctor's licences is verified and current (uses prefetched licences)."""
     day = _today(today)
-    return any(
-        lic.verification_status == VerificationStatus.VERIFIED and lic.validity_on(day) == "current"
-        for lic in doctor.licences.all()
-    )
+    return any(lic.is_verified_current(day) for lic in doctor.licences.all())
 
 
 def network_counts(today: datetime.date | None = None) -> dict[str, int]:

@@ -18,7 +18,7 @@ from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.cases.models import Case, Document, ScanStatus
 from medijourney.catalog.selectors import country_get, fx_convert
-from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerMembership, VerificationStatus
+from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerMembership
 from medijourney.network.offer_items import OFFER_ITEMS
 from medijourney.network.selectors import hospitals_in_network
 
@@ -242,19 +242,13 @@ def partner_request_list(*, user: Any, q: str = "", status: str = "") -> QuerySe
 def verified_doctors(hospital: Hospital, today: datetime.date | None = None) -> QuerySet[Doctor]:
     """The hospital's doctors holding a licence that is verified and current today."""
     day = today or timezone.localdate()
-    current = DoctorLicence.objects.filter(
-        doctor=OuterRef("pk"), verification_status=VerificationStatus.VERIFIED
-    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    current = DoctorLicence.objects.verified_current(day).filter(doctor=OuterRef("pk"))
     return hospital.doctors.filter(Exists(current)).order_by("full_name", "id")
 
 
 def verified_licences(doctor: Doctor, today: datetime.date | None = None) -> list[DoctorLicence]:
     day = today or timezone.localdate()
-    return [
-        lic
-        for lic in doctor.licences.all()
-        if lic.verification_status == VerificationStatus.VERIFIED and lic.validity_on(day) == "current"
-    ]
+    return [lic for lic in doctor.licences.all() if lic.is_verified_current(day)]
 
 
 # --- Commission ------------------------------------------------------------------------------------

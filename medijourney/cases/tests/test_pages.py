@@ -1,11 +1,13 @@
 """Pages through HTTP: the public form, the workspace with htmx fragments, the patient portal."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from medijourney.accounts.roles import Role
 from medijourney.cases.consent import CURRENT_CONSENT_VERSION
@@ -266,3 +268,15 @@ def test_free_text_comes_back_escaped_everywhere(make_user):
         html = response.content.decode()
         assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert" in pages[0].content.decode()
+
+
+def test_clock_warning_comes_from_the_setting_on_the_page_and_for_clock_js(make_user, settings):
+    settings.CASES_CLOCK_WARNING_HOURS = 6
+    manager = case_manager()
+    case = make_case(assigned_to=manager)
+    Case.objects.filter(pk=case.pk).update(first_response_due_at=timezone.now() + timedelta(hours=5))
+    html = staff_client(manager).get(reverse("cases:queue")).content.decode()
+    assert 'data-warn-ms="21600000"' in html and "badge-warn" in html
+    settings.CASES_CLOCK_WARNING_HOURS = 4
+    html = staff_client(manager).get(reverse("cases:queue")).content.decode()
+    assert 'data-warn-ms="14400000"' in html and "badge-warn" not in html
