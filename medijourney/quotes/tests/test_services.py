@@ -27,6 +27,8 @@ from medijourney.quotes.services import (
     quote_accept,
     quote_request_decline,
     quote_request_withdraw,
+    quote_requests_check,
+    quote_requests_do,
     quote_requests_send,
     quote_submit,
     request_clock_check,
@@ -299,3 +301,21 @@ def test_ending_an_agreement_lets_the_next_one_start_and_never_extends_it(make_u
     )
     assert commission_in_force(hospital, datetime.date(2026, 4, 2)) == second
     assert commission_in_force(hospital, datetime.date(2026, 3, 2)) == first
+
+
+def test_check_returns_a_plan_or_errors_by_field_and_writes_nothing():
+    case = make_case(assigned_to=case_manager())
+    consented, _p = partner_hospital(name="Consented Hospital")
+    other, _q = partner_hospital(name="Other Hospital")
+    consent(case, consented, scope=Scope.DEIDENTIFIED_SUMMARY)
+    with pytest.raises(ValidationError) as refused:
+        quote_requests_check(case=case, hospitals=[consented, other], summary=case.full_name)
+    errors = refused.value.message_dict
+    assert set(errors) == {"summary", "hospitals"}
+    assert any("Other Hospital" in m for m in errors["hospitals"])
+    assert not any("Consented Hospital" in m for m in errors["hospitals"])
+    plan = quote_requests_check(case=case, hospitals=[consented, consented], summary=SUMMARY)
+    assert plan.hospitals == [consented] and plan.consents[consented.pk].scope == Scope.DEIDENTIFIED_SUMMARY
+    assert not QuoteRequest.objects.filter(case=case).exists()  # checking writes nothing
+    sent = quote_requests_do(plan=plan, actor=case.assigned_to)
+    assert [r.hospital for r in sent] == [consented] and QuoteRequest.objects.filter(case=case).count() == 1
