@@ -478,7 +478,7 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
     form = ProfileChangeForm(request.POST or None, initial=initial)
     return _submit_change(
         request, form=form, hospital=hospital, kind=PendingChange.Kind.PROFILE, target=None,
-        template="network/my_profile_form.html", context={},
+        template="network/my_form.html", context={"title": _("Propose profile changes")},
     )  # fmt: skip
 
 
@@ -500,7 +500,7 @@ def my_doctor_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpR
     form = DoctorChangeForm(request.POST or None, initial=initial)
     return _submit_change(
         request, form=form, hospital=hospital, kind=PendingChange.Kind.DOCTOR, target=doctor,
-        template="network/my_doctor_form.html", context={},
+        template="network/my_form.html", context={"title": _("Doctor")},
     )  # fmt: skip
 
 
@@ -524,7 +524,7 @@ def my_offer_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRe
     form = OfferChangeForm(request.POST or None, initial=initial)
     return _submit_change(
         request, form=form, hospital=hospital, kind=PendingChange.Kind.OFFER, target=offer,
-        template="network/my_offer_form.html", context={},
+        template="network/my_form.html", context={"title": _("Offer")},
     )  # fmt: skip
 
 
@@ -540,7 +540,9 @@ def my_accreditation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Sent to the network's quality lead for verification."))
             return redirect("network:my_hospital")
-    return render(request, "network/my_accreditation_form.html", {"form": form, "hospital": hospital})
+    return render(
+        request, "network/my_form.html", {"form": form, "hospital": hospital, "title": _("Add an accreditation")}
+    )
 
 
 @require_perm("network.manage_own_hospital")
@@ -558,4 +560,8 @@ def my_licence_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Sent to the network's quality lead for verification."))
             return redirect("network:my_hospital")
-    return render(request, "network/my_licence_form.html", {"form": form, "hospital": hospital, "doctor": doctor})
+    return render(
+        request,
+        "network/my_form.html",
+        {"form": form, "hospital": hospital, "doctor": doctor, "title": _("Add a licence")},
+    )
