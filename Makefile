@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/medijourney
+# pytest-xdist workers per run (each worker gets its own test database: test_<name>_gw0, ...).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test lint typecheck checks test-sqlite test-postgres postgres chromium lock clean
 
@@ -49,7 +51,7 @@ checks: $(VENV)/.stamp-dev node_modules/.stamp
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.stamp-dev node_modules/.stamp chromium
-	DATABASE_URL= $(VENV)/bin/pytest
+	DATABASE_URL= $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "Starting the local PostgreSQL cluster"; \
@@ -57,7 +59,7 @@ postgres:
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
 test-postgres: $(VENV)/.stamp-dev node_modules/.stamp chromium postgres
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 lock: $(VENV)/bin/python
 	$(PIP) install -q pip-tools

@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "medijourney.core.context_processors.site",
+                "medijourney.accounts.context_processors.site",
             ],
         },
     }

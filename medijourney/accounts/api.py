@@ -8,8 +8,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import UUID4
 
 from medijourney.core.api import ErrorOut
-from medijourney.privacy.access import deny, get_visible_or_404
 
+from .access import deny, get_visible_or_404
 from .api_auth import any_auth, session_auth
 from .permissions import has_perm
 from .selectors import api_tokens_visible_to

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .roles import LEAD_ROLES, STAFF_ROLES, Role
+from .roles import Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -82,14 +82,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    @property
-    def is_lead(self) -> bool:
-        return self.role in LEAD_ROLES
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -7,13 +7,19 @@
 * Each app has one query filter ``<noun>s_visible_to(user)`` that every list, page and endpoint
   uses, so no route can reach an object another route would hide.
 
-Denials are audited by :mod:`medijourney.privacy.access`, which views and endpoints call.
+Denials are audited by :mod:`medijourney.accounts.access`, which views and endpoints call.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .roles import Role
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from .roles import STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from .models import User
 
 _ROLE_PERMISSIONS: dict[str, frozenset[str]] = {}
 
@@ -41,6 +47,17 @@ def has_perm(user: Any, name: str) -> bool:
     return str(user.role) in roles
 
 
+def role_has_perm(role: Role | str, name: str) -> bool:
+    """True when ``role`` holds ``name`` (for a person not saved yet, e.g. at account creation)."""
+    return str(role) in roles_with(name)
+
+
+def holders_of(name: str) -> "QuerySet[User]":
+    """Every active person whose role holds ``name``: the one query for "who may do this"
+    (leads to escalate to, case managers to assign, a hospital's partner desk)."""
+    return get_user_model().objects.filter(is_active=True, role__in=sorted(roles_with(name)))
+
+
 def all_permissions() -> dict[str, frozenset[str]]:
     return dict(_ROLE_PERMISSIONS)
 
@@ -50,5 +67,9 @@ define(
         "accounts.view_dashboard": list(Role),
         "accounts.manage_api_tokens": [Role.PARTNER, Role.ADMIN],
         "accounts.use_admin_site": [Role.ADMIN],
+        # Every API token, not only one's own.
+        "accounts.manage_all_api_tokens": [Role.ADMIN],
+        # Staff pass a second factor (TOTP) after the password.
+        "accounts.pass_second_factor": list(STAFF_ROLES),
     }
 )

@@ -11,6 +11,6 @@ def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
     if not has_perm(user, "accounts.manage_api_tokens"):
         return ApiToken.objects.none()
     qs = ApiToken.objects.select_related("user").order_by("-created_at")
-    if str(user.role) == "admin":
+    if has_perm(user, "accounts.manage_all_api_tokens"):
         return qs
     return qs.filter(user=user)

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from medijourney.privacy.services import audit_record
+from medijourney.core.audit import audit_record
 
 from .models import ApiToken, User
+from .permissions import role_has_perm
 from .roles import Role
 
 DEMO_PASSWORD = "medijourney-demo"  # noqa: S105 - published on purpose; demo accounts exist only in DEMO_MODE
@@ -37,8 +38,8 @@ def user_create(
             full_name=full_name,
             preferred_language=preferred_language,
             spoken_languages=spoken_languages or [preferred_language],
-            is_staff=str(role) == Role.ADMIN,
-            is_superuser=str(role) == Role.ADMIN,
+            is_staff=role_has_perm(role, "accounts.use_admin_site"),
+            is_superuser=role_has_perm(role, "accounts.use_admin_site"),
         )
 
 

@@ -17,15 +17,15 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from medijourney.privacy.services import DENIED, audit_record
+from medijourney.core.audit import DENIED, audit_record
 
-from .roles import STAFF_ROLES
+from .permissions import role_has_perm
 
 RECOVERY_CODE_COUNT = 10
 
 
 def second_factor_required(user: Any) -> bool:
-    if user is None or not user.is_authenticated or str(user.role) not in STAFF_ROLES:
+    if user is None or not user.is_authenticated or not role_has_perm(user.role, "accounts.pass_second_factor"):
         return False
     return not (settings.DEMO_MODE and user.is_demo)
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from medijourney.core.audit import DENIED, audit_record
 from medijourney.core.ratelimit import rate_limited
-from medijourney.privacy.access import require_perm
-from medijourney.privacy.services import DENIED, audit_record
 
+from .access import require_perm
 from .forms import EmailAuthenticationForm, SecondFactorForm
 from .navigation import navigation_for, role_home_url
 from .roles import Role

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from medijourney.accounts.navigation import register, set_role_home
-from medijourney.accounts.permissions import define, has_perm
+from medijourney.accounts.permissions import define, has_perm, role_has_perm
 from medijourney.accounts.roles import LEAD_ROLES, Role
 
 from .models import Case, Document
@@ -21,6 +21,8 @@ define(
         "cases.lead_cases": list(LEAD_ROLES),
         # A case manager's own out-of-office setting.
         "cases.edit_availability": [Role.CASE_MANAGER],
+        # Who automatic assignment hands new cases to.
+        "cases.take_assignments": [Role.CASE_MANAGER],
         "cases.view_availability": [Role.CASE_MANAGER, *LEAD_ROLES],
         # Patient portal.
         "cases.view_own_cases": [Role.PATIENT],
@@ -28,6 +30,9 @@ define(
         "cases.message_case": [Role.PATIENT, *CASE_TEAM],
         "cases.upload_document": [Role.PATIENT, *CASE_TEAM],
         "cases.read_case": [Role.PATIENT, *CASE_TEAM],
+        # A partner hospital's desk: sees and writes the partner thread only, and what it writes
+        # (or receives) is screened for contact and bank details.
+        "cases.use_partner_thread": [Role.PARTNER],
     }
 )
 
@@ -41,14 +46,30 @@ set_role_home(Role.PATIENT, "cases:my_cases")
 
 
 def is_case_team(user: Any) -> bool:
+    """On the case team (case managers and leads): may hold a case or a task."""
     return has_perm(user, "cases.work_cases")
+
+
+def is_case_lead(user: Any) -> bool:
+    """Leads: every case, the unassigned queue, reassignment, everyone's availability."""
+    return has_perm(user, "cases.lead_cases")
+
+
+def is_patient_side(user: Any) -> bool:
+    """A message by a patient is the patient side of a thread; anyone else writes as staff."""
+    return user is not None and role_has_perm(getattr(user, "role", ""), "cases.view_own_cases")
+
+
+def is_partner_desk(user: Any) -> bool:
+    """A partner hospital's desk (see ``cases.use_partner_thread``); ``None`` is nobody."""
+    return user is not None and role_has_perm(getattr(user, "role", ""), "cases.use_partner_thread")
 
 
 def can_work_case(user: Any, case: Case) -> bool:
     """Staff work on a case: notes, tasks, stage. Leads on any case; a case manager on theirs."""
     if not is_case_team(user):
         return False
-    return bool(user.is_lead or case.assigned_to_id == user.pk)
+    return bool(is_case_lead(user) or case.assigned_to_id == user.pk)
 
 
 def can_view_notes(user: Any, case: Case) -> bool:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from medijourney.accounts.models import User
-from medijourney.accounts.permissions import has_perm
-from medijourney.accounts.roles import Role
+from medijourney.accounts.permissions import has_perm, holders_of
+from medijourney.cases.permissions import is_case_lead, is_case_team
 
 from .models import (
     FINAL_STAGES,
@@ -31,22 +32,37 @@ from .models import (
 )
 
 VisibilityRule = Callable[[Any], Q]
+
+
+def first_response_window() -> timedelta:
+    """How long the case team has for its first answer (``CASES_FIRST_RESPONSE_HOURS``)."""
+    return timedelta(hours=getattr(settings, "CASES_FIRST_RESPONSE_HOURS", 24))
+
+
+def clock_warning_before() -> timedelta:
+    """How long before the deadline the clock warns (``CASES_CLOCK_WARNING_HOURS``): the warning
+    task, the badge colour on the page and clock.js all read this one value."""
+    return timedelta(hours=getattr(settings, "CASES_CLOCK_WARNING_HOURS", 4))
+
+
 _EXTRA_RULES: dict[str, list[VisibilityRule]] = {}
 _DOCUMENT_RULES: dict[str, VisibilityRule] = {}
 
 
-def register_case_visibility(role: Role | str, rule: VisibilityRule) -> None:
-    """Let a later app make more cases visible to a role: ``rule(user)`` returns a Q on Case.
-    Used by quotes for partner hospitals (only cases shared with their hospital under consent)."""
-    _EXTRA_RULES.setdefault(str(role), [])
-    if rule not in _EXTRA_RULES[str(role)]:
-        _EXTRA_RULES[str(role)].append(rule)
+def register_case_visibility(permission: str, rule: VisibilityRule) -> None:
+    """Let a later app make more cases visible to the holders of a named permission: ``rule(user)``
+    returns a Q on Case. Used by quotes for partner hospitals (only cases shared with their
+    hospital under consent)."""
+    _EXTRA_RULES.setdefault(permission, [])
+    if rule not in _EXTRA_RULES[permission]:
+        _EXTRA_RULES[permission].append(rule)
 
 
-def register_document_visibility(role: Role | str, rule: VisibilityRule) -> None:
-    """Narrow which documents of its visible cases a role sees: ``rule(user)`` returns a Q on
-    Document (quotes: only the documents a patient consented to share with that hospital)."""
-    _DOCUMENT_RULES[str(role)] = rule
+def register_document_visibility(permission: str, rule: VisibilityRule) -> None:
+    """Narrow which documents of its visible cases the holders of a permission see: ``rule(user)``
+    returns a Q on Document (quotes: only the documents a patient consented to share with that
+    hospital)."""
+    _DOCUMENT_RULES[permission] = rule
 
 
 # Timeline kinds added by later apps (quotes: consents, requests, quotes): label and an optional
@@ -73,14 +89,16 @@ def _visibility_q(user: Any) -> Q | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     q: Q | None = None
-    if user.is_lead:
+    if is_case_lead(user):
         q = Q()  # every case
-    elif user.role == Role.CASE_MANAGER:
+    elif is_case_team(user):
         q = Q(assigned_to=user)
-    elif user.role == Role.PATIENT:
+    elif has_perm(user, "cases.view_own_cases"):
         q = Q(patient=user)
-    for rule in _EXTRA_RULES.get(str(user.role), []):
-        q = rule(user) if q is None else q | rule(user)
+    for permission, rules in _EXTRA_RULES.items():
+        if has_perm(user, permission):
+            for rule in rules:
+                q = rule(user) if q is None else q | rule(user)
     return q
 
 
@@ -97,9 +115,9 @@ def messages_visible_to(user: Any) -> QuerySet[Message]:
     if q is None:
         return Message.objects.none()
     qs = Message.objects.filter(case__in=Case.objects.filter(q)).select_related("author", "case")
-    if user.role == Role.PATIENT:
+    if has_perm(user, "cases.view_own_cases"):
         qs = qs.filter(thread=Thread.PATIENT, case__patient=user)
-    elif user.role == Role.PARTNER:
+    elif has_perm(user, "cases.use_partner_thread"):
         qs = qs.filter(thread=Thread.PARTNER)
     return qs
 
@@ -116,8 +134,10 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
     if q is None:
         return Document.objects.none()
     qs = Document.objects.filter(case__in=Case.objects.filter(q)).select_related("case", "case__patient", "uploaded_by")
-    rule = _DOCUMENT_RULES.get(str(user.role))
-    return qs.filter(rule(user)) if rule is not None else qs
+    for permission, rule in _DOCUMENT_RULES.items():
+        if has_perm(user, permission):
+            qs = qs.filter(rule(user))
+    return qs
 
 
 # --- Queue, board and case page ------------------------------------------------------------------
@@ -129,7 +149,8 @@ def case_queue(*, user: Any, scope: str = "mine", stage: str = "") -> QuerySet[C
     qs = cases_visible_to(user).filter(stage__in=OPEN_STAGES)
     if stage:
         qs = qs.filter(stage=stage)
-    if user.is_lead:
+    lead = is_case_lead(user)
+    if lead:
         if scope == "unassigned":
             qs = qs.filter(assigned_to__isnull=True)
         elif scope == "mine":
@@ -139,7 +160,7 @@ def case_queue(*, user: Any, scope: str = "mine", stage: str = "") -> QuerySet[C
         "first_response_due_at",
         "created_at",
     ]
-    if user.is_lead:
+    if lead:
         order.insert(0, F("assigned_to").asc(nulls_first=True))
     return qs.order_by(*order)
 
@@ -193,15 +214,13 @@ def case_notes(*, user: Any, case: Case) -> QuerySet[CaseNote]:
 
 def case_team_members() -> QuerySet[User]:
     """People who can hold a case or a task: active case managers and leads."""
-    return User.objects.filter(is_active=True, role__in=[Role.CASE_MANAGER, Role.QUALITY_LEAD, Role.ADMIN]).order_by(
-        "full_name", "email"
-    )
+    return holders_of("cases.work_cases").order_by("full_name", "email")
 
 
 def case_managers_with_load() -> QuerySet[User]:
     """Every active case manager with their open case count and availability, for leads."""
     return (
-        User.objects.filter(is_active=True, role=Role.CASE_MANAGER)
+        holders_of("cases.take_assignments")
         .annotate(open_cases=Count("assigned_cases", filter=~Q(assigned_cases__stage__in=FINAL_STAGES)))
         .prefetch_related(Prefetch("case_availability", queryset=CaseManagerAvailability.objects.all()))
         .order_by("full_name", "email")

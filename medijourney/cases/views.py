@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medijourney.accounts.permissions import has_perm
+from medijourney.core.forms import add_service_errors
 from medijourney.core.ratelimit import rate_limited
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
@@ -99,10 +100,7 @@ def inquiry(request: HttpRequest) -> HttpResponse:
                     strict_idempotency=False,
                 )
             except ValidationError as exc:
-                by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
-                for field, errors in by_field.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                add_service_errors(form, exc)
             else:
                 request.session[SESSION_RECEIVED] = outcome.case.reference
                 return redirect("cases:inquiry_received")
@@ -143,7 +141,8 @@ def inquiry_received(request: HttpRequest) -> HttpResponse:
 @require_perm("cases.work_cases")
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
-    scope = request.GET.get("scope", "all" if user.is_lead else "mine")
+    lead = perms.is_case_lead(user)
+    scope = request.GET.get("scope", "all" if lead else "mine")
     if scope not in ("mine", "unassigned", "all"):
         scope = "mine"
     stage = request.GET.get("stage", "")
@@ -156,8 +155,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "stage": stage,
         "stages": [(s.value, s.label) for s in Stage if s not in (Stage.CLOSED, Stage.CANCELLED)],
-        "stats": first_response_stats() if user.is_lead else None,
-        "is_lead": user.is_lead,
+        "stats": first_response_stats() if lead else None,
+        "is_lead": lead,
     }
     template = "cases/partials/queue_table.html" if request.htmx else "cases/queue.html"
     return render(request, template, context)
@@ -201,7 +200,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         deny(user, "cases.edit_availability", reason="role")
         raise PermissionDenied
     team = None
-    if user.is_lead:
+    if perms.is_case_lead(user):
         team = Paginator(case_managers_with_load(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/availability.html", {"form": form, "team": team})
 

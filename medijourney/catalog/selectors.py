@@ -50,6 +50,20 @@ class VisaRequirement:
     source: str
     source_url: str
 
+    @classmethod
+    def of(cls, rule: VisaRule) -> "VisaRequirement":
+        """The one copy of a visa rule handed to pages, the search and the trip estimate."""
+        return cls(
+            passport=rule.passport_id,
+            destination=rule.destination_id,
+            requirement=rule.requirement,
+            label=str(rule.get_requirement_display()),
+            days_allowed=rule.days_allowed,
+            data_date=rule.data_date,
+            source=rule.source,
+            source_url=rule.source_url,
+        )
+
 
 def visa_requirement(passport: str, destination: str) -> VisaRequirement | None:
     """The visa rule for a passport (ISO alpha-2) entering a destination, or None when the data
@@ -57,18 +71,7 @@ def visa_requirement(passport: str, destination: str) -> VisaRequirement | None:
     rule = VisaRule.objects.filter(
         passport_id=(passport or "").upper(), destination_id=(destination or "").upper()
     ).first()
-    if rule is None:
-        return None
-    return VisaRequirement(
-        passport=rule.passport_id,
-        destination=rule.destination_id,
-        requirement=rule.requirement,
-        label=str(rule.get_requirement_display()),
-        days_allowed=rule.days_allowed,
-        data_date=rule.data_date,
-        source=rule.source,
-        source_url=rule.source_url,
-    )
+    return VisaRequirement.of(rule) if rule is not None else None
 
 
 # --- Airports ------------------------------------------------------------------------------------------

@@ -1,12 +1,23 @@
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.core.forms import add_service_errors
+
 from . import reference
-from .params import DEFAULT_WEIGHTS, WEIGHT_MAX, RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
+from .params import (
+    DEFAULT_WEIGHTS,
+    MAX_FLIGHT_HOURS,
+    MIN_FLIGHT_HOURS,
+    WEIGHT_MAX,
+    RawSearch,
+    SearchParamErrors,
+    SearchQuery,
+    Weights,
+    resolve_search,
+)
 from .schemas import TRIAGE_TEXT_MAX
 from .selectors import COMPARE_MAX
 
@@ -68,8 +79,8 @@ class SearchForm(forms.Form):
     max_flight_hours = forms.DecimalField(
         label=_("Longest flight (hours, one way)"),
         required=False,
-        min_value=Decimal("0.5"),
-        max_value=48,
+        min_value=MIN_FLIGHT_HOURS,
+        max_value=MAX_FLIGHT_HOURS,
         max_digits=4,
         decimal_places=1,
     )
@@ -142,8 +153,7 @@ class SearchForm(forms.Form):
         try:
             self.query = resolve_search(raw)
         except SearchParamErrors as exc:
-            for name, message in exc.errors.items():
-                self.add_error(name if name in self.fields else None, message)
+            add_service_errors(self, forms.ValidationError(dict(exc.errors)))
         return data
 
 

@@ -25,6 +25,8 @@ TERM_LABELS = {
     "quality": "Quality signals",
 }
 WINDOW_MAX_DAYS = 730
+# The one range of the longest-flight filter: the page's form, the API schema and this check.
+MIN_FLIGHT_HOURS = Decimal("0.5")
 MAX_FLIGHT_HOURS = Decimal(48)
 
 
@@ -248,8 +250,11 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
 
     if raw.budget is not None and raw.budget <= 0:
         errors["budget"] = _("The budget must be more than 0.")
-    if raw.max_flight_hours is not None and not (0 < raw.max_flight_hours <= MAX_FLIGHT_HOURS):
-        errors["max_flight_hours"] = _("Give a number of hours between 1 and 48.")
+    if raw.max_flight_hours is not None and not (MIN_FLIGHT_HOURS <= raw.max_flight_hours <= MAX_FLIGHT_HOURS):
+        errors["max_flight_hours"] = _("Give a number of hours between %(min)s and %(max)s.") % {
+            "min": MIN_FLIGHT_HOURS,
+            "max": MAX_FLIGHT_HOURS,
+        }
 
     w = raw.weights
     for name in TERM_NAMES:

@@ -137,19 +137,7 @@ class Snapshot:
     def visas(self, passport: str) -> dict[str, VisaRequirement]:
         found = self._visas.get(passport)
         if found is None:
-            found = {
-                r.destination_id: VisaRequirement(
-                    passport=r.passport_id,
-                    destination=r.destination_id,
-                    requirement=r.requirement,
-                    label=str(r.get_requirement_display()),
-                    days_allowed=r.days_allowed,
-                    data_date=r.data_date,
-                    source=r.source,
-                    source_url=r.source_url,
-                )
-                for r in VisaRule.objects.filter(passport_id=passport)
-            }
+            found = {r.destination_id: VisaRequirement.of(r) for r in VisaRule.objects.filter(passport_id=passport)}
             self._visas[passport] = found
         return found
 

@@ -8,6 +8,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from .params import MAX_FLIGHT_HOURS, MIN_FLIGHT_HOURS
+
 # A GET query string must stay well under the web server's request-line limit (gunicorn: 4094
 # bytes) once URL-encoded; longer texts go through medijourney.discovery.triage.triage() directly.
 TRIAGE_TEXT_MAX = 1000
@@ -79,7 +81,9 @@ class SearchIn(Schema):
     accreditation: list[str] = Field(
         default_factory=list, description="Accreditation body codes (JCI, NABH, NABH_DENTAL); any of them."
     )
-    max_flight_hours: Decimal | None = Field(None, gt=0, le=48, description="Longest one-way flight, hours.")
+    max_flight_hours: Decimal | None = Field(
+        None, ge=MIN_FLIGHT_HOURS, le=MAX_FLIGHT_HOURS, description="Longest one-way flight, hours."
+    )
     companion: bool = Field(False, description="A companion travels with you (their flights are added).")
     w_cost: int = Field(4, ge=0, le=10, description="Weight of the trip total (0–10).")
     w_wait: int = Field(2, ge=0, le=10, description="Weight of the waiting time (0–10).")

@@ -39,7 +39,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medijourney.catalog.models import VisaRule
-from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer, VerificationStatus
+from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer
 from medijourney.network.selectors import doctor_licence_verified, hospitals_in_network, qualifying_accreditations
 
 from .estimate import (
@@ -131,12 +131,8 @@ def _language_q(prefix: str, primary: str) -> Q:
 
 
 def verified_licences(today: datetime.date) -> QuerySet[DoctorLicence]:
-    """Licences that are verified and current (the same rule as network.doctor_licence_verified)."""
-    return DoctorLicence.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        verification_status=VerificationStatus.VERIFIED,
-    )
+    """Licences that are verified and current (``DoctorLicence.objects.verified_current``)."""
+    return DoctorLicence.objects.verified_current(today)
 
 
 def annotated_offers(

@@ -190,6 +190,17 @@ class Doctor(BaseModel):
         return self.full_name
 
 
+class DoctorLicenceQuerySet(models.QuerySet["DoctorLicence"]):
+    def verified_current(self, day: datetime.date) -> "DoctorLicenceQuerySet":
+        """THE rule "a verified, current licence" in SQL (``DoctorLicence.is_verified_current``
+        is the same rule on a loaded row)."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+            verification_status=VerificationStatus.VERIFIED,
+        )
+
+
 class DoctorLicence(BaseModel):
     doctor = models.ForeignKey(Doctor, on_delete=models.CASCADE, related_name="licences")
     registry = models.CharField(max_length=200, help_text=_("The medical council or registry that issued it."))
@@ -210,6 +221,8 @@ class DoctorLicence(BaseModel):
     evidence_kind = models.CharField(max_length=10, blank=True)
     is_demo = models.BooleanField(default=False, db_index=True)
 
+    objects = DoctorLicenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["doctor", "-valid_to", "id"]
         constraints = [
@@ -218,6 +231,10 @@ class DoctorLicence(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.registry} {self.number}"
+
+    def is_verified_current(self, day: datetime.date) -> bool:
+        """The rule of ``DoctorLicenceQuerySet.verified_current`` for a loaded (prefetched) row."""
+        return self.verification_status == VerificationStatus.VERIFIED and self.validity_on(day) == "current"
 
     def validity_on(self, today: datetime.date | None = None) -> str:
         today = today or timezone.localdate()

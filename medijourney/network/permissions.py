@@ -22,6 +22,8 @@ define(
         "network.view_hospitals": list(Role),
         "network.review_network": [Role.QUALITY_LEAD, Role.ADMIN],
         "network.manage_own_hospital": [Role.PARTNER],
+        # Who is emailed about accreditations and licences about to expire.
+        "network.receive_expiry_warnings": [Role.QUALITY_LEAD],
     }
 )
 
@@ -34,17 +36,11 @@ set_role_home(Role.QUALITY_LEAD, "network:queue")
 set_role_home(Role.PARTNER, "network:my_hospital")
 
 
-def can_review_network(user: Any) -> bool:
-    return has_perm(user, "network.review_network")
-
-
-def can_manage_hospital(user: Any, hospital: Hospital) -> bool:
-    """A partner manages the hospital it is a member of; nobody else edits through partner pages."""
-    if not has_perm(user, "network.manage_own_hospital"):
-        return False
-    return PartnerMembership.objects.filter(user=user, hospital=hospital).exists()
-
-
 def can_view_evidence(user: Any, hospital: Hospital) -> bool:
     """Evidence files: the quality lead, the operator, and the hospital's own partner users."""
-    return can_review_network(user) or can_manage_hospital(user, hospital)
+    if has_perm(user, "network.review_network"):
+        return True
+    return (
+        has_perm(user, "network.manage_own_hospital")
+        and PartnerMembership.objects.filter(user=user, hospital=hospital).exists()
+    )

@@ -14,7 +14,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from medijourney.accounts.permissions import has_perm
-from medijourney.accounts.roles import Role
 
 from .models import (
     Accreditation,
@@ -61,7 +60,7 @@ def hospital_is_in_network(hospital: Hospital, today: datetime.date | None = Non
 
 def partner_hospital(user: Any) -> Hospital | None:
     """The hospital a partner user works for, if any."""
-    if user is None or not getattr(user, "is_authenticated", False) or str(user.role) != Role.PARTNER:
+    if not has_perm(user, "network.manage_own_hospital"):
         return None
     membership = PartnerMembership.objects.select_related("hospital").filter(user=user).first()
     return membership.hospital if membership else None
@@ -167,10 +166,7 @@ def offers_for_procedure(procedure_slug: str, today: datetime.date | None = None
 def doctor_licence_verified(doctor: Doctor, today: datetime.date | None = None) -> bool:
     """True when one of the doctor's licences is verified and current (uses prefetched licences)."""
     day = _today(today)
-    return any(
-        lic.verification_status == VerificationStatus.VERIFIED and lic.validity_on(day) == "current"
-        for lic in doctor.licences.all()
-    )
+    return any(lic.is_verified_current(day) for lic in doctor.licences.all())
 
 
 def network_counts(today: datetime.date | None = None) -> dict[str, int]:

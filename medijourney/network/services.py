@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import Role
+from medijourney.accounts.permissions import holders_of, role_has_perm
 from medijourney.catalog.models import Country, Procedure, Specialty
 from medijourney.core.tasks import send_email
 from medijourney.core.uploads import CleanUpload
@@ -227,7 +227,7 @@ def hospital_reinstate(*, hospital: Hospital, actor: User, note: str = "") -> Ho
 
 
 def partner_membership_set(*, user: User, hospital: Hospital, actor: User | None = None) -> PartnerMembership:
-    if str(user.role) != Role.PARTNER:
+    if not role_has_perm(user.role, "network.manage_own_hospital"):
         raise ValidationError({"user": "Only partner users belong to a hospital."})
     with transaction.atomic():
         membership, _created = PartnerMembership.objects.update_or_create(user=user, defaults={"hospital": hospital})
@@ -430,9 +430,7 @@ def expiry_warnings_send(*, today: datetime.date | None = None) -> int:
         if not new:
             return 0
         recipients = list(
-            User.objects.filter(role=Role.QUALITY_LEAD, is_active=True)
-            .order_by("email")
-            .values_list("email", flat=True)
+            holders_of("network.receive_expiry_warnings").order_by("email").values_list("email", flat=True)
         )
         if recipients:
             expired = sum(1 for i in new if i.threshold == 0)

@@ -53,6 +53,7 @@ from .forms import (
 )
 from .models import Hospital, PendingChange
 from .offer_items import OFFER_ITEMS
+from .permissions import can_view_evidence
 from .selectors import (
     accreditations_visible_to,
     changes_visible_to,
@@ -384,7 +385,12 @@ def evidence_download(request: HttpRequest, kind: str, public_id: UUID) -> HttpR
     visible = {"accreditation": accreditations_visible_to, "licence": licences_visible_to}.get(kind)
     if visible is None:
         raise Http404
-    obj = get_visible_or_404(visible(request.user), request.user, f"network.view_{kind}_evidence", public_id=public_id)
+    action = f"network.view_{kind}_evidence"
+    obj = get_visible_or_404(visible(request.user), request.user, action, public_id=public_id)
+    hospital = obj.hospital if kind == "accreditation" else obj.doctor.hospital
+    if not can_view_evidence(request.user, hospital):
+        deny(request.user, action, obj=obj, reason="not the hospital's desk")
+        raise Http404
     if not obj.evidence_key:
         raise Http404
     extension = KINDS.get(obj.evidence_kind, ("", "bin"))[1]
@@ -472,7 +478,7 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
     form = ProfileChangeForm(request.POST or None, initial=initial)
     return _submit_change(
         request, form=form, hospital=hospital, kind=PendingChange.Kind.PROFILE, target=None,
-        template="network/my_profile_form.html", context={},
+        template="network/my_form.html", context={"title": _("Propose profile changes")},
     )  # fmt: skip
 
 
@@ -494,7 +500,7 @@ def my_doctor_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpR
     form = DoctorChangeForm(request.POST or None, initial=initial)
     return _submit_change(
         request, form=form, hospital=hospital, kind=PendingChange.Kind.DOCTOR, target=doctor,
-        template="network/my_doctor_form.html", context={},
+        template="network/my_form.html", context={"title": _("Doctor")},
     )  # fmt: skip
 
 
@@ -518,7 +524,7 @@ def my_offer_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRe
     form = OfferChangeForm(request.POST or None, initial=initial)
     return _submit_change(
         request, form=form, hospital=hospital, kind=PendingChange.Kind.OFFER, target=offer,
-        template="network/my_offer_form.html", context={},
+        template="network/my_form.html", context={"title": _("Offer")},
     )  # fmt: skip
 
 
@@ -534,7 +540,9 @@ def my_accreditation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Sent to the network's quality lead for verification."))
             return redirect("network:my_hospital")
-    return render(request, "network/my_accreditation_form.html", {"form": form, "hospital": hospital})
+    return render(
+        request, "network/my_form.html", {"form": form, "hospital": hospital, "title": _("Add an accreditation")}
+    )
 
 
 @require_perm("network.manage_own_hospital")
@@ -552,4 +560,8 @@ def my_licence_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Sent to the network's quality lead for verification."))
             return redirect("network:my_hospital")
-    return render(request, "network/my_licence_form.html", {"form": form, "hospital": hospital, "doctor": doctor})
+    return render(
+        request,
+        "network/my_form.html",
+        {"form": form, "hospital": hospital, "doctor": doctor, "title": _("Add a licence")},
+    )

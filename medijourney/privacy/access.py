@@ -1,60 +1,7 @@
-"""Access helpers that pair a permission decision with its audit row. Views and API endpoints
-use these so a denial is never silent and never differs between routes."""
+"""Access helpers that pair a permission decision with its audit row (``require_perm``,
+``get_visible_or_404``, ``deny``). They live in ``medijourney.accounts.access`` so that accounts
+never imports privacy; every other app imports them from here or from there."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from medijourney.accounts.access import deny, get_visible_or_404, require_perm
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-
-from medijourney.accounts.permissions import has_perm
-
-from .services import DENIED, audit_record
-
-M = TypeVar("M", bound=Model)
-View = Callable[..., HttpResponse]
-
-
-def deny(user: Any, action: str, obj: Any = None, patient: Any = None, reason: str = "") -> None:
-    audit_record(
-        actor=user,
-        action=action,
-        obj=obj,
-        patient=patient,
-        outcome=DENIED,
-        detail={"reason": reason} if reason else None,
-    )
-
-
-def require_perm(permission: str) -> Callable[[View], View]:
-    """View decorator: anonymous visitors go to the login page; a signed-in person whose role
-    lacks ``permission`` gets 403 and an audited denial."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not has_perm(request.user, permission):
-                deny(request.user, permission, reason="role")
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def get_visible_or_404(visible: QuerySet[M], user: Any, action: str, **lookup: Any) -> M:
-    """Fetch one object from a ``<noun>s_visible_to(user)`` queryset. If the object exists but is
-    not visible, answer 404 (never revealing it exists) and audit the denial."""
-    try:
-        return visible.get(**lookup)
-    except visible.model.DoesNotExist:
-        hidden = visible.model._default_manager.filter(**lookup).first()
-        if hidden is not None:
-            deny(user, action, obj=hidden, reason="not visible")
-        raise Http404 from None
+__all__ = ["deny", "get_visible_or_404", "require_perm"]

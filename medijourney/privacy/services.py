@@ -1,4 +1,5 @@
-"""The one function every app calls to write the audit log."""
+"""Privacy writes: export and erasure. The audit writer (``audit_record``, ``audit_record_many``)
+lives in ``medijourney.core.audit`` and is re-exported here, where every app imports it from."""
 
 import logging
 from typing import Any
@@ -6,74 +7,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from medijourney.core.context import get_context
+from medijourney.core.audit import ALLOWED, DENIED, audit_record, audit_record_many
 
 from . import tasks as privacy_tasks
-from .models import AuditEvent, ErasureRequest
+from .models import ErasureRequest
 from .portability import patient_erase, patient_export_build
 
 logger = logging.getLogger(__name__)
 
-ALLOWED = AuditEvent.Outcome.ALLOWED
-DENIED = AuditEvent.Outcome.DENIED
-
-
-def _object_ref(obj: Any) -> tuple[str, str]:
-    if obj is None:
-        return "", ""
-    if isinstance(obj, tuple):
-        return str(obj[0]), str(obj[1])
-    if isinstance(obj, models.Model):
-        ident = getattr(obj, "public_id", None) or obj.pk
-        return obj._meta.label_lower, str(ident)
-    raise TypeError(f"Cannot audit an object of type {type(obj).__name__}")
-
-
-def _patient_ref(patient: Any) -> Any:
-    if patient is None:
-        return None
-    return getattr(patient, "public_id", patient)
-
-
-def audit_record(
-    *,
-    actor: Any,
-    action: str,
-    obj: Any = None,
-    patient: Any = None,
-    outcome: str = ALLOWED,
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one audit event.
-
-    ``actor`` is a user (or None/anonymous); ``action`` a dotted verb such as ``case.view``;
-    ``obj`` a model instance or a ``(type, id)`` pair; ``patient`` the patient user (or their
-    public id) whose data was touched. Request id and client IP come from the request context.
-    ``detail`` must never hold health data: reason codes and counts only.
-    """
-    ctx = get_context()
-    object_type, object_id = _object_ref(obj)
-    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
-    event = AuditEvent(
-        occurred_at=timezone.now(),
-        actor_id=actor.public_id if signed_in else None,
-        actor_role=str(actor.role) if signed_in else "anonymous",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        patient_id=_patient_ref(patient),
-        outcome=str(outcome),
-        request_id=ctx.request_id if ctx else "",
-        client_ip=ctx.client_ip if ctx else None,
-        detail=detail or {},
-    )
-    event.save(force_insert=True)
-    if outcome == DENIED:
-        logger.warning("access denied", extra={"action": action, "object_type": object_type})
-    return event
+__all__ = ["ALLOWED", "DENIED", "audit_record", "audit_record_many"]
 
 
 # --- Export and erasure -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from medijourney.core.ratelimit import rate_limited
 from .access import get_visible_or_404, require_perm
 from .forms import ErasureDecisionForm, ErasureRequestForm
 from .models import ErasureRequest
+from .permissions import can_decide_erasure
 from .portability import export_filename
 from .services import ErasureError, erasure_request_create, erasure_request_decide, patient_export
 
@@ -57,6 +58,10 @@ def erasure_queue(request: HttpRequest) -> HttpResponse:
 def erasure_decide(request: HttpRequest, public_id: str) -> HttpResponse:
     erasure = get_visible_or_404(ErasureRequest.objects.all(), request.user, "erasure.view", public_id=public_id)
     form = ErasureDecisionForm(request.POST or None)
+    can_decide = can_decide_erasure(request.user, erasure)
+    if request.method == "POST" and not can_decide:
+        messages.error(request, _("This request has already been decided."))
+        return redirect("privacy:erasure_queue")
     if request.method == "POST" and form.is_valid():
         try:
             erasure_request_decide(
@@ -70,4 +75,4 @@ def erasure_decide(request: HttpRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded."))
         return redirect("privacy:erasure_queue")
-    return render(request, "privacy/erasure_decide.html", {"erasure": erasure, "form": form})
+    return render(request, "privacy/erasure_decide.html", {"erasure": erasure, "form": form, "can_decide": can_decide})

@@ -247,5 +247,9 @@ class CommissionForm(forms.Form):
         self.fields["hospital"].queryset = partner_ready_hospitals().select_related("country").order_by("name")  # type: ignore[attr-defined]
 
 
+class CommissionEndForm(forms.Form):
+    valid_to = forms.DateField(label=_("Last day of the agreement"), widget=DateInput, initial=timezone.localdate)
+
+
 class CurrencyForm(forms.Form):
     currency = forms.ChoiceField(label=_("Show amounts in"), choices=currency_choices, required=False)

@@ -10,15 +10,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from medijourney.accounts.roles import Role
 from medijourney.cases.notifications import register_kind
 from medijourney.cases.selectors import register_case_visibility, register_document_visibility, register_event_kind
 
 from .models import Scope
 from .selectors import partner_case_rule, partner_document_rule
 
-register_case_visibility(Role.PARTNER, partner_case_rule)
-register_document_visibility(Role.PARTNER, partner_document_rule)
+register_case_visibility("quotes.answer_requests", partner_case_rule)
+register_document_visibility("quotes.answer_requests", partner_document_rule)
 
 
 def _scope(data: dict[str, Any]) -> str:

@@ -6,6 +6,8 @@ What a partner hospital may see is never stored as a flag: ``selectors.quote_req
 checks on every request that the patient's consent for that hospital is still active, so a
 revocation cuts access at once, links already sent included."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -292,3 +294,10 @@ class CommissionAgreement(BaseModel):
 
     def __str__(self) -> str:
         return f"commission {self.hospital_id} from {self.valid_from}"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+    def can_end_on(self, day: datetime.date) -> bool:
+        """An agreement can be ended while it has not ended yet (never extended)."""
+        return self.valid_to is None or self.valid_to >= day

@@ -11,6 +11,7 @@ from medijourney.accounts.permissions import define, has_perm
 from medijourney.accounts.roles import LEAD_ROLES, Role
 from medijourney.cases.models import Case
 from medijourney.cases.permissions import can_work_case
+from medijourney.network.models import Hospital, PartnerMembership
 
 from .models import QuoteRequest, RequestStatus
 
@@ -27,6 +28,8 @@ define(
         "quotes.view_scorecards": [Role.PARTNER, *LEAD_ROLES],
         # Commission agreements with hospitals.
         "quotes.manage_commissions": list(LEAD_ROLES),
+        # Oversight: every request and every hospital's scorecard.
+        "quotes.oversee_requests": list(LEAD_ROLES),
     }
 )
 
@@ -41,6 +44,14 @@ def can_request_quotes(user: Any, case: Case) -> bool:
 
 def can_manage_consent(user: Any, case: Case) -> bool:
     return has_perm(user, "quotes.grant_consent") and case.patient_id == user.pk
+
+
+def can_answer_for_hospital(user: Any, hospital: Hospital) -> bool:
+    """A partner desk answers only for the hospital it is a member of."""
+    return (
+        has_perm(user, "quotes.answer_requests")
+        and PartnerMembership.objects.filter(user=user, hospital=hospital).exists()
+    )
 
 
 def can_answer_request(user: Any, request: QuoteRequest) -> bool:

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import Role
+from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.cases.models import Case, Document, ScanStatus
 from medijourney.catalog.selectors import country_get, fx_convert
-from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerMembership, VerificationStatus
+from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerMembership
 from medijourney.network.offer_items import OFFER_ITEMS
 from medijourney.network.selectors import hospitals_in_network
 
@@ -72,13 +72,13 @@ def quote_requests_visible_to(user: Any) -> QuerySet[QuoteRequest]:
     consent for that hospital is active (checked now, on every call). Anyone else: none."""
     if not _signed_in(user):
         return QuoteRequest.objects.none()
-    if user.is_lead:
+    if has_perm(user, "quotes.oversee_requests"):
         qs = QuoteRequest.objects.all()
-    elif user.role == Role.CASE_MANAGER:
+    elif has_perm(user, "quotes.request_quotes"):
         qs = QuoteRequest.objects.filter(case__assigned_to=user)
-    elif user.role == Role.PATIENT:
+    elif has_perm(user, "quotes.compare_quotes"):
         qs = QuoteRequest.objects.filter(case__patient=user)
-    elif user.role == Role.PARTNER:
+    elif has_perm(user, "quotes.answer_requests"):
         qs = _partner_requests(user)
     else:
         return QuoteRequest.objects.none()
@@ -106,7 +106,7 @@ def shared_documents_visible_to(user: Any) -> QuerySet[SharedDocument]:
     """Attached documents a person may download through quotes routes. For a partner: only while
     the consent for its hospital includes reports; never a document not yet scanned clean."""
     requests = quote_requests_visible_to(user)
-    if _signed_in(user) and user.role == Role.PARTNER:
+    if has_perm(user, "quotes.answer_requests"):
         requests = requests.filter(active_consent_exists(reports=True))
     return SharedDocument.objects.filter(request__in=requests, document__scan_status=ScanStatus.CLEAN).select_related(
         "document", "request", "request__case", "request__case__patient", "request__hospital"
@@ -233,7 +233,7 @@ def partner_request_list(*, user: Any, q: str = "", status: str = "") -> QuerySe
         if len(code) >= 4 and all(c in "0123456789abcdef-" for c in code):
             text |= Q(public_id__startswith=code) if len(code) >= 32 else Q(public_id__istartswith=code)
         qs = qs.filter(text)
-    return qs.select_related("quote").order_by("status", "respond_by", "id")
+    return qs.select_related("quote", "patient").order_by("status", "respond_by", "id")
 
 
 # --- Doctors a hospital may name -------------------------------------------------------------------
@@ -242,19 +242,13 @@ def partner_request_list(*, user: Any, q: str = "", status: str = "") -> QuerySe
 def verified_doctors(hospital: Hospital, today: datetime.date | None = None) -> QuerySet[Doctor]:
     """The hospital's doctors holding a licence that is verified and current today."""
     day = today or timezone.localdate()
-    current = DoctorLicence.objects.filter(
-        doctor=OuterRef("pk"), verification_status=VerificationStatus.VERIFIED
-    ).filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    current = DoctorLicence.objects.verified_current(day).filter(doctor=OuterRef("pk"))
     return hospital.doctors.filter(Exists(current)).order_by("full_name", "id")
 
 
 def verified_licences(doctor: Doctor, today: datetime.date | None = None) -> list[DoctorLicence]:
     day = today or timezone.localdate()
-    return [
-        lic
-        for lic in doctor.licences.all()
-        if lic.verification_status == VerificationStatus.VERIFIED and lic.validity_on(day) == "current"
-    ]
+    return [lic for lic in doctor.licences.all() if lic.is_verified_current(day)]
 
 
 # --- Commission ------------------------------------------------------------------------------------
@@ -485,13 +479,13 @@ def scorecard_hospitals_visible_to(user: Any) -> QuerySet[Hospital]:
     """Quality lead and operator: every hospital that has received a request. Partner: its own."""
     if not _signed_in(user):
         return Hospital.objects.none()
-    if user.is_lead:
+    if has_perm(user, "quotes.oversee_requests"):
         return (
             Hospital.objects.filter(Exists(QuoteRequest.objects.filter(hospital=OuterRef("pk"))))
             .select_related("country")
             .order_by("name", "id")
         )
-    if user.role == Role.PARTNER:
+    if has_perm(user, "quotes.answer_requests"):
         return Hospital.objects.filter(memberships__user=user).select_related("country")
     return Hospital.objects.none()
 
@@ -500,9 +494,7 @@ def scorecard_hospitals_visible_to(user: Any) -> QuerySet[Hospital]:
 
 
 def hospital_partners(hospital: Hospital) -> list[User]:
-    return list(
-        User.objects.filter(partner_membership__hospital=hospital, is_active=True, role=Role.PARTNER).order_by("pk")
-    )
+    return list(holders_of("quotes.answer_requests").filter(partner_membership__hospital=hospital).order_by("pk"))
 
 
 def case_names(case: Case) -> list[str]:

@@ -31,4 +31,5 @@ urlpatterns = [
     # Scorecards and commission agreements.
     path("quotes/scorecards/", views.scorecards, name="scorecards"),
     path("quotes/commissions/", views.commissions, name="commissions"),
+    path("quotes/commissions/<uuid:public_id>/end/", views.commission_end, name="commission_end"),
 ]

@@ -5,6 +5,7 @@ hospital's requests, scorecards and commission agreements. Every object comes th
 import contextlib
 import csv
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,12 +17,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from medijourney.cases.models import Case
 from medijourney.cases.selectors import cases_visible_to
 from medijourney.cases.services import case_read_audit
 from medijourney.cases.values import currency_validate
+from medijourney.core.forms import add_service_errors
 from medijourney.network.models import Doctor
 from medijourney.network.selectors import partner_hospital
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
@@ -31,6 +33,7 @@ from medijourney.privacy.vault import vault_attachment_response
 from . import permissions as perms
 from .consent import share_consent_text
 from .forms import (
+    CommissionEndForm,
     CommissionForm,
     ConsentAskForm,
     ConsentGrantForm,
@@ -61,7 +64,9 @@ from .selectors import (
     summary_draft,
 )
 from .services import (
+    BILLABLE_STAGES,
     commission_agreement_add,
+    commission_agreement_end,
     consent_ask,
     consent_grant,
     consent_revoke,
@@ -79,12 +84,9 @@ from .trip import trip_estimate_available, trip_estimates_for
 PAGE_SIZE = 25
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    grouped = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
-    for field, errors in grouped.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
+def _line_field(field: str) -> str:
+    """A quote service error on ``lines.<item>`` belongs beside the item's status choice."""
+    return field.replace("lines.", "") + "_status" if field.startswith("lines.") else field
 
 
 # --- The patient -----------------------------------------------------------------------------------
@@ -120,7 +122,7 @@ def consents(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Consent recorded for %(h)s.") % {"h": form.cleaned_data["hospital"].name})
                 return redirect("quotes:consents", reference=case.reference)
@@ -242,6 +244,8 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
             for r in requests_
             if r.status == RequestStatus.ACCEPTED and hasattr(r, "quote") and not hasattr(r, "final_bill")
         },
+        # Final bills are taken once treatment has started (the service's own rule).
+        "billable": case.stage in BILLABLE_STAGES,
         "now": timezone.now(),
     }
 
@@ -266,7 +270,7 @@ def case_quotes(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Request sent to %(n)d hospital(s).") % {"n": len(sent)})
                 return redirect("quotes:case_quotes", reference=case.reference)
@@ -434,10 +438,7 @@ def partner_quote(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             quote_submit(request=quote_request, actor=request.user, plan=form.to_plan())
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                name = field.replace("lines.", "") + "_status" if field.startswith("lines.") else field
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            add_service_errors(form, exc, rename=_line_field)
         else:
             messages.success(request, _("Your treatment plan and quote were sent to the case manager and the patient."))
             return redirect("quotes:partner_request", public_id=quote_request.public_id)
@@ -456,7 +457,7 @@ def partner_decline(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             quote_request_decline(request=quote_request, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("You declined the request. The case manager was told."))
             return redirect("quotes:partner_requests")
@@ -517,7 +518,7 @@ def commissions(request: HttpRequest) -> HttpResponse:
                     valid_to=data.get("valid_to"), note=data.get("note") or "", actor=request.user,
                 )  # fmt: skip
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Commission agreement saved."))
                 return redirect("quotes:commissions")
@@ -526,3 +527,24 @@ def commissions(request: HttpRequest) -> HttpResponse:
     return render(
         request, "quotes/commissions.html", {"form": form, "page": page, "today": timezone.localdate()}, status=status
     )
+
+
+@never_cache
+@require_perm("quotes.manage_commissions")
+@require_http_methods(["GET", "POST"])
+def commission_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """End an agreement (its last day), so a new one can follow without overlapping it."""
+    agreement = get_visible_or_404(commission_agreements(), request.user, "commission.end", public_id=public_id)
+    form = CommissionEndForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                commission_agreement_end(agreement=agreement, on=form.cleaned_data["valid_to"], actor=request.user)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Commission agreement ended."))
+                return redirect("quotes:commissions")
+        status = 422
+    return render(request, "quotes/commission_end.html", {"agreement": agreement, "form": form}, status=status)

@@ -149,6 +149,13 @@ def test_rejecting_needs_a_reason_and_keeps_everything(patient_with_data, make_u
     request.refresh_from_db()
     assert request.status == "rejected" and User.objects.filter(pk=patient_with_data.pk).exists()
     assert "Treatment under way" in mail.outbox[-1].body
+    # A decided request shows no form, and a second decision changes nothing.
+    page = lead.get(url).content.decode()
+    assert "already been decided" in page and 'name="decision"' not in page
+    again = lead.post(url, {"decision": "approve"}, follow=True)
+    assert "already been decided" in again.content.decode()
+    request.refresh_from_db()
+    assert request.status == "rejected" and User.objects.filter(pk=patient_with_data.pk).exists()
 
 
 def _all_rows_as_text() -> dict[str, str]:

@@ -3,9 +3,11 @@ first-response clock, stages with notes and tasks, messages, documents. Backgrou
 views, the API and the demo call these functions; everything public is re-exported here so callers
 import ``medijourney.cases.services``."""
 
+from medijourney.cases.selectors import clock_warning_before, first_response_window
+
 from .assignment import availability_update, case_assign_auto, case_reassign, cases_assign_waiting
 from .audit import case_read_audit, cases_list_audit
-from .clock import case_clock_check, case_clocks_sweep, clock_warning_before, first_response_window
+from .clock import case_clock_check, case_clocks_sweep
 from .documents import (
     UPLOAD_TOKEN_VALID,
     document_create,

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import LEAD_ROLES, Role
+from medijourney.accounts.permissions import holders_of, role_has_perm
 from medijourney.cases.models import (
     OPEN_STAGES,
     Case,
     CaseManagerAvailability,
     EventKind,
 )
+from medijourney.cases.permissions import is_case_lead, is_case_team
 from medijourney.cases.values import (
     primary_subtag,
 )
@@ -32,14 +33,14 @@ def _pick_case_manager(case: Case) -> tuple[User | None, bool]:
     """Lock every case manager's availability row (in id order, so concurrent assignments queue
     instead of deadlocking), then pick: speaks the patient's language, lowest open load, least
     recently assigned. Returns (person or None, language fallback?)."""
-    managers = User.objects.filter(is_active=True, role=Role.CASE_MANAGER)
+    managers = holders_of("cases.take_assignments")
     missing = managers.filter(case_availability__isnull=True).values_list("pk", flat=True)
     CaseManagerAvailability.objects.bulk_create(
         [CaseManagerAvailability(user_id=pk) for pk in missing], ignore_conflicts=True
     )
     rows = list(
         CaseManagerAvailability.objects.select_for_update(of=("self",))
-        .filter(user__is_active=True, user__role=Role.CASE_MANAGER)
+        .filter(user__in=holders_of("cases.take_assignments"))
         .exclude(user_id=case.patient_id)
         .select_related("user")
         .order_by("pk")
@@ -108,9 +109,9 @@ def cases_assign_waiting(*, limit: int = 200) -> int:
 
 def case_reassign(*, case: Case, to: User, actor: User) -> Case:
     """A lead hands a case to another case manager (or lead)."""
-    if not actor.is_lead:
+    if not is_case_lead(actor):
         raise ValidationError({"assigned_to": _("Only leads can reassign cases.")})
-    if to.role not in (Role.CASE_MANAGER, *LEAD_ROLES) or not to.is_active:
+    if not is_case_team(to):
         raise ValidationError({"assigned_to": _("Choose an active case manager.")})
     if to.pk == case.patient_id:
         raise ValidationError({"assigned_to": _("A person cannot manage their own case.")})
@@ -144,7 +145,7 @@ def case_reassign(*, case: Case, to: User, actor: User) -> Case:
 def availability_update(
     *, user: User, out_of_office: bool, back_on: date | None = None, note: str = ""
 ) -> CaseManagerAvailability:
-    if user.role != Role.CASE_MANAGER:
+    if not role_has_perm(user.role, "cases.edit_availability"):
         raise ValidationError(_("Only case managers have an availability setting."))
     with transaction.atomic():
         row, _created = CaseManagerAvailability.objects.select_for_update().get_or_create(user=user)

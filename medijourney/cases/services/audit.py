@@ -6,7 +6,7 @@ from typing import Any
 from medijourney.cases.models import (
     Case,
 )
-from medijourney.privacy.services import audit_record
+from medijourney.privacy.services import audit_record, audit_record_many
 
 
 def case_read_audit(*, user: Any, case: Case, action: str = "case.view", **detail: Any) -> None:
@@ -14,5 +14,4 @@ def case_read_audit(*, user: Any, case: Case, action: str = "case.view", **detai
 
 
 def cases_list_audit(*, user: Any, cases: Iterable[Case], action: str = "case.list") -> None:
-    for case in cases:
-        audit_record(actor=user, action=action, obj=case, patient=case.patient)
+    audit_record_many(actor=user, action=action, rows=[(case, case.patient) for case in cases])

@@ -1,8 +1,7 @@
 """The 24-hour first-response clock: the warning before the deadline and the breach, each once."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,16 +10,9 @@ from medijourney.cases.models import (
     Case,
     EventKind,
 )
+from medijourney.cases.selectors import clock_warning_before
 
 from .outbox import case_event_add, leads_active, staff_notify
-
-
-def first_response_window() -> timedelta:
-    return timedelta(hours=getattr(settings, "CASES_FIRST_RESPONSE_HOURS", 24))
-
-
-def clock_warning_before() -> timedelta:
-    return timedelta(hours=getattr(settings, "CASES_CLOCK_WARNING_HOURS", 4))
 
 
 def case_clock_check(*, case_id: int, now: datetime | None = None) -> str:

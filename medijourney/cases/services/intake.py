@@ -27,6 +27,7 @@ from medijourney.cases.models import (
     Source,
     Stage,
 )
+from medijourney.cases.selectors import clock_warning_before, first_response_window
 from medijourney.cases.values import (
     country_validate,
     currency_validate,
@@ -41,7 +42,6 @@ from medijourney.privacy.services import audit_record
 from medijourney.privacy.vault import vault_delete
 
 from .assignment import case_assign_auto
-from .clock import clock_warning_before, first_response_window
 from .documents import document_create, uploads_store
 from .outbox import case_event_add, notification_queue
 

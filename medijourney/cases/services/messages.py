@@ -1,7 +1,6 @@
 """Secure messages on a case; the first staff answer stops the first-response clock."""
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import Role
 from medijourney.cases.detection import contact_details_detect
 from medijourney.cases.models import (
     Case,
@@ -17,13 +15,10 @@ from medijourney.cases.models import (
     Message,
     Thread,
 )
+from medijourney.cases.permissions import is_partner_desk, is_patient_side
 from medijourney.privacy.services import audit_record
 
 from .outbox import case_event_add, leads_active, notification_queue, staff_notify
-
-
-def _is_partner(user: Any) -> bool:
-    return user is not None and getattr(user, "role", None) == Role.PARTNER
 
 
 def message_send(
@@ -37,7 +32,7 @@ def message_send(
         raise ValidationError({"body": _("Write a message first.")})
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("patient", "assigned_to").get(pk=case.pk)
-        from_staff = author.pk != case.patient_id and author.role != Role.PATIENT
+        from_staff = author.pk != case.patient_id and not is_patient_side(author)
         message = Message(
             case=case,
             thread=thread,
@@ -47,7 +42,7 @@ def message_send(
             body=body,
             created_by=author,
         )
-        if thread == Thread.PARTNER or _is_partner(author) or _is_partner(recipient):
+        if thread == Thread.PARTNER or is_partner_desk(author) or is_partner_desk(recipient):
             message.flag_reasons = contact_details_detect(body)
             message.flagged = bool(message.flag_reasons)
         message.full_clean()
@@ -89,7 +84,7 @@ def message_send(
 
 def messages_mark_read(*, messages: Sequence[Message], reader: User) -> int:
     """Record the first read of each message by the other side (not by its author's side)."""
-    reader_is_staff = reader.role != Role.PATIENT
+    reader_is_staff = not is_patient_side(reader)
     ids = [m.pk for m in messages if m.read_at is None and m.from_staff != reader_is_staff]
     if not ids:
         return 0

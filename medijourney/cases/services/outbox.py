@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import LEAD_ROLES
+from medijourney.accounts.permissions import holders_of
 from medijourney.cases import tasks as case_tasks
 from medijourney.cases.models import (
     Case,
@@ -94,7 +94,7 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 
 def leads_active() -> list[User]:
-    return list(User.objects.filter(is_active=True, role__in=list(LEAD_ROLES)).order_by("pk"))
+    return list(holders_of("cases.lead_cases").order_by("pk"))
 
 
 def staff_notify(*, case: Case, kind: str, key: str, people: Iterable[User]) -> None:

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import LEAD_ROLES, Role
 from medijourney.cases.models import (
     FINAL_STAGES,
     Case,
@@ -18,6 +17,7 @@ from medijourney.cases.models import (
     EventKind,
     Stage,
 )
+from medijourney.cases.permissions import is_case_team
 from medijourney.cases.selectors import allowed_transitions
 from medijourney.privacy.services import audit_record
 
@@ -75,7 +75,7 @@ def task_add(
 ) -> CaseTask:
     with transaction.atomic():
         item = CaseTask(case=case, title=(title or "").strip(), assignee=assignee, due_on=due_on, created_by=actor)
-        if assignee is not None and (assignee.role not in (Role.CASE_MANAGER, *LEAD_ROLES) or not assignee.is_active):
+        if assignee is not None and not is_case_team(assignee):
             raise ValidationError({"assignee": _("Tasks go to someone on the case team.")})
         item.full_clean()
         item.save()

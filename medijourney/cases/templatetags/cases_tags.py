@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.cases.models import Stage
-from medijourney.cases.selectors import event_extra_detail, event_label
+from medijourney.cases.selectors import clock_warning_before, event_extra_detail, event_label
 from medijourney.cases.stages import next_step
 from medijourney.cases.values import language_name
 
@@ -42,7 +42,7 @@ def clock_state(case: Any, now: datetime | None = None) -> tuple[str, str]:
     left = case.first_response_due_at - now
     if left.total_seconds() <= 0:
         return "badge badge-danger", _("overdue by %(t)s") % {"t": duration_words(left)}
-    if left <= timedelta(hours=4):
+    if left <= clock_warning_before():
         return "badge badge-warn", _("%(t)s left") % {"t": duration_words(left)}
     return "badge", _("%(t)s left") % {"t": duration_words(left)}
 
@@ -53,9 +53,10 @@ def clock(case: Any) -> SafeString:
     running = case.first_responded_at is None and case.stage not in (Stage.CLOSED, Stage.CANCELLED)
     if running:
         return format_html(
-            '<span class="{} clock" data-due="{}" data-left="{}" data-overdue="{}" title="{}">{}</span>',
+            '<span class="{} clock" data-due="{}" data-warn-ms="{}" data-left="{}" data-overdue="{}" title="{}">{}</span>',
             css,
             case.first_response_due_at.isoformat(),
+            int(clock_warning_before().total_seconds() * 1000),
             _("%(t)s left") % {"t": "{t}"},
             _("overdue by %(t)s") % {"t": "{t}"},
             _("First response due %(due)s UTC") % {"due": case.first_response_due_at.strftime("%Y-%m-%d %H:%M")},

@@ -17,13 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def partner_rules():
+def partner_rules(monkeypatch):
+    # Only this test's rules, for partner desks; the registered ones come back afterwards.
+    monkeypatch.setattr(selectors, "_EXTRA_RULES", {})
+    monkeypatch.setattr(selectors, "_DOCUMENT_RULES", {})
     shared: set[int] = set()
-    selectors.register_case_visibility(Role.PARTNER, lambda user: Q(pk__in=shared))
-    selectors.register_document_visibility(Role.PARTNER, lambda user: Q(original_name__startswith="shared-"))
-    yield shared
-    selectors._EXTRA_RULES.pop(str(Role.PARTNER), None)
-    selectors._DOCUMENT_RULES.pop(str(Role.PARTNER), None)
+    selectors.register_case_visibility("cases.use_partner_thread", lambda user: Q(pk__in=shared))
+    selectors.register_document_visibility(
+        "cases.use_partner_thread", lambda user: Q(original_name__startswith="shared-")
+    )
+    return shared
 
 
 def upload(name):

@@ -149,6 +149,7 @@ def test_empty_result_counts_accredited_hospitals_without_a_price(client):
         ({"language": "qx"}, "language"),
         ({"accreditation": ["ACME"]}, "accreditation"),
         ({"max_flight_hours": "100"}, "max_flight_hours"),
+        ({"max_flight_hours": "0.2"}, "max_flight_hours"),
         ({"w_cost": "11"}, "w_cost"),
         ({"w_cost": 0, "w_wait": 0, "w_travel": 0, "w_quality": 0}, "w_cost"),
         ({"limit": "0"}, "limit"),

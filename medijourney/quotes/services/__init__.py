@@ -15,7 +15,15 @@ from .clock import (
 from .commissions import commission_agreement_add, commission_agreement_end
 from .consents import consent_ask, consent_grant, consent_revoke
 from .notify import case_team, case_team_notify, erasure_notify_hospitals, hospital_notify, patient_notify
-from .requests import MAX_HOSPITALS, SENDABLE_STAGES, quote_request_withdraw, quote_requests_send
+from .requests import (
+    MAX_HOSPITALS,
+    SENDABLE_STAGES,
+    SendPlan,
+    quote_request_withdraw,
+    quote_requests_check,
+    quote_requests_do,
+    quote_requests_send,
+)
 
 __all__ = [
     "BILLABLE_STAGES",
@@ -23,6 +31,7 @@ __all__ = [
     "SENDABLE_STAGES",
     "LineInput",
     "PlanInput",
+    "SendPlan",
     "case_team",
     "case_team_notify",
     "commission_agreement_add",
@@ -38,6 +47,8 @@ __all__ = [
     "quote_accept",
     "quote_request_decline",
     "quote_request_withdraw",
+    "quote_requests_check",
+    "quote_requests_do",
     "quote_requests_send",
     "quote_submit",
     "reminder_before",

@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import Role
 from medijourney.cases.models import Stage
 from medijourney.cases.services import case_event_add, case_transition
 from medijourney.cases.values import currency_validate
 from medijourney.catalog.models import Procedure
-from medijourney.network.models import Doctor, Hospital, PartnerMembership
+from medijourney.network.models import Doctor, Hospital
 from medijourney.network.offer_items import OFFER_ITEM_IDS, OFFER_ITEM_LABELS
 from medijourney.privacy.services import audit_record
 from medijourney.quotes.models import (
@@ -28,6 +27,7 @@ from medijourney.quotes.models import (
     RequestStatus,
     ShareConsent,
 )
+from medijourney.quotes.permissions import can_answer_for_hospital
 from medijourney.quotes.selectors import (
     commission_in_force,
     verified_doctors,
@@ -56,13 +56,9 @@ class PlanInput:
     lines: Mapping[str, LineInput]
 
 
-def _partner_of(actor: User, hospital: Hospital) -> bool:
-    return actor.role == Role.PARTNER and PartnerMembership.objects.filter(user=actor, hospital=hospital).exists()
-
-
 def _answerable(request: QuoteRequest, actor: User) -> QuoteRequest:
     request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
-    if not _partner_of(actor, request.hospital):
+    if not can_answer_for_hospital(actor, request.hospital):
         raise ValidationError(_("Only the hospital's own partner users can answer this request."))
     if request.status != RequestStatus.SENT:
         raise ValidationError(

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from medijourney.privacy.services import audit_record
+from medijourney.privacy.services import audit_record, audit_record_many
 from medijourney.quotes.models import (
     QuoteRequest,
 )
@@ -14,5 +14,4 @@ def request_read_audit(*, user: Any, request: QuoteRequest, action: str = "quote
 
 
 def requests_list_audit(*, user: Any, requests: Iterable[QuoteRequest], action: str = "quote_request.list") -> None:
-    for request in requests:
-        audit_record(actor=user, action=action, obj=request, patient=request.patient)
+    audit_record_many(actor=user, action=action, rows=[(request, request.patient) for request in requests])

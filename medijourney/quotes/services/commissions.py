@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
+from medijourney.accounts.permissions import has_perm
 from medijourney.cases.values import currency_validate
 from medijourney.network.models import Hospital
 from medijourney.privacy.services import audit_record
@@ -31,7 +32,7 @@ def commission_agreement_add(
 ) -> CommissionAgreement:
     """A lead records what the network earns from a hospital. Periods of one hospital never
     overlap, so exactly one agreement (or none) applies on any day."""
-    if not actor.is_lead:
+    if not has_perm(actor, "quotes.manage_commissions"):
         raise ValidationError(_("Only leads set commission agreements."))
     errors: dict[str, list[str]] = {}
     if kind == CommissionAgreement.Kind.PERCENT:
@@ -80,11 +81,18 @@ def commission_agreement_add(
 
 
 def commission_agreement_end(*, agreement: CommissionAgreement, on: datetime.date, actor: User) -> CommissionAgreement:
-    if not actor.is_lead:
+    """A lead ends an agreement on ``on`` (its last day). Ending never extends one: a later end
+    date than the one already set could overlap the next agreement."""
+    if not has_perm(actor, "quotes.manage_commissions"):
         raise ValidationError(_("Only leads set commission agreements."))
     if on < agreement.valid_from:
         raise ValidationError({"valid_to": _("The end date is before the start date.")})
     with transaction.atomic():
+        agreement = CommissionAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if agreement.valid_to is not None and on > agreement.valid_to:
+            raise ValidationError(
+                {"valid_to": _("This agreement already ends on %(day)s.") % {"day": agreement.valid_to.isoformat()}}
+            )
         agreement.valid_to = on
         agreement.full_clean()
         agreement.save(update_fields=["valid_to", "updated_at"])

@@ -23,12 +23,13 @@ from medijourney.quotes.models import (
     Scope,
     ShareConsent,
 )
+from medijourney.quotes.permissions import can_manage_consent
 
 from .notify import hospital_notify
 
 
 def _patient_only(case: Case, actor: User) -> None:
-    if actor.pk != case.patient_id:
+    if not can_manage_consent(actor, case):
         raise ValidationError(_("Only the patient can give or withdraw consent to share their case."))
 
 

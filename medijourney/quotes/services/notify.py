@@ -6,7 +6,7 @@ from typing import Any
 from django.urls import reverse
 
 from medijourney.accounts.models import User
-from medijourney.accounts.roles import LEAD_ROLES
+from medijourney.accounts.permissions import holders_of
 from medijourney.cases.models import Case
 from medijourney.cases.notifications import absolute
 from medijourney.cases.services import notification_queue
@@ -21,7 +21,7 @@ from medijourney.quotes.selectors import (
 def case_team(case: Case) -> list[User]:
     if case.assigned_to is not None and case.assigned_to.is_active:
         return [case.assigned_to]
-    return list(User.objects.filter(is_active=True, role__in=list(LEAD_ROLES)).order_by("pk"))
+    return list(holders_of("cases.lead_cases").order_by("pk"))
 
 
 def hospital_notify(request: QuoteRequest, kind: str, key: str, **context: Any) -> int:

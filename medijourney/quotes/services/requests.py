@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,25 +45,23 @@ def _move_to_quotes_requested(case: Case, actor: User) -> None:
         case_transition(case=case, to=Stage.QUOTES_REQUESTED, actor=actor)
 
 
-def quote_requests_send(
-    *,
-    case: Case,
-    hospitals: Sequence[Hospital],
-    summary: str,
-    actor: User,
-    documents: Sequence[Document] = (),
-    respond_within_hours: int | None = None,
-    procedure: Procedure | None = None,
-    is_demo: bool = False,
-) -> list[QuoteRequest]:
-    """Send the case to 1–5 hospitals of the network, each under the patient's active consent:
-    the de-identified summary to all, the chosen documents only where the consent includes
-    reports. Starts each request's clock (reminder, escalation, alternatives after 72 h) and moves
-    the case to "quotes requested"."""
-    summary = (summary or "").strip()
-    hours = respond_within_hours if respond_within_hours is not None else default_response_hours()
+@dataclass(frozen=True)
+class SendPlan:
+    """What ``quote_requests_do`` writes: checked by ``quote_requests_check``, nothing left to refuse."""
+
+    case: Case  # locked for the rest of the transaction
+    hospitals: list[Hospital]
+    consents: dict[int, ShareConsent]
+    summary: str
+    documents: list[Document]
+    respond_by: datetime.datetime
+    procedure: Procedure | None
+
+
+def _errors_of_form(
+    case: Case, hospitals: list[Hospital], summary: str, hours: int, documents: list[Document]
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    hospitals = list(dict.fromkeys(hospitals))
     if not 1 <= len(hospitals) <= MAX_HOSPITALS:
         errors["hospitals"] = [_("Choose between 1 and %(n)d hospitals.") % {"n": MAX_HOSPITALS}]
     if not summary:
@@ -78,84 +77,130 @@ def quote_requests_send(
         errors["respond_within_hours"] = [_("Give the hospitals between 1 hour and 14 days.")]
     if not case.is_open or case.stage not in SENDABLE_STAGES:
         errors["__all__"] = [_("Quotes cannot be requested at the case's current stage.")]
-    documents = list(dict.fromkeys(documents))
     for doc in documents:
         if doc.case_id != case.pk or doc.scan_status != ScanStatus.CLEAN:
             errors.setdefault("documents", []).append(
                 _("“%(name)s” cannot be attached (not this case's, or not scanned clean).")
                 % {"name": doc.original_name}
             )
-    ready = set(partner_ready_hospitals().filter(pk__in=[h.pk for h in hospitals]).values_list("pk", flat=True))
-    with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
-        consents = {
-            c.hospital_id: c
-            for c in ShareConsent.objects.filter(case=case, hospital__in=hospitals, revoked_at__isnull=True)
-        }
-        open_ids = set(
-            QuoteRequest.objects.filter(case=case, status__in=OPEN_REQUEST_STATUSES).values_list(
-                "hospital_id", flat=True
-            )
+    return errors
+
+
+def _errors_of_hospital(
+    h: Hospital, *, ready: set[int], consent: ShareConsent | None, open_ids: set[int], with_documents: bool
+) -> dict[str, list[str]]:
+    problems: list[str] = []
+    documents: list[str] = []
+    if h.pk not in ready:
+        problems.append(_("%(h)s is not in the network or has no partner account to receive requests.") % {"h": h.name})
+    if consent is None:
+        problems.append(_("The patient has not consented to sharing with %(h)s.") % {"h": h.name})
+    elif with_documents and not consent.includes_reports:
+        documents.append(
+            _("The patient consented to a de-identified summary only for %(h)s: no reports may go there.")
+            % {"h": h.name}
         )
-        for h in hospitals:
-            problems = errors.setdefault("hospitals", [])
-            if h.pk not in ready:
-                problems.append(
-                    _("%(h)s is not in the network or has no partner account to receive requests.") % {"h": h.name}
-                )
-            consent = consents.get(h.pk)
-            if consent is None:
-                problems.append(_("The patient has not consented to sharing with %(h)s.") % {"h": h.name})
-            elif documents and not consent.includes_reports:
-                errors.setdefault("documents", []).append(
-                    _("The patient consented to a de-identified summary only for %(h)s: no reports may go there.")
-                    % {"h": h.name}
-                )
-            if h.pk in open_ids:
-                problems.append(_("%(h)s already has an open request for this case.") % {"h": h.name})
-            if not problems:
-                errors.pop("hospitals")
-        if errors:
-            raise ValidationError(errors)
-        now = timezone.now()
-        due = now + datetime.timedelta(hours=hours)
-        if procedure is None and case.procedure_slug:
-            procedure = Procedure.objects.filter(slug=case.procedure_slug).first()
-        sent = []
-        for h in hospitals:
-            consent = consents[h.pk]
-            request = QuoteRequest(
-                case=case,
-                patient=case.patient,
-                hospital=h,
-                procedure=procedure,
-                scope=consent.scope,
-                summary=summary,
-                sent_by=actor,
-                sent_at=now,
-                respond_by=due,
-                created_by=actor,
-                is_demo=is_demo,
-            )
-            request.full_clean()
-            request.save()
-            SharedDocument.objects.bulk_create([SharedDocument(request=request, document=d) for d in documents])
-            case_event_add(
-                case=case, kind="quote_requested", actor=actor, hospital=h.name[:120], request=request.code,
-                documents=len(documents), scope=consent.scope,
-            )  # fmt: skip
-            audit_record(
-                actor=actor,
-                action="quote_request.send",
-                obj=request,
-                patient=case.patient,
-                detail={"documents": len(documents), "scope": consent.scope},
-            )
-            hospital_notify(request, "quote_request", f"quote-request:{request.public_id}")
-            request_clock_schedule(request)
-            sent.append(request)
-        _move_to_quotes_requested(case, actor)
+    if h.pk in open_ids:
+        problems.append(_("%(h)s already has an open request for this case.") % {"h": h.name})
+    return {k: v for k, v in (("hospitals", problems), ("documents", documents)) if v}
+
+
+def quote_requests_check(
+    *,
+    case: Case,
+    hospitals: Sequence[Hospital],
+    summary: str,
+    documents: Sequence[Document] = (),
+    respond_within_hours: int | None = None,
+    procedure: Procedure | None = None,
+) -> SendPlan:
+    """Check a send and return its plan, or raise ``ValidationError`` naming each field. Call it
+    inside the transaction that does the send: it locks the case, so nothing it checked changes."""
+    summary = (summary or "").strip()
+    hours = respond_within_hours if respond_within_hours is not None else default_response_hours()
+    chosen = list(dict.fromkeys(hospitals))
+    attached = list(dict.fromkeys(documents))
+    errors = _errors_of_form(case, chosen, summary, hours, attached)
+    ready = set(partner_ready_hospitals().filter(pk__in=[h.pk for h in chosen]).values_list("pk", flat=True))
+    case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+    consents = {
+        c.hospital_id: c for c in ShareConsent.objects.filter(case=case, hospital__in=chosen, revoked_at__isnull=True)
+    }
+    open_ids = set(
+        QuoteRequest.objects.filter(case=case, status__in=OPEN_REQUEST_STATUSES).values_list("hospital_id", flat=True)
+    )
+    for h in chosen:
+        found = _errors_of_hospital(
+            h, ready=ready, consent=consents.get(h.pk), open_ids=open_ids, with_documents=bool(attached)
+        )
+        for field_name, messages in found.items():
+            errors.setdefault(field_name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if procedure is None and case.procedure_slug:
+        procedure = Procedure.objects.filter(slug=case.procedure_slug).first()
+    return SendPlan(
+        case=case,
+        hospitals=chosen,
+        consents=consents,
+        summary=summary,
+        documents=attached,
+        respond_by=timezone.now() + datetime.timedelta(hours=hours),
+        procedure=procedure,
+    )
+
+
+def quote_requests_do(*, plan: SendPlan, actor: User, is_demo: bool = False) -> list[QuoteRequest]:
+    """Write a checked send: one request per hospital with its documents, timeline row, audit row,
+    email and clock; then the case moves to "quotes requested"."""
+    case, now, sent = plan.case, timezone.now(), []
+    for h in plan.hospitals:
+        scope = plan.consents[h.pk].scope
+        request = QuoteRequest(
+            case=case, patient=case.patient, hospital=h, procedure=plan.procedure, scope=scope,
+            summary=plan.summary, sent_by=actor, sent_at=now, respond_by=plan.respond_by, created_by=actor,
+            is_demo=is_demo,
+        )  # fmt: skip
+        request.full_clean()
+        request.save()
+        SharedDocument.objects.bulk_create([SharedDocument(request=request, document=d) for d in plan.documents])
+        case_event_add(
+            case=case, kind="quote_requested", actor=actor, hospital=h.name[:120], request=request.code,
+            documents=len(plan.documents), scope=scope,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="quote_request.send", obj=request, patient=case.patient,
+            detail={"documents": len(plan.documents), "scope": scope},
+        )  # fmt: skip
+        hospital_notify(request, "quote_request", f"quote-request:{request.public_id}")
+        request_clock_schedule(request)
+        sent.append(request)
+    _move_to_quotes_requested(case, actor)
     return sent
+
+
+def quote_requests_send(
+    *,
+    case: Case,
+    hospitals: Sequence[Hospital],
+    summary: str,
+    actor: User,
+    documents: Sequence[Document] = (),
+    respond_within_hours: int | None = None,
+    procedure: Procedure | None = None,
+    is_demo: bool = False,
+) -> list[QuoteRequest]:
+    """Send the case to 1–5 hospitals of the network, each under the patient's active consent:
+    the de-identified summary to all, the chosen documents only where the consent includes
+    reports. Starts each request's clock (reminder, escalation, alternatives after 72 h) and moves
+    the case to "quotes requested". Check (``quote_requests_check``), then do (``quote_requests_do``),
+    in one transaction."""
+    with transaction.atomic():
+        plan = quote_requests_check(
+            case=case, hospitals=hospitals, summary=summary, documents=documents,
+            respond_within_hours=respond_within_hours, procedure=procedure,
+        )  # fmt: skip
+        return quote_requests_do(plan=plan, actor=actor, is_demo=is_demo)
 
 
 def quote_request_withdraw(*, request: QuoteRequest, actor: User) -> QuoteRequest:

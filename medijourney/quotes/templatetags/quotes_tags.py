@@ -1,5 +1,6 @@
 """Template helpers for quotes: money, line statuses, deadlines."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from medijourney.cases.templatetags.cases_tags import duration_words
 from medijourney.network.offer_items import OFFER_ITEM_LABELS
-from medijourney.quotes.models import LineStatus, RequestStatus
+from medijourney.quotes.models import CommissionAgreement, LineStatus, RequestStatus
 
 register = template.Library()
 
@@ -57,3 +58,13 @@ def deadline(request: Any) -> SafeString:
         )
     css = "badge badge-warn" if left.total_seconds() <= 12 * 3600 else "badge"
     return format_html('<span class="{}">{}</span>', css, _("%(t)s left") % {"t": duration_words(left)})
+
+
+@register.filter
+def in_force_on(agreement: CommissionAgreement, day: datetime.date) -> bool:
+    return agreement.in_force_on(day)
+
+
+@register.filter
+def can_end_on(agreement: CommissionAgreement, day: datetime.date) -> bool:
+    return agreement.can_end_on(day)

@@ -13,7 +13,7 @@ from medijourney.cases.models import Stage
 from medijourney.cases.services import case_transition
 from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.network.tests.factories import membership
-from medijourney.quotes.models import Scope
+from medijourney.quotes.models import CommissionAgreement, Scope
 
 from .factories import SUMMARY, answered, knee, partner_hospital, shared_request
 
@@ -416,3 +416,25 @@ def test_commissions(matrix):
         data=lambda h: {"hospital": h.pk, "kind": "percent", "percent": "7.5", "valid_from": "2026-01-01"},
         expect=ok(lead_only, 302),
     )
+
+
+def test_commission_end(matrix):
+    lead_only = {
+        "anonymous": 302,
+        "patient": 403,
+        "case_manager": 403,
+        "partner": 403,
+        "quality_lead": 200,
+        "specialist": 403,
+        "admin": 200,
+    }
+
+    def agreement(user, owner):
+        hospital = partner_hospital()[0]
+        return CommissionAgreement.objects.create(
+            hospital=hospital, kind="percent", percent="5", valid_from="2026-01-01"
+        )
+
+    url = lambda a: reverse("quotes:commission_end", args=[a.public_id])  # noqa: E731
+    matrix.check(method="GET", url=url, setup=agreement, expect=lead_only)
+    matrix.check(method="POST", url=url, setup=agreement, data={"valid_to": "2026-06-30"}, expect=ok(lead_only, 302))

@@ -15,10 +15,11 @@ from medijourney.cases.tests.factories import case_manager, make_case
 from medijourney.network.tests.factories import DoctorFactory, LicenceFactory
 from medijourney.privacy.models import AuditEvent
 from medijourney.quotes.models import CommissionAgreement, ConsentAsk, QuoteRequest, RequestStatus, Scope
-from medijourney.quotes.selectors import summary_draft
+from medijourney.quotes.selectors import commission_in_force, summary_draft
 from medijourney.quotes.services import (
     LineInput,
     commission_agreement_add,
+    commission_agreement_end,
     consent_ask,
     consent_grant,
     consent_revoke,
@@ -26,6 +27,8 @@ from medijourney.quotes.services import (
     quote_accept,
     quote_request_decline,
     quote_request_withdraw,
+    quote_requests_check,
+    quote_requests_do,
     quote_requests_send,
     quote_submit,
     request_clock_check,
@@ -273,3 +276,46 @@ def test_consent_ask_messages_the_patient_and_prompts_on_the_consent_page():
     assert hospital.name in case.messages.get().body
     consent(case, hospital)
     assert ConsentAsk.objects.filter(case=case, answered_at__isnull=True).count() == 0
+
+
+def test_ending_an_agreement_lets_the_next_one_start_and_never_extends_it(make_user):
+    lead = make_user("quality_lead")
+    hospital = partner_hospital()[0]
+    start = datetime.date(2026, 1, 1)
+    first = commission_agreement_add(
+        hospital=hospital, kind="percent", percent=Decimal("8"), valid_from=start, actor=lead
+    )
+    with pytest.raises(ValidationError) as before_start:
+        commission_agreement_end(agreement=first, on=start - datetime.timedelta(days=1), actor=lead)
+    assert "valid_to" in before_start.value.error_dict
+    with pytest.raises(ValidationError):
+        commission_agreement_end(agreement=first, on=datetime.date(2026, 3, 31), actor=make_user("case_manager"))
+    commission_agreement_end(agreement=first, on=datetime.date(2026, 3, 31), actor=lead)
+    first.refresh_from_db()
+    assert first.valid_to == datetime.date(2026, 3, 31)
+    with pytest.raises(ValidationError) as extend:
+        commission_agreement_end(agreement=first, on=datetime.date(2026, 6, 30), actor=lead)
+    assert "valid_to" in extend.value.error_dict
+    second = commission_agreement_add(
+        hospital=hospital, kind="percent", percent=Decimal("6"), valid_from=datetime.date(2026, 4, 1), actor=lead
+    )
+    assert commission_in_force(hospital, datetime.date(2026, 4, 2)) == second
+    assert commission_in_force(hospital, datetime.date(2026, 3, 2)) == first
+
+
+def test_check_returns_a_plan_or_errors_by_field_and_writes_nothing():
+    case = make_case(assigned_to=case_manager())
+    consented, _p = partner_hospital(name="Consented Hospital")
+    other, _q = partner_hospital(name="Other Hospital")
+    consent(case, consented, scope=Scope.DEIDENTIFIED_SUMMARY)
+    with pytest.raises(ValidationError) as refused:
+        quote_requests_check(case=case, hospitals=[consented, other], summary=case.full_name)
+    errors = refused.value.message_dict
+    assert set(errors) == {"summary", "hospitals"}
+    assert any("Other Hospital" in m for m in errors["hospitals"])
+    assert not any("Consented Hospital" in m for m in errors["hospitals"])
+    plan = quote_requests_check(case=case, hospitals=[consented, consented], summary=SUMMARY)
+    assert plan.hospitals == [consented] and plan.consents[consented.pk].scope == Scope.DEIDENTIFIED_SUMMARY
+    assert not QuoteRequest.objects.filter(case=case).exists()  # checking writes nothing
+    sent = quote_requests_do(plan=plan, actor=case.assigned_to)
+    assert [r.hospital for r in sent] == [consented] and QuoteRequest.objects.filter(case=case).count() == 1

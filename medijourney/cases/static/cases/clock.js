@@ -1,5 +1,5 @@
 // Keep first-response clocks current without reloading: every <span class="clock" data-due="ISO">
-// is re-worded each minute. The server-rendered words are the fallback without JavaScript.
+// is re-worded each minute; it turns to a warning data-warn-ms before the deadline. The server-rendered words are the fallback without JavaScript.
 (function () {
   "use strict";
   function words(ms) {
@@ -21,7 +21,8 @@
       if (!label) { return; }
       el.textContent = label.replace("{t}", words(left));
       el.classList.toggle("badge-danger", left <= 0);
-      el.classList.toggle("badge-warn", left > 0 && left <= 4 * 3600000);
+      var warn = parseInt(el.getAttribute("data-warn-ms"), 10);  // from CASES_CLOCK_WARNING_HOURS
+      el.classList.toggle("badge-warn", left > 0 && !isNaN(warn) && left <= warn);
     });
   }
   document.addEventListener("DOMContentLoaded", function () { update(document); setInterval(update, 60000); });

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from medijourney.accounts.navigation import navigation_for
+from .navigation import navigation_for
 
 
 def site(request: HttpRequest) -> dict[str, object]:
