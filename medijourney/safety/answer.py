@@ -57,6 +57,12 @@ def emergency_answer(text: str, *, request: HttpRequest | None = None, country: 
     return EmergencyAnswer(signs=found.signs, number=number_for(code), country_from=how)
 
 
+def emergency_from_signs(signs: list[dict[str, str]], *, country: str | None) -> EmergencyAnswer:
+    """The message again from signs stored earlier (a case's intake), for the country given."""
+    found = tuple(EmergencySign(s.get("id", ""), s.get("label", ""), s.get("evidence", "")) for s in signs)
+    return EmergencyAnswer(signs=found, number=number_for(country), country_from="form" if country else "unknown")
+
+
 def emergency_localise(answer: EmergencyAnswer | None, request: HttpRequest) -> EmergencyAnswer | None:
     """Where no form field gave the country, take it from the browser's language region."""
     if answer is None or answer.number is not None:
