@@ -112,6 +112,17 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "discovery/search.html", context)
 
 
+def _quotes_prefill(query: SearchQuery | None, rows: list[Any]) -> str:
+    """The inquiry form pre-filled to ask the compared hospitals for quotes."""
+    hospitals = "; ".join(
+        f"{r.cand.name} ({', '.join(p for p in (r.cand.city, r.cand.country_name) if p)})" for r in rows
+    )
+    name = query.procedure.name if query and query.procedure else ""
+    need = _("I would like quotes for %(procedure)s from: %(hospitals)s.") % {"procedure": name, "hospitals": hospitals}
+    countries = list(dict.fromkeys(r.cand.country for r in rows))
+    return inquiry_prefill(query, need=need, destinations=countries)
+
+
 @require_GET
 def compare_page(request: HttpRequest) -> HttpResponse:
     """Up to four results side by side; the URL holds everything, so it can be shared."""
@@ -144,6 +155,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "rows": rows,
+        "quotes_query": _quotes_prefill(form.query, rows) if rows else "",
         "line_table": line_table,
         "back_query": _context_query(form.query),
         "compare_max": COMPARE_MAX,
