@@ -88,9 +88,7 @@ def _decrement(key: str, window: int) -> None:
     RateLimitCounter.objects.filter(key=key, window=window, count__gt=0).update(count=F("count") - 1)
 
 
-def rate_limit_reserve(
-    *, scope: str, identities: Sequence[str], now: float | None = None
-) -> Callable[[], None]:
+def rate_limit_reserve(*, scope: str, identities: Sequence[str], now: float | None = None) -> Callable[[], None]:
     """Count one *accepted* action against every identity (e.g. the client address and the email
     typed) and return a function that gives the counts back, for when the action is not accepted
     after all (bad input, a replay). Raises RateLimitedError, with nothing counted, when any

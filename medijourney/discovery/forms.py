@@ -25,7 +25,9 @@ class TriageForm(forms.Form):
         widget=CountedTextarea(attrs={"rows": 4}),
         error_messages={
             "required": _("Describe the problem in a few words."),
-            "max_length": _("Please shorten this to %(limit_value)d characters (it has %(show_value)d); nothing was cut."),
+            "max_length": _(
+                "Please shorten this to %(limit_value)d characters (it has %(show_value)d); nothing was cut."
+            ),
         },
     )
 

@@ -357,7 +357,9 @@ class SearchOut(Schema):
         description="When nothing is found: accredited hospitals in the network without a price for the procedure."
     )
     message: str
-    emergency: EmergencyOut = Field(description="When detected, the free text may describe an emergency: nothing is searched.")
+    emergency: EmergencyOut = Field(
+        description="When detected, the free text may describe an emergency: nothing is searched."
+    )
     procedure: ProcedureBrief | None
     routing: RoutingOut | None
     origin: OriginOut

@@ -131,29 +131,25 @@ def triage_answer(
     searched (the catalogue); None accepts every procedure of the dataset."""
     specialties = _shown_specialties(result)
     named = next((p for p in result.procedures if p.named and (known is None or p.slug in known)), None)
-    common = {"text": text, "notice": result.notice, "result": result}
+    top = specialties[0] if specialties else None
+    choices: tuple[Choice, ...] = ()
     if emergency is not None:
-        return TriageAnswer(
-            kind=EMERGENCY,
-            certainty=_certainty(specialties[0] if specialties else None, None),
-            specialties=specialties,
-            procedure=None,
-            choices=(),
-            emergency=emergency,
-            **common,
-        )
-    if not specialties:
-        return TriageAnswer(
-            kind=UNCLEAR, certainty="none", specialties=(), procedure=None, choices=(), emergency=None, **common
-        )
+        kind, certainty, procedure = EMERGENCY, _certainty(top, None), None
+    elif top is None:
+        kind, certainty, procedure = UNCLEAR, "none", None
+    else:
+        kind, certainty, procedure = (PROCEDURE if named else SPECIALTY), _certainty(top, named), named
+        choices = tuple(c for c in _choices(result, specialties, known) if named is None or c.slug != named.slug)
     return TriageAnswer(
-        kind=PROCEDURE if named else SPECIALTY,
-        certainty=_certainty(specialties[0], named),
-        specialties=specialties,
-        procedure=named,
-        choices=tuple(c for c in _choices(result, specialties, known) if named is None or c.slug != named.slug),
-        emergency=None,
-        **common,
+        text=text,
+        kind=kind,
+        certainty=certainty,
+        specialties=specialties if kind != UNCLEAR else (),
+        procedure=procedure,
+        choices=choices,
+        emergency=emergency,
+        notice=result.notice,
+        result=result,
     )
 
 

@@ -33,7 +33,9 @@ def inquiry_prefill(query: SearchQuery | None, *, need: str = "", destinations: 
             travel_from=query.travel_from.isoformat() if query.travel_from else "",
             travel_to=query.travel_to.isoformat() if query.travel_to else "",
             companion="1" if query.companion else "",
-            destinations=destinations if destinations is not None else ([query.destination] if query.destination else []),
+            destinations=destinations
+            if destinations is not None
+            else ([query.destination] if query.destination else []),
         )
     return urlencode({k: v for k, v in params.items() if v not in ("", None, [])}, doseq=True)
 
@@ -49,9 +51,7 @@ def triage_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = TriageForm(request.POST)
         if form.is_valid():
-            answer = answer_text(
-                form.cleaned_data["text"], request=request, known=reference.snapshot().procedures
-            )
+            answer = answer_text(form.cleaned_data["text"], request=request, known=reference.snapshot().procedures)
     else:
         form = TriageForm()
     context = {"form": form, "answer": answer, "notice": NOTICE}

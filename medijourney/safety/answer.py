@@ -26,7 +26,9 @@ class EmergencyAnswer:
     @property
     def message(self) -> str:
         if self.number is None:
-            return _("This may be an emergency. Call your local emergency number now, or go to the nearest emergency department.")
+            return _(
+                "This may be an emergency. Call your local emergency number now, or go to the nearest emergency department."
+            )
         return _(
             "This may be an emergency. Call %(number)s now (the emergency number in %(country)s), or go to the nearest emergency department."
         ) % {"number": self.number.call, "country": self.number.name}
@@ -39,7 +41,13 @@ class EmergencyAnswer:
             "signs": [{"id": s.id, "label": s.label, "evidence": s.evidence} for s in self.signs],
             "number": None
             if n is None
-            else {"country": n.country, "country_name": n.name, "call": n.call, "also": list(n.also), "unsure": n.unsure},
+            else {
+                "country": n.country,
+                "country_name": n.name,
+                "call": n.call,
+                "also": list(n.also),
+                "unsure": n.unsure,
+            },
             "country_from": self.country_from,
             "choose_country": n is None,
             "source": SOURCE,
@@ -47,7 +55,9 @@ class EmergencyAnswer:
         }
 
 
-def emergency_answer(text: str, *, request: HttpRequest | None = None, country: str | None = None) -> EmergencyAnswer | None:
+def emergency_answer(
+    text: str, *, request: HttpRequest | None = None, country: str | None = None
+) -> EmergencyAnswer | None:
     """The emergency message for ``text``, or None when it names no warning sign. The number is
     for the country given (a form's country field), else the browser's language region."""
     found = emergency_detect(text)

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -36,7 +37,7 @@ __all__ = ["SIGNS", "EmergencySign", "EmergencyText", "emergency_detect"]
 @dataclass(frozen=True)
 class Sign:
     id: str
-    label: str
+    label: str | Promise
     patterns: tuple[re.Pattern[str], ...]
     exclude: re.Pattern[str] | None = None  # in the same clause: not this sign ("heavy periods")
 
@@ -101,7 +102,8 @@ SIGNS: tuple[Sign, ...] = (
         "breathing",
         pgettext_lazy("emergency sign", "severe difficulty breathing"),
         _p(
-            _CANT + r" breathe(?! (?:through|out of|with) )|(?:struggling|fighting|gasping) (?:to breathe|for (?:air|breath))",
+            _CANT
+            + r" breathe(?! (?:through|out of|with) )|(?:struggling|fighting|gasping) (?:to breathe|for (?:air|breath))",
             r"(?:severe|extreme|sudden) (?:shortness of breath|breathlessness|difficulty breathing|trouble breathing)",
             r"(?:not breathing|stopped breathing|stops breathing)(?! (?:at night|in (?:my|his|her|their) sleep|while (?:i |he |she )?(?:sleep|sleeping|asleep)|during sleep))",
             r"choking|turning blue|(?:lips|face) (?:are |is )?(?:turning )?blue|blue lips",

@@ -17,6 +17,6 @@ def emergency_page(request: HttpRequest) -> HttpResponse:
         "source": SOURCE,
         "as_of": AS_OF,
     }
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "safety/partials/emergency_number.html", context)
     return render(request, "safety/emergency.html", context)

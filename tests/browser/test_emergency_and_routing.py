@@ -81,7 +81,9 @@ def test_triage_without_evidence_could_not_tell_and_leads_to_the_inquiry(live_se
     page.get_by_label("Describe your problem").fill("asdfgh")
     page.get_by_role("button", name="Suggest a specialty").click()
     result = page.locator(".triage-result")
-    expect(result).to_contain_text("We could not tell from this which kind of doctor you need — a case manager can help.")
+    expect(result).to_contain_text(
+        "We could not tell from this which kind of doctor you need — a case manager can help."
+    )
     assert "Orthopaedics" not in result.inner_text()
     result.get_by_role("button", name="Ask a case manager (your text is copied into the form)").click()
     page.wait_for_url(f"{live_server.url}/inquiry/")
@@ -94,7 +96,9 @@ def test_triage_condition_offers_a_list_and_a_next_step(live_server, browser):
     ProcedureFactory(slug="knee-arthroscopy", name="Knee arthroscopy", specialty=specialty("orthopedics"))
     page = new_page(browser, PHONE)
     page.goto(f"{live_server.url}/triage/")
-    page.get_by_label("Describe your problem").fill("my knee hurts when I climb stairs, my doctor says the cartilage is gone")
+    page.get_by_label("Describe your problem").fill(
+        "my knee hurts when I climb stairs, my doctor says the cartilage is gone"
+    )
     page.get_by_role("button", name="Suggest a specialty").click()
     result = page.locator(".triage-result")
     expect(result.locator("h2")).to_contain_text("Orthopaedics")

@@ -226,7 +226,9 @@ def inquiry_submit(
     triage = triage_summary(text, primary_subtag(data.preferred_language))
     emergency = emergency_detect(text)
     if emergency is not None:  # flagged for the case manager; the patient is told to call for help
-        triage["emergency"] = {"signs": [{"id": s.id, "label": s.label, "evidence": s.evidence} for s in emergency.signs]}
+        triage["emergency"] = {
+            "signs": [{"id": s.id, "label": s.label, "evidence": s.evidence} for s in emergency.signs]
+        }
     for attempt in range(3):
         stored: list[str] = []
         try:

@@ -1,7 +1,6 @@
 """The JSON API: public intake with Idempotency-Key, documents with the upload token, reads."""
 
 import datetime
-
 import json
 
 import pytest

@@ -132,7 +132,12 @@ def test_over_the_limit_the_form_comes_back_with_everything_typed(limited):
 
 def test_the_limit_is_per_email_as_well_as_per_address(limited):
     for i in range(2):
-        assert Client(REMOTE_ADDR=f"10.0.0.{i}").post(URL, form_data(email="same@example.test", token=f"{i}" * 32)).status_code == 302
+        assert (
+            Client(REMOTE_ADDR=f"10.0.0.{i}")
+            .post(URL, form_data(email="same@example.test", token=f"{i}" * 32))
+            .status_code
+            == 302
+        )
     r = Client(REMOTE_ADDR="10.0.0.9").post(URL, form_data(email="same@example.test", token="9" * 32))
     assert r.status_code == 429
 
@@ -166,7 +171,7 @@ def test_a_past_travel_window_is_refused_by_field(window, fields):
     assert html.count("This date is in the past") == len(fields)
     assert Case.objects.count() == 0
     r = api_post(Client(), api_body(travel_earliest=window[0], travel_latest=window[1]))
-    assert r.status_code == 422 and set(e["field"] for e in r.json()["errors"]) == fields
+    assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} == fields
 
 
 def test_today_is_a_valid_start():

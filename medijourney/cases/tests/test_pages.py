@@ -1,7 +1,6 @@
 """Pages through HTTP: the public form, the workspace with htmx fragments, the patient portal."""
 
 import datetime
-
 import re
 
 import pytest

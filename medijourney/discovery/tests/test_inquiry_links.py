@@ -49,7 +49,9 @@ def test_hospital_page_asks_about_this_treatment_here(client):
     href = link(html, "ask-here")
     params = parse_qs(urlsplit(href).query)
     assert params["procedure"] == ["Total knee replacement"] and params["destinations"] == ["TR"]
-    assert params["need"] == [f"I would like to ask about Total knee replacement at {hospital.name} (Istanbul, Türkiye)."]
+    assert params["need"] == [
+        f"I would like to ask about Total knee replacement at {hospital.name} (Istanbul, Türkiye)."
+    ]
     form = client.get(href).content.decode()
     assert f"at {hospital.name} (Istanbul, Türkiye)." in form
     assert Case.objects.count() == 0

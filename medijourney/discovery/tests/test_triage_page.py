@@ -25,7 +25,10 @@ def test_posting_a_description_shows_specialties_evidence_and_procedures(client)
     assert "Your words point clearly to Orthopaedics." in html
     assert "<mark>" in html and "bone on bone" in html
     assert "Choose a treatment to find hospitals for" in html
-    assert 'href="/search/?procedure=knee-replacement">Total knee replacement</a> <small>(your words point to this)' in html
+    assert (
+        'href="/search/?procedure=knee-replacement">Total knee replacement</a> <small>(your words point to this)'
+        in html
+    )
     assert "my knee is worn out, bone on bone" in html  # the form keeps what was typed
     assert "match 0." not in html
 

@@ -134,5 +134,9 @@ def test_every_sign_has_a_label_and_patterns():
 def test_few_of_the_labelled_triage_texts_are_emergencies():
     # The triage evaluation set is elective requests; the few it flags are real warning signs.
     cases = Path(__file__).resolve().parents[3] / "tests" / "triage_eval" / "cases.jsonl"
-    flagged = [c["text"] for line in cases.read_text().splitlines() if line and emergency_detect((c := json.loads(line))["text"])]
+    flagged = [
+        c["text"]
+        for line in cases.read_text().splitlines()
+        if line and emergency_detect((c := json.loads(line))["text"])
+    ]
     assert len(flagged) <= 5, flagged

@@ -34,8 +34,22 @@ def test_every_number_shown_is_an_emergency_number_for_its_country():
 
 @pytest.mark.parametrize(
     ("country", "call"),
-    [("US", "911"), ("GB", "999"), ("DE", "112"), ("IN", "112"), ("AU", "000"), ("JP", "119"), ("TH", "1669"),
-     ("KR", "119"), ("CN", "120"), ("BR", "192"), ("MX", "911"), ("NG", "199"), ("TR", "112"), ("CR", "911")],
+    [
+        ("US", "911"),
+        ("GB", "999"),
+        ("DE", "112"),
+        ("IN", "112"),
+        ("AU", "000"),
+        ("JP", "119"),
+        ("TH", "1669"),
+        ("KR", "119"),
+        ("CN", "120"),
+        ("BR", "192"),
+        ("MX", "911"),
+        ("NG", "199"),
+        ("TR", "112"),
+        ("CR", "911"),
+    ],
 )
 def test_112_and_911_are_not_universal(country, call):
     assert number_for(country).call == call
@@ -53,7 +67,14 @@ def test_countries_to_choose_from_are_named_and_sorted():
 
 @pytest.mark.parametrize(
     ("header", "country"),
-    [("en-GB,en;q=0.9", "GB"), ("de-DE", "DE"), ("zh-Hans-CN,zh;q=0.8", "CN"), ("en", None), ("es-419", None), ("", None)],
+    [
+        ("en-GB,en;q=0.9", "GB"),
+        ("de-DE", "DE"),
+        ("zh-Hans-CN,zh;q=0.8", "CN"),
+        ("en", None),
+        ("es-419", None),
+        ("", None),
+    ],
 )
 def test_region_from_accept_language(header, country):
     assert region_from_accept_language(header) == country
@@ -79,5 +100,7 @@ def test_emergency_page_shows_the_chosen_country_or_asks(client):
 
 @pytest.mark.django_db
 def test_emergency_page_is_open_to_everyone(matrix):
-    everyone = dict.fromkeys(["anonymous", "patient", "case_manager", "partner", "quality_lead", "specialist", "admin"], 200)
+    everyone = dict.fromkeys(
+        ["anonymous", "patient", "case_manager", "partner", "quality_lead", "specialist", "admin"], 200
+    )
     matrix.check(method="GET", url=lambda obj: "/emergency/?country=GB", expect=everyone)
