@@ -85,6 +85,7 @@ def test_triage_without_evidence_could_not_tell_and_leads_to_the_inquiry(live_se
         "We could not tell from this which kind of doctor you need — a case manager can help."
     )
     assert "Orthopaedics" not in result.inner_text()
+    shot(page, "triage-could-not-tell-1280")
     result.get_by_role("button", name="Ask a case manager (your text is copied into the form)").click()
     page.wait_for_url(f"{live_server.url}/inquiry/")
     expect(page.get_by_label("What do you need help with?")).to_have_value("asdfgh")
@@ -130,9 +131,26 @@ def test_search_could_not_tell_goes_to_the_prefilled_inquiry(live_server, browse
     page.goto(f"{live_server.url}/search/?q=hello&origin=GB&currency=GBP")
     routing = page.locator(".routing")
     expect(routing).to_contain_text("We could not tell from this")
+    shot(page, "search-could-not-tell-1280")
     routing.get_by_role("link", name="Ask a case manager instead").click()
     expect(page.get_by_label("What do you need help with?")).to_have_value("hello")
     expect(page.get_by_label("Country where you live")).to_have_value("GB")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_search_condition_offers_choices_then_searches_the_chosen_one(live_server, browser, viewport):
+    standard_world()
+    page = new_page(browser, viewport)
+    page.goto(f"{live_server.url}/search/?q=knee+pain&origin=GB&currency=GBP")
+    routing = page.locator(".routing")
+    expect(routing).to_contain_text("Choose a treatment to search for")
+    assert page.locator("#search-results .result").count() == 0
+    no_horizontal_overflow(page)
+    shot(page, f"search-choices-{viewport['width']}")
+    routing.locator("a.chip", has_text="Total knee replacement").click()
+    expect(page.locator(".summary")).to_contain_text("3 results for Total knee replacement")
+    shot(page, f"search-results-{viewport['width']}")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
