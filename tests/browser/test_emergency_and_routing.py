@@ -138,7 +138,6 @@ def test_search_could_not_tell_goes_to_the_prefilled_inquiry(live_server, browse
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_search_condition_offers_choices_then_searches_the_chosen_one(live_server, browser, viewport):
     standard_world()
     page = new_page(browser, viewport)
