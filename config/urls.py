@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("medijourney.cases.urls")),
     path("", include("medijourney.quotes.urls")),
     path("", include("medijourney.privacy.urls")),
+    path("", include("medijourney.safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "medijourney.core",
     "medijourney.accounts",
     "medijourney.privacy",
+    "medijourney.safety",  # emergency signs and numbers: shared, imports no domain app
     "medijourney.catalog",
     "medijourney.network",
     "medijourney.discovery",

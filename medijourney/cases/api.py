@@ -25,10 +25,11 @@ from ninja.files import UploadedFile
 from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.api import ErrorOut
-from medijourney.core.ratelimit import rate_limit_hit, request_identity
+from medijourney.core.ratelimit import rate_limit_hit, rate_limit_reserve, request_identity
 from medijourney.core.uploads import max_upload_files, validate_uploads
 from medijourney.privacy.access import deny, get_visible_or_404
 from medijourney.privacy.services import audit_record
+from medijourney.safety.answer import emergency_from_signs
 
 from . import permissions as perms
 from .models import Case, Document, Message, Source, Stage
@@ -87,6 +88,9 @@ def _created_body(case: Case) -> dict[str, Any]:
             "We have your inquiry. A human case manager will answer within 24 hours. We emailed the "
             "reference, with a link to set a password, to the address given."
         ),
+        "emergency": emergency_from_signs(case.emergency_signs, country=str(case.country_of_residence)).as_dict()
+        if case.emergency_flagged
+        else {"detected": False},
         "documents_upload": {
             "url": reverse("api-v1:inquiry_documents", kwargs={"reference": case.reference}),
             "token": upload_token_for(case),
@@ -116,16 +120,22 @@ def _created_body(case: Case) -> dict[str, Any]:
 def inquiry_create(request: HttpRequest, payload: InquiryIn, response: HttpResponse) -> Status:
     """Create a case from an inquiry. The answer carries the case reference and where to upload
     medical reports. The response is the same whether or not the email already has an account."""
-    rate_limit_hit(scope="intake", identity=request_identity(request))
     key = _idempotency_key(request.headers.get("Idempotency-Key"))
     data = InquiryData(**payload.model_dump())
+    # Accepted inquiries are counted (per client address and per email): a 422 costs nothing.
+    release = rate_limit_reserve(scope="intake", identities=[request_identity(request), f"email:{data.email.lower()}"])
     try:
         outcome = inquiry_submit(data=data, key=key, source=Source.API, strict_idempotency=True)
     except IdempotencyConflictError:
+        release()
         raise ValidationError(
             {"Idempotency-Key": _("This Idempotency-Key was already used with a different request body.")}
         ) from None
+    except BaseException:
+        release()
+        raise
     if not outcome.created:
+        release()
         response["Idempotent-Replayed"] = "true"
     return Status(201, _created_body(outcome.case))
 

@@ -1,14 +1,17 @@
 """Forms for the intake page, the case workspace and the patient portal."""
 
+import datetime
 import re
 import secrets
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from medijourney.accounts.models import User
+from medijourney.core.forms import CountedTextarea
 from medijourney.core.uploads import UploadsField, max_upload_files
 
 from .consent import CURRENT_CONSENT_VERSION, consent_text
@@ -18,6 +21,7 @@ from .services import InquiryData
 from .values import currency_choices, destination_choices, language_choices, phone_normalize
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+NEED_MAX = 5000
 FILES_NOT_KEPT = _(
     "Your browser cannot keep attached files when a form comes back with an error: please attach "
     "your files again. Everything you typed has been kept."
@@ -53,9 +57,15 @@ class InquiryForm(forms.Form):
     )
     need = forms.CharField(
         label=_("What do you need help with?"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=NEED_MAX,
+        widget=CountedTextarea(attrs={"rows": 5}),
         help_text=_("In your own words: your condition, what doctors have said, what you are looking for."),
+        error_messages={
+            "max_length": _(
+                "Please shorten this to %(limit_value)d characters (it has %(show_value)d): nothing was cut, "
+                "you can attach longer reports as documents."
+            )
+        },
     )
     procedure_requested = forms.CharField(label=_("Procedure, if you know it"), max_length=200, required=False)
     destinations = forms.MultipleChoiceField(
@@ -80,6 +90,12 @@ class InquiryForm(forms.Form):
         label=_("I agree to the processing of my health information as described above."),
         error_messages={"required": _("We need your consent to process your health information to answer you.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate().isoformat()
+        for name in ("travel_earliest", "travel_latest"):
+            self.fields[name].widget.attrs["min"] = today  # a hint; the server refuses past dates by name
 
     def clean_token(self) -> str:
         token = self.cleaned_data.get("token") or ""
@@ -120,6 +136,47 @@ class InquiryForm(forms.Form):
             travel_latest=d.get("travel_latest"),
             companion=bool(d.get("companion")),
         )
+
+
+def _prefill_date(value: str) -> datetime.date | None:
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if day >= timezone.localdate() else None
+
+
+def inquiry_prefill(params: Any) -> dict[str, Any]:
+    """Initial values for the inquiry form from a search, compare or hospital page's link (search's
+    parameter names: procedure, destinations, origin, passport, currency, travel_from, travel_to,
+    companion, need). Unknown codes and past dates are dropped; nothing else is checked here
+    because nothing is sent until the patient submits the form."""
+    countries_known = {code for code, _name in _country_choices() if code}
+    initial: dict[str, Any] = {}
+    for name, field in (("need", "need"), ("procedure", "procedure_requested")):
+        value = str(params.get(name, "")).strip()
+        if value:
+            initial[field] = value[: NEED_MAX if name == "need" else 200]
+    for name, field in (("origin", "country_of_residence"), ("passport", "passport_country")):
+        code = str(params.get(name, "")).upper()
+        if code in countries_known:
+            initial[field] = code
+    if not initial.get("passport_country") and initial.get("country_of_residence"):
+        initial["passport_country"] = initial["country_of_residence"]
+    allowed = {code for code, _name in destination_choices()}
+    wanted = [c.upper() for c in (params.getlist("destinations") if hasattr(params, "getlist") else [])]
+    if wanted:
+        initial["destinations"] = [c for c in dict.fromkeys(wanted) if c in allowed]
+    currency = str(params.get("currency", "")).upper()
+    if currency in {code for code, _name in currency_choices()}:
+        initial["budget_currency"] = currency
+    for name, field in (("travel_from", "travel_earliest"), ("travel_to", "travel_latest")):
+        day = _prefill_date(str(params.get(name, "")))
+        if day:
+            initial[field] = day
+    if params.get("companion") in ("1", "true", "on"):
+        initial["companion"] = True
+    return initial
 
 
 class _PrefixedIds(forms.Form):

@@ -85,6 +85,11 @@ class Case(BaseModel):
     specialty_id = models.CharField(_("specialty"), max_length=40, blank=True, db_index=True)
     procedure_slug = models.SlugField(_("procedure"), max_length=100, blank=True)
     triage = models.JSONField(default=dict, blank=True, help_text=_("The triage result at intake."))
+    emergency_flagged = models.BooleanField(
+        _("may describe an emergency"),
+        default=False,
+        help_text=_("The patient's words named emergency warning signs at intake (they were told to call for help)."),
+    )
 
     consent_version = models.CharField(max_length=40)
     consent_given_at = models.DateTimeField()
@@ -131,6 +136,11 @@ class Case(BaseModel):
             if match.get("id") == self.specialty_id:
                 return str(match.get("name") or self.specialty_id)
         return self.specialty_id
+
+    @property
+    def emergency_signs(self) -> list[dict[str, str]]:
+        """The warning signs found at intake ({id, label, evidence}), if any."""
+        return list((self.triage or {}).get("emergency", {}).get("signs", []))
 
     @property
     def is_open(self) -> bool:

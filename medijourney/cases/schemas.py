@@ -51,6 +51,11 @@ class InquiryCreatedOut(Schema):
     received_at: datetime
     first_response_due_at: datetime
     message: str
+    emergency: dict[str, Any] = Field(
+        default_factory=dict,
+        description="`detected` true: the words named emergency warning signs; show `message` (call the local "
+        "emergency number, from `number`) before anything else. The inquiry is accepted and flagged.",
+    )
     documents_upload: UploadInfoOut
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case as Choose
+from django.db.models import Count, F, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from medijourney.accounts.models import User
@@ -145,7 +146,8 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
 
 def case_queue(*, user: Any, scope: str = "mine", stage: str = "") -> QuerySet[Case]:
     """Open cases ordered by first-response time left (running clocks first, most urgent at the
-    top). For leads, unassigned cases come before everything else."""
+    top). Unanswered cases whose words named emergency warning signs come first of all; for leads,
+    unassigned cases come next."""
     qs = cases_visible_to(user).filter(stage__in=OPEN_STAGES)
     if stage:
         qs = qs.filter(stage=stage)
@@ -162,6 +164,7 @@ def case_queue(*, user: Any, scope: str = "mine", stage: str = "") -> QuerySet[C
     ]
     if lead:
         order.insert(0, F("assigned_to").asc(nulls_first=True))
+    order.insert(0, Choose(When(emergency_flagged=True, first_responded_at__isnull=True, then=0), default=1))
     return qs.order_by(*order)
 
 

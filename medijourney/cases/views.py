@@ -12,15 +12,18 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.forms import add_service_errors
-from medijourney.core.ratelimit import rate_limited
+from medijourney.core.http import client_ip
+from medijourney.core.ratelimit import RateLimitedError, rate_limit_reserve, rate_limited
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
 from medijourney.privacy.vault import vault_attachment_response
+from medijourney.safety.answer import emergency_from_signs
 
 from . import permissions as perms
 from .consent import CURRENT_CONSENT_VERSION, consent_text
@@ -34,6 +37,7 @@ from .forms import (
     ReassignForm,
     StageForm,
     TaskForm,
+    inquiry_prefill,
     new_form_token,
 )
 from .models import Case, CaseTask, Source, Stage
@@ -84,43 +88,86 @@ def _files_not_kept(form: Any) -> None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@rate_limited("intake")
 def inquiry(request: HttpRequest) -> HttpResponse:
     """The public inquiry form (no account needed). A hidden one-time token, made when the form is
-    shown, makes a double click or a refresh create exactly one case."""
-    if request.method == "POST":
-        form = InquiryForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                outcome = inquiry_submit(
-                    data=form.to_inquiry(),
-                    uploads=form.cleaned_data["documents"],
-                    key=f"form:{form.cleaned_data['token']}",
-                    source=Source.FORM,
-                    strict_idempotency=False,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                request.session[SESSION_RECEIVED] = outcome.case.reference
-                return redirect("cases:inquiry_received")
-        if request.FILES:
-            _files_not_kept(form)
-        status = 422
-    else:
-        initial: dict[str, Any] = {"token": new_form_token(), "consent_version": CURRENT_CONSENT_VERSION}
-        if request.user.is_authenticated:
-            initial.update(full_name=request.user.full_name, email=request.user.email)
-        lang = (getattr(request, "LANGUAGE_CODE", "") or "en").split("-")[0]
-        initial["preferred_language"] = lang
-        form = InquiryForm(initial=initial)
-        status = 200
-    return render(
-        request,
-        "cases/inquiry.html",
-        {"form": form, "consent_text": consent_text(CURRENT_CONSENT_VERSION)},
-        status=status,
-    )
+    shown, makes a double click or a refresh create exactly one case. The form can be opened
+    pre-filled (GET parameters from search, compare and hospital pages, or a POST with
+    ``prefill=1`` from the triage page, which keeps the patient's words out of the URL): nothing
+    is sent until the patient submits it."""
+    if request.method == "POST" and not request.POST.get("prefill"):
+        return _inquiry_post(request)
+    source = request.POST if request.method == "POST" else request.GET
+    form = InquiryForm(initial=_inquiry_initial(request, inquiry_prefill(source)))
+    return _inquiry_render(request, form, status=200)
+
+
+def _inquiry_initial(request: HttpRequest, prefill: dict[str, Any]) -> dict[str, Any]:
+    initial: dict[str, Any] = {"token": new_form_token(), "consent_version": CURRENT_CONSENT_VERSION}
+    if request.user.is_authenticated:
+        initial.update(full_name=request.user.full_name, email=request.user.email)
+    initial["preferred_language"] = (getattr(request, "LANGUAGE_CODE", "") or "en").split("-")[0]
+    initial.update(prefill)
+    return initial
+
+
+def _inquiry_render(request: HttpRequest, form: InquiryForm, *, status: int, limited: str = "") -> HttpResponse:
+    context = {"form": form, "consent_text": consent_text(CURRENT_CONSENT_VERSION), "limited": limited}
+    return render(request, "cases/inquiry.html", context, status=status)
+
+
+def _intake_identities(request: HttpRequest, email: str) -> list[str]:
+    """Accepted inquiries are counted per client address and per email typed."""
+    return [f"ip:{client_ip(request) or 'unknown'}", f"email:{email.strip().lower()}"]
+
+
+def _inquiry_limited(request: HttpRequest, form: InquiryForm, exc: RateLimitedError) -> HttpResponse:
+    """429, with the form as it was typed and the wait in words (files must be attached again)."""
+    if request.FILES:
+        _files_not_kept(form)
+    minutes = max(1, round(exc.retry_after / 60))
+    message = ngettext(
+        "You have sent several inquiries in the last hour. This one has not been sent yet: everything "
+        "you typed is still below. Please send it again in about %(n)d minute.",
+        "You have sent several inquiries in the last hour. This one has not been sent yet: everything "
+        "you typed is still below. Please send it again in about %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
+    response = _inquiry_render(request, form, status=429, limited=message)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _inquiry_post(request: HttpRequest) -> HttpResponse:
+    form = InquiryForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            release = rate_limit_reserve(
+                scope="intake", identities=_intake_identities(request, form.cleaned_data["email"])
+            )
+        except RateLimitedError as exc:
+            return _inquiry_limited(request, form, exc)
+        try:
+            outcome = inquiry_submit(
+                data=form.to_inquiry(),
+                uploads=form.cleaned_data["documents"],
+                key=f"form:{form.cleaned_data['token']}",
+                source=Source.FORM,
+                strict_idempotency=False,
+            )
+        except ValidationError as exc:
+            release()
+            add_service_errors(form, exc)
+        except BaseException:
+            release()
+            raise
+        else:
+            if not outcome.created:
+                release()  # a double click or a refresh: the same case, counted once
+            request.session[SESSION_RECEIVED] = outcome.case.reference
+            return redirect("cases:inquiry_received")
+    if request.FILES:
+        _files_not_kept(form)
+    return _inquiry_render(request, form, status=422)
 
 
 @never_cache
@@ -128,10 +175,20 @@ def inquiry_received(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(SESSION_RECEIVED)
     if not reference:
         return redirect("cases:inquiry")
-    case = Case.objects.filter(reference=reference).only("reference", "first_response_due_at", "stage").first()
+    case = (
+        Case.objects.filter(reference=reference)
+        .only("reference", "first_response_due_at", "stage", "emergency_flagged", "triage", "country_of_residence")
+        .first()
+    )
     if case is None:
         return redirect("cases:inquiry")
-    return render(request, "cases/inquiry_received.html", {"case": case, "next_step": next_step(Stage.NEW)})
+    emergency = (
+        emergency_from_signs(case.emergency_signs, country=str(case.country_of_residence))
+        if case.emergency_flagged
+        else None
+    )
+    context = {"case": case, "next_step": next_step(Stage.NEW), "emergency": emergency}
+    return render(request, "cases/inquiry_received.html", context)
 
 
 # --- Case team: queue, board, availability -----------------------------------------------------

@@ -11,12 +11,13 @@ answers 429 JSON with Retry-After (core.api)."""
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
 from .http import client_ip
@@ -81,3 +82,34 @@ def purge_old_counters(*, now: float | None = None) -> int:
     """Delete counters whose window ended over an hour ago (a recurring job)."""
     cutoff = int((time.time() if now is None else now) - 3600)
     return RateLimitCounter.objects.filter(expires__lt=cutoff).delete()[0]
+
+
+def _decrement(key: str, window: int) -> None:
+    RateLimitCounter.objects.filter(key=key, window=window, count__gt=0).update(count=F("count") - 1)
+
+
+def rate_limit_reserve(*, scope: str, identities: Sequence[str], now: float | None = None) -> Callable[[], None]:
+    """Count one *accepted* action against every identity (e.g. the client address and the email
+    typed) and return a function that gives the counts back, for when the action is not accepted
+    after all (bad input, a replay). Raises RateLimitedError, with nothing counted, when any
+    identity is over the limit. Unlike :func:`rate_limit_hit`, failed attempts cost nothing."""
+    if not getattr(settings, "RATE_LIMITS_ENABLED", True):
+        return lambda: None
+    limit, period = settings.RATE_LIMITS[scope]
+    now = time.time() if now is None else now
+    window = int(now // period)
+    keys = [f"{scope}:{hashlib.sha256(i.encode()).hexdigest()[:32]}" for i in dict.fromkeys(identities)]
+    counted: list[str] = []
+
+    def release() -> None:
+        for key in counted:
+            _decrement(key, window)
+        counted.clear()
+
+    for key in keys:
+        count = _increment(key, window, (window + 1) * period)
+        counted.append(key)
+        if count > limit:
+            release()
+            raise RateLimitedError(scope, retry_after=max(1, int((window + 1) * period - now)))
+    return release

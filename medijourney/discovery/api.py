@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from medijourney.core.api import ErrorOut
+from medijourney.safety.answer import emergency_localise
 
 from .params import RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
 from .ranking import RANKING_SUMMARY
 from .schemas import CompareIn, CompareOut, SearchIn, SearchOut, TriageIn, TriageOut
 from .selectors import COMPARE_MAX, JSON_MEMO, ResultRow, compare, offer_procedure_slug, search
-from .triage import triage
+from .triage_answer import answer_text
 
 router = Router(tags=["discovery"])
 
@@ -26,12 +27,20 @@ router = Router(tags=["discovery"])
     summary="Route a free-text description to specialties and candidate procedures",
     description=(
         "Open to everyone, signed in or not. Routes the text to at least three specialties of the "
-        "taxonomy (best first, with the matched words as evidence) and to candidate procedures. "
-        "This is routing, not a diagnosis; the answer's `notice` says so. Nothing is stored."
+        "taxonomy the words point to (best first, with the matched words as evidence) and to candidate "
+        "procedures. `emergency.detected` means the text may describe an emergency: show its message (with "
+        "the local emergency number) first and offer no treatment. `answer` says in words how sure it is "
+        "and the next step. This is routing, not a diagnosis; `notice` says so. Nothing is stored."
     ),
 )
 def triage_endpoint(request: HttpRequest, params: Query[TriageIn]) -> dict[str, Any]:
-    return asdict(triage(params.text, lang=params.lang))
+    answer = answer_text(params.text, request=request, country=params.country.upper() or None, lang=params.lang)
+    body = asdict(answer.result)
+    body["specialties"] = [s for s in body["specialties"] if s["score"] > 0]
+    if answer.emergency is not None:
+        body["procedures"] = []  # never offer a treatment for an emergency text
+    answer_body = answer.as_dict()
+    return {**body, "emergency": answer_body["emergency"], "answer": answer_body}
 
 
 # --- search and compare -----------------------------------------------------------------------------
@@ -120,7 +129,13 @@ def routing_out(query: SearchQuery) -> dict[str, Any] | None:
     r = query.routing
     if r is None:
         return None
-    return {"text": r.text, "procedure": r.chosen, "chosen_by": r.chosen_by, "triage": asdict(r.result)}
+    return {
+        "text": r.text,
+        "procedure": r.chosen,
+        "chosen_by": r.chosen_by,
+        "triage": asdict(r.result),
+        "answer": r.answer.as_dict() if r.answer else None,
+    }
 
 
 @router.get(
@@ -140,8 +155,11 @@ def routing_out(query: SearchQuery) -> dict[str, Any] | None:
 def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> HttpResponse:
     query = resolve_or_422(raw_search(params))
     result = search(query, offset=params.offset, limit=params.limit)
-    if result.cache_key is not None:
-        cached = JSON_MEMO.get(result.cache_key)
+    routed = query.routing.answer if query.routing else None
+    emergency = emergency_localise(routed.emergency, request) if routed else None
+    memo_key = result.cache_key if emergency is None else None  # the number depends on the request
+    if memo_key is not None:
+        cached = JSON_MEMO.get(memo_key)
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
     ctx = result.ctx
@@ -153,14 +171,15 @@ def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> HttpRespon
             "excluded": [e.as_dict() for e in result.exclusions],
             "excluded_total": result.excluded_total,
             "without_price": result.without_price,
-            "message": result.message,
+            "message": emergency.message if emergency else result.message,
+            "emergency": emergency.as_dict() if emergency else {"detected": False},
             "routing": routing_out(query),
             "ranking": RANKING_SUMMARY,
             **context_out(query),
         }
     )
-    if result.cache_key is not None:
-        JSON_MEMO.put(result.cache_key, response.content)
+    if memo_key is not None:
+        JSON_MEMO.put(memo_key, response.content)
     return response
 
 

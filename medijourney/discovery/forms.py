@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from medijourney.core.forms import add_service_errors
+from medijourney.core.forms import CountedTextarea, add_service_errors
 
 from . import reference
 from .params import (
@@ -31,8 +31,13 @@ class TriageForm(forms.Form):
             "In your own words: what bothers you, where, for how long, and what a doctor has said. "
             "Do not include your name or other details that identify you."
         ),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": TRIAGE_TEXT_MAX}),
-        error_messages={"required": _("Describe the problem in a few words.")},
+        widget=CountedTextarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Describe the problem in a few words."),
+            "max_length": _(
+                "Please shorten this to %(limit_value)d characters (it has %(show_value)d); nothing was cut."
+            ),
+        },
     )
 
 

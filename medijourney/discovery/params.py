@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from . import reference
 from .estimate import OriginAirport, ProcedureStay
-from .triage import TriageResult, triage
+from .triage import TriageResult
+from .triage_answer import TriageAnswer, answer_text
 
 WEIGHT_MAX = 10
 DEFAULT_WEIGHTS = {"cost": 4, "wait": 2, "travel": 2, "quality": 2}
@@ -81,6 +82,7 @@ class Routing:
     chosen: str | None  # the procedure slug searched, or None when nothing matched
     chosen_by: str  # "triage" or "patient"
     alternatives: tuple[tuple[str, str], ...] = ()  # other candidate procedures in the catalogue: (slug, name)
+    answer: TriageAnswer | None = None  # what the person is told (emergency, could not tell, choices)
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,25 @@ class SearchParamErrors(Exception):
         self.errors = errors
 
 
+MAX_ALTERNATIVES = 12
+
+
+def _route(raw: RawSearch, ref: reference.Snapshot, procedure: ProcedureStay | None) -> Routing:
+    """Free text through triage: a procedure is searched only when the words name it (or the
+    person chose one); otherwise the specialty's procedures are offered to choose from."""
+    answer = answer_text(raw.q, country=raw.origin or None, known=ref.procedures)
+    if answer.emergency is not None:
+        chosen = None
+    elif procedure is not None:
+        chosen = procedure.slug
+    else:
+        chosen = answer.procedure.slug if answer.procedure else None
+    alternatives = tuple((c.slug, c.name) for c in answer.choices if c.slug != chosen)[:MAX_ALTERNATIVES]
+    if answer.procedure and answer.procedure.slug != chosen and answer.emergency is None:
+        alternatives = ((answer.procedure.slug, answer.procedure.name), *alternatives)
+    return Routing(raw.q.strip(), answer.result, chosen, "patient" if procedure else "triage", alternatives, answer)
+
+
 def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQuery:
     """Check ``raw`` against the catalogue. Raises :class:`SearchParamErrors` naming each bad field."""
     errors: dict[str, str] = {}
@@ -166,13 +187,11 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
         else:
             procedure, procedure_pk = found
     if raw.q.strip():
-        result = triage(raw.q)
-        known = [p for p in result.procedures if p.slug in ref.procedures]
-        chosen = procedure.slug if procedure else (known[0].slug if known else None)
-        alternatives = tuple((p.slug, p.name) for p in known if p.slug != chosen)[:6]
-        routing = Routing(raw.q.strip(), result, chosen, "patient" if procedure else "triage", alternatives)
-        if procedure is None and chosen and "procedure" not in errors:
-            found = ref.procedures.get(chosen)
+        routing = _route(raw, ref, procedure)
+        if routing.answer is not None and routing.answer.emergency is not None:
+            procedure = procedure_pk = None  # never search treatments for an emergency text
+        elif procedure is None and routing.chosen and "procedure" not in errors:
+            found = ref.procedures.get(routing.chosen)
             if found is not None:
                 procedure, procedure_pk = found
     elif not raw.procedure and require_procedure:

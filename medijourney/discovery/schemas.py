@@ -27,6 +27,12 @@ class TriageIn(Schema):
         pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
         description="BCP 47 language of the text. Only English is understood today; others are read as English.",
     )
+    country: str = Field(
+        "",
+        pattern=r"^([A-Za-z]{2})?$",
+        description="Where the person is now (ISO 3166-1 alpha-2), for the emergency number; else the "
+        "Accept-Language region is used, else the answer asks for the country.",
+    )
 
     @field_validator("text")
     @classmethod
@@ -47,13 +53,54 @@ class TriageProcedureOut(Schema):
     slug: str = Field(..., description="Procedure slug from the procedure dataset.")
     name: str
     score: float = Field(..., ge=0, le=1)
+    named: bool = Field(False, description="The text names this procedure (not only a condition it treats).")
+
+
+class EmergencyNumberOut(Schema):
+    country: str
+    country_name: str
+    call: str = Field(..., description="The number to call for a medical emergency.")
+    also: list[str] = Field(..., description="Other numbers that reach emergency services there.")
+    unsure: bool = Field(..., description="True when the data cannot tell which number is for an ambulance.")
+
+
+class EmergencyOut(Schema):
+    detected: bool = Field(..., description="The text may describe an emergency: show `message` first.")
+    message: str = ""
+    signs: list[dict[str, str]] = Field(default_factory=list, description="{id, label, evidence} per warning sign.")
+    number: EmergencyNumberOut | None = None
+    country_from: str = Field("", description="form, browser (Accept-Language region) or unknown.")
+    choose_country: bool = Field(False, description="No country known: ask the person where they are.")
+    source: str = ""
+    as_of: str = ""
+
+
+class TriageChoiceOut(Schema):
+    slug: str
+    name: str
+    pointed: bool = Field(..., description="The words point to it; otherwise it is one of the specialty's procedures.")
+
+
+class TriageAnswerOut(Schema):
+    kind: str = Field(..., description="emergency, unclear (no evidence), procedure (named) or specialty.")
+    certainty: str = Field(..., description="none, low, likely or clear: how sure, in words not numbers.")
+    headline: str = Field(..., description="What to tell the person, first.")
+    could_not_tell: bool
+    specialties: list[dict[str, Any]]
+    procedure: dict[str, str] | None = Field(None, description="The procedure the words name, to search for.")
+    choices: list[TriageChoiceOut] = Field(..., description="Procedures to choose from when none is named.")
+    emergency: EmergencyOut
 
 
 class TriageOut(Schema):
-    specialties: list[TriageSpecialtyOut] = Field(..., description="At least 3, best first.")
+    specialties: list[TriageSpecialtyOut] = Field(
+        ..., description="Specialties the words point to (score > 0), best first; empty when there is no evidence."
+    )
     procedures: list[TriageProcedureOut] = Field(..., description="Candidate procedures, best first; may be empty.")
     notice: str = Field(..., description="Says that this routes to a specialty and is not a diagnosis.")
     confident: bool = Field(..., description="False when the text names no condition or the scores are low.")
+    emergency: EmergencyOut = Field(..., description="Emergency warning signs: when detected, show its message first.")
+    answer: TriageAnswerOut = Field(..., description="What to tell the person and the next step.")
 
 
 # --- search and compare -------------------------------------------------------------------------
@@ -273,7 +320,10 @@ class RoutingOut(Schema):
     text: str
     procedure: str | None = Field(description="The procedure searched; null when the text matched none.")
     chosen_by: str = Field(description="triage, or patient when a procedure was given.")
-    triage: TriageOut
+    triage: dict[str, Any] = Field(description="The triage result (specialties, procedures, notice, confident).")
+    answer: TriageAnswerOut | None = Field(
+        None, description="What to tell the person: an emergency first, could-not-tell, or the choices."
+    )
 
 
 class ProcedureBrief(Schema):
@@ -311,6 +361,9 @@ class SearchOut(Schema):
         description="When nothing is found: accredited hospitals in the network without a price for the procedure."
     )
     message: str
+    emergency: EmergencyOut = Field(
+        description="When detected, the free text may describe an emergency: nothing is searched."
+    )
     procedure: ProcedureBrief | None
     routing: RoutingOut | None
     origin: OriginOut

@@ -59,6 +59,7 @@ class ProcedureMatch:
     slug: str
     name: str
     score: float
+    named: bool = False  # the text names this procedure (its name or a synonym), not only a condition
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ DIRECT_VOTE = 1.0  # a procedure named by its name or synonym
 POINTER_VOTE = 0.6  # a procedure a matched condition points to
 MIN_PROCEDURE_SCORE = 0.25
 NAMED_WEIGHT = 4.0  # naming a procedure says what the person is looking for: it outweighs a condition
+NAMED_MIN_VOTE = 0.5  # a name weaker than this (a generic word of the dataset) does not count as naming it
 
 
 @dataclass
@@ -342,6 +344,15 @@ def _model() -> _Model:
         suffixes=dict(suffixes),
         prior={sid: i for i, sid in enumerate(names)},
     )
+
+
+def specialty_procedures(specialty: str) -> list[tuple[str, str]]:
+    """(slug, name) of the dataset's procedures of one specialty, commoner first."""
+    return [(p.slug, p.name) for p in _model().procedures.values() if p.specialty == specialty]
+
+
+def specialty_names() -> dict[str, str]:
+    return dict(_model().names)
 
 
 def warm_up() -> None:
@@ -604,7 +615,8 @@ def triage(text: str, lang: str = "en") -> TriageResult:
         s = spec_score.get(proc.specialty, 0.0)
         score = max(named.get(slug, 0.0) * (0.7 + 0.3 * s), pointer * (0.4 + 0.6 * s))
         if score >= MIN_PROCEDURE_SCORE:
-            procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=round(score, 3)))
+            is_named = named.get(slug, 0.0) >= NAMED_MIN_VOTE
+            procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=round(score, 3), named=is_named))
     order = {slug: i for i, slug in enumerate(model.procedures)}  # dataset order: commoner first
     procedures.sort(key=lambda p: (-p.score, order[p.slug]))
 

@@ -28,11 +28,23 @@ class Tally:
     n: int = 0
     top1: int = 0
     top3: int = 0
+    unsure: int = 0  # triage not confident
+    no_evidence: int = 0  # no specialty at all: the page says "we could not tell from this"
 
-    def add(self, top1: bool, top3: bool) -> None:
+    def add(self, top1: bool, top3: bool, unsure: bool = False, no_evidence: bool = False) -> None:
         self.n += 1
         self.top1 += top1
         self.top3 += top3
+        self.unsure += unsure
+        self.no_evidence += no_evidence
+
+    @property
+    def unsure_rate(self) -> float:
+        return self.unsure / self.n if self.n else 0.0
+
+    @property
+    def no_evidence_rate(self) -> float:
+        return self.no_evidence / self.n if self.n else 0.0
 
     @property
     def top1_rate(self) -> float:
@@ -54,6 +66,7 @@ class Report:
 def judge(case: dict[str, str]) -> tuple[bool, bool, list[str], bool]:
     result = triage(case["text"])
     ids = [s.id for s in result.specialties]
+    case["_no_evidence"] = not any(s.score > 0 for s in result.specialties)  # type: ignore[assignment]
     expected = case["expected_specialty"]
     if expected == "none":
         ok = not result.confident
@@ -65,9 +78,10 @@ def evaluate(cases: list[dict[str, str]]) -> Report:
     report = Report()
     for case in cases:
         top1, top3, ids, confident = judge(case)
-        report.overall.add(top1, top3)
-        report.by_specialty[case["expected_specialty"]].add(top1, top3)
-        report.by_voice[case["voice"]].add(top1, top3)
+        flags = (not confident, bool(case.pop("_no_evidence", False)))
+        report.overall.add(top1, top3, *flags)
+        report.by_specialty[case["expected_specialty"]].add(top1, top3, *flags)
+        report.by_voice[case["voice"]].add(top1, top3, *flags)
         if not top1:
             report.errors.append({**case, "got": ids[:3], "confident": confident, "top3": top3})
     return report

@@ -8,26 +8,53 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from medijourney.safety.answer import emergency_localise
+
+from . import reference
 from .estimate import LINE_LABELS
 from .forms import CompareForm, SearchForm, TriageForm
 from .params import DEFAULT_WEIGHTS, SearchQuery
 from .ranking import RANKING_SUMMARY
 from .selectors import COMPARE_MAX, compare, offer_procedure_slug, search
-from .triage import NOTICE, triage
+from .triage import NOTICE
+from .triage_answer import answer_text
+
+
+def inquiry_prefill(query: SearchQuery | None, *, need: str = "", destinations: list[str] | None = None) -> str:
+    """The inquiry form's query string, pre-filled from a search (nothing is sent until the
+    patient submits the form)."""
+    params: dict[str, Any] = {"need": need}
+    if query is not None:
+        params.update(
+            procedure=query.procedure.name if query.procedure else "",
+            origin=query.origin_country or "",
+            passport=query.raw.passport or "",
+            currency=query.currency,
+            travel_from=query.travel_from.isoformat() if query.travel_from else "",
+            travel_to=query.travel_to.isoformat() if query.travel_to else "",
+            companion="1" if query.companion else "",
+            destinations=destinations
+            if destinations is not None
+            else ([query.destination] if query.destination else []),
+        )
+    return urlencode({k: v for k, v in params.items() if v not in ("", None, [])}, doseq=True)
 
 
 @require_http_methods(["GET", "POST"])
 def triage_page(request: HttpRequest) -> HttpResponse:
     """ "Describe your problem": open to everyone. The text is posted (not put in the URL, so it
-    stays out of browser history and access logs) and is not stored."""
-    result = None
+    stays out of browser history and access logs) and is not stored. An emergency text is answered
+    with the emergency message first; otherwise the answer says in words how sure it is and ends
+    in a next step (search for a named procedure, choose one of the specialty's, or ask a case
+    manager with the inquiry form pre-filled)."""
+    answer = None
     if request.method == "POST":
         form = TriageForm(request.POST)
         if form.is_valid():
-            result = triage(form.cleaned_data["text"])
+            answer = answer_text(form.cleaned_data["text"], request=request, known=reference.snapshot().procedures)
     else:
         form = TriageForm()
-    context = {"form": form, "result": result, "notice": NOTICE}
+    context = {"form": form, "answer": answer, "notice": NOTICE}
     if request.htmx and request.method == "POST":
         return render(request, "discovery/partials/triage_result.html", context)
     return render(request, "discovery/triage.html", context)
@@ -50,7 +77,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     re-renders only the results."""
     form = SearchForm(request.GET or None)
     result = page = None
-    if form.is_bound and form.is_valid() and form.query is not None:
+    routing = form.query.routing if form.is_bound and form.is_valid() and form.query else None
+    emergency = emergency_localise(routing.answer.emergency, request) if routing and routing.answer else None
+    if routing is not None and form.query is not None and form.query.procedure is None:
+        pass  # free text that names no procedure (or an emergency): the routing note offers the choices
+    elif form.is_bound and form.is_valid() and form.query is not None:
         query = form.query
         try:
             number = max(int(request.GET.get("page", "1")), 1)
@@ -73,10 +104,23 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "ranking_summary": RANKING_SUMMARY,
         "weights": [(form[name], form.weight_value(name)) for name in SearchForm.WEIGHT_FIELDS],
         "compare_max": COMPARE_MAX,
+        "emergency": emergency,
+        "inquiry_query": inquiry_prefill(form.query, need=routing.text if routing else ""),
     }
     if request.htmx:
         return render(request, "discovery/partials/search_results.html", context)
     return render(request, "discovery/search.html", context)
+
+
+def _quotes_prefill(query: SearchQuery | None, rows: list[Any]) -> str:
+    """The inquiry form pre-filled to ask the compared hospitals for quotes."""
+    hospitals = "; ".join(
+        f"{r.cand.name} ({', '.join(p for p in (r.cand.city, r.cand.country_name) if p)})" for r in rows
+    )
+    name = query.procedure.name if query and query.procedure else ""
+    need = _("I would like quotes for %(procedure)s from: %(hospitals)s.") % {"procedure": name, "hospitals": hospitals}
+    countries = list(dict.fromkeys(r.cand.country for r in rows))
+    return inquiry_prefill(query, need=need, destinations=countries)
 
 
 @require_GET
@@ -111,6 +155,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "rows": rows,
+        "quotes_query": _quotes_prefill(form.query, rows) if rows else "",
         "line_table": line_table,
         "back_query": _context_query(form.query),
         "compare_max": COMPARE_MAX,

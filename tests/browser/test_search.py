@@ -33,7 +33,12 @@ def test_search_in_free_text_reweight_and_compare(live_server, page):
     page.get_by_label("Your country").select_option("GB")
     page.get_by_role("button", name="Search", exact=True).click()
 
-    expect(page.locator(".routing")).to_contain_text("Total knee replacement")
+    # The words name a condition, not a procedure: the specialty's procedures are offered to choose from.
+    expect(page.locator(".routing")).to_contain_text("Orthopaedics")
+    expect(page.locator(".routing")).to_contain_text("Choose a treatment to search for")
+    assert page.locator(".summary").count() == 0
+    page.locator(".routing a.chip", has_text="Total knee replacement").click()
+    expect(page.locator(".routing")).to_contain_text("You chose Total knee replacement")
     expect(page.locator(".summary")).to_contain_text("3 results for Total knee replacement")
     before = result_names(page)
     assert before[0] == "Delhi Hospital"  # the cheapest trip leads with the default weights

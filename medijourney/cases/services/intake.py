@@ -40,6 +40,7 @@ from medijourney.core.uploads import CleanUpload
 from medijourney.discovery.triage import triage as triage_text
 from medijourney.privacy.services import audit_record
 from medijourney.privacy.vault import vault_delete
+from medijourney.safety.emergency import emergency_detect
 
 from .assignment import case_assign_auto
 from .documents import document_create, uploads_store
@@ -120,7 +121,12 @@ def inquiry_clean(data: InquiryData) -> InquiryData:
             data.budget_currency = check("budget_currency", currency_validate, data.budget_currency)
     elif data.budget_currency:
         data.budget_currency = check("budget_currency", currency_validate, data.budget_currency)
-    if data.travel_earliest and data.travel_latest and data.travel_latest < data.travel_earliest:
+    today = timezone.localdate()
+    if data.travel_earliest and data.travel_earliest < today:
+        errors["travel_earliest"] = [_("This date is in the past: choose today or a later day.")]
+    if data.travel_latest and data.travel_latest < today:
+        errors["travel_latest"] = [_("This date is in the past: choose today or a later day.")]
+    elif data.travel_earliest and data.travel_latest and data.travel_latest < data.travel_earliest:
         errors["travel_latest"] = [_("The end of your travel window is before its start.")]
     if not data.consent:
         errors["consent"] = [_("We need your consent to process your health information to answer you.")]
@@ -216,7 +222,13 @@ def inquiry_submit(
     replay = _intake_replay(key, request_hash, strict=strict_idempotency)
     if replay is not None:
         return replay
-    triage = triage_summary(f"{data.need}\n{data.procedure_requested}".strip(), primary_subtag(data.preferred_language))
+    text = f"{data.need}\n{data.procedure_requested}".strip()
+    triage = triage_summary(text, primary_subtag(data.preferred_language))
+    emergency = emergency_detect(text)
+    if emergency is not None:  # flagged for the case manager; the patient is told to call for help
+        triage["emergency"] = {
+            "signs": [{"id": s.id, "label": s.label, "evidence": s.evidence} for s in emergency.signs]
+        }
     for attempt in range(3):
         stored: list[str] = []
         try:
@@ -274,6 +286,7 @@ def _intake_create(
         specialty_id=top_specialty,
         procedure_slug=top_procedure,
         triage=triage,
+        emergency_flagged=bool(triage.get("emergency")),
         consent_version=data.consent_version,
         consent_given_at=now,
         first_response_due_at=now + first_response_window(),
@@ -298,6 +311,7 @@ def _intake_create(
         documents=len(uploads),
         consent_version=data.consent_version,
         triage_confident=bool(triage.get("confident")),
+        emergency=bool(triage.get("emergency")),
     )
     audit_record(actor=None, action="case.intake", obj=case, patient=patient, detail={"source": source})
     for upload, storage_key in uploads_store(uploads, stored):

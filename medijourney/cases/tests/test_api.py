@@ -1,5 +1,6 @@
 """The JSON API: public intake with Idempotency-Key, documents with the upload token, reads."""
 
+import datetime
 import json
 
 import pytest
@@ -15,6 +16,8 @@ from medijourney.testing.files import pdf_bytes, pdf_with_javascript
 from medijourney.testing.queries import assert_flat
 
 from .factories import case_manager, make_case
+
+TODAY = datetime.date.today()
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +35,8 @@ def body(**overrides):
         "destinations": ["TH", "SG"],
         "budget_amount": "4000.00",
         "budget_currency": "usd",
-        "travel_earliest": "2026-04-01",
-        "travel_latest": "2026-05-01",
+        "travel_earliest": (TODAY + datetime.timedelta(days=120)).isoformat(),
+        "travel_latest": (TODAY + datetime.timedelta(days=150)).isoformat(),
         "companion": True,
         "consent": True,
     }

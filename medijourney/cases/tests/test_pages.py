@@ -1,5 +1,6 @@
 """Pages through HTTP: the public form, the workspace with htmx fragments, the patient portal."""
 
+import datetime
 import re
 from datetime import timedelta
 
@@ -20,6 +21,8 @@ from medijourney.testing.queries import assert_flat
 
 from .factories import case_manager, make_case
 
+TODAY = datetime.date.today()
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,8 +41,8 @@ def form_data(**overrides):
         "destinations": ["IN", "TH"],
         "budget_amount": "15000",
         "budget_currency": "USD",
-        "travel_earliest": "2026-05-01",
-        "travel_latest": "2026-06-30",
+        "travel_earliest": (TODAY + datetime.timedelta(days=120)).isoformat(),
+        "travel_latest": (TODAY + datetime.timedelta(days=150)).isoformat(),
         "companion": "on",
         "consent": "on",
     }

@@ -85,6 +85,36 @@ def test_text_that_names_no_procedure_answers_with_routing_and_no_results(client
     assert body["routing"]["triage"]["confident"] is False
 
 
+def test_a_condition_alone_is_not_searched_and_offers_choices(client):
+    standard_world()
+    body = ok(client, procedure="", q="knee pain", origin="GB")
+    assert body["items"] == [] and body["procedure"] is None and body["routing"]["procedure"] is None
+    answer = body["routing"]["answer"]
+    assert answer["kind"] == "specialty" and "knee-replacement" in [c["slug"] for c in answer["choices"]]
+    assert body["emergency"]["detected"] is False
+
+
+@pytest.mark.parametrize("text", ["hello", "asdfgh", "😀"])
+def test_no_evidence_is_could_not_tell(client, text):
+    standard_world()
+    body = ok(client, procedure="", q=text)
+    assert body["routing"]["answer"]["kind"] == "unclear" and body["routing"]["answer"]["specialties"] == []
+    assert body["items"] == []
+
+
+def test_emergency_text_searches_nothing_and_answers_the_message(client):
+    standard_world()
+    body = ok(client, q="my husband collapsed and is not breathing", origin="TH")  # a procedure is given too
+    assert body["items"] == [] and body["count"] == 0 and body["procedure"] is None
+    assert body["emergency"]["detected"] is True and body["emergency"]["number"]["call"] == "1669"
+    assert body["message"].startswith("This may be an emergency. Call 1669 now")
+    assert body["routing"]["answer"]["kind"] == "emergency" and body["routing"]["answer"]["choices"] == []
+    # The number follows the browser's region when no country is given (and is not memoised across).
+    de = client.get(URL, {"q": "my husband collapsed"}, headers={"Accept-Language": "de-DE"}).json()
+    us = client.get(URL, {"q": "my husband collapsed"}, headers={"Accept-Language": "en-US"}).json()
+    assert de["emergency"]["number"]["call"] == "112" and us["emergency"]["number"]["call"] == "911"
+
+
 def test_filters_say_how_many_each_excluded(client):
     standard_world()
     body = ok(client, origin="GB", origin_airport="LHR", currency="USD", budget="9000", max_flight_hours="8")

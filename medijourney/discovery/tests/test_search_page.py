@@ -23,30 +23,76 @@ def test_page_without_parameters_invites_a_search(client):
     assert "errorlist" not in page
 
 
-def test_free_text_search_shows_routing_results_and_the_trip(client):
+def test_free_text_naming_a_procedure_searches_it_with_the_trip(client):
     standard_world()
-    page = client.get(URL, {"q": "my knee is worn out", "origin": "GB", "currency": "GBP"}).content.decode()
-    assert "This points to <strong>Orthopaedics</strong>" in page
+    page = client.get(URL, {"q": "I need a new knee replacement", "origin": "GB", "currency": "GBP"}).content.decode()
+    assert "You named Total knee replacement, which Orthopaedics treats." in page
     assert "We searched for <strong>Total knee replacement</strong>" in page
     assert "3 results for Total knee replacement" in page
     assert "Delhi Hospital" in page and "Bangkok Hospital" in page and "Istanbul Hospital" in page
     assert "Why this rank" in page and "The trip estimate, line by line" in page
     assert "an allowance ceiling, not a market price" in page
-    assert 'value="my knee is worn out"' in page  # kept in the form
+    assert 'value="I need a new knee replacement"' in page  # kept in the form
     assert "not a diagnosis" in page
+    assert "match 0." not in page and "points to <strong>" not in page
 
 
-def test_pick_another_treatment_link_keeps_the_context(client):
+def test_free_text_naming_only_a_condition_offers_the_specialtys_procedures(client):
     world = standard_world()
     ProcedureFactory(
         slug="partial-knee-replacement", name="Partial knee replacement", specialty=world.procedure.specialty
     )
     page = client.get(URL, {"q": "my knee is worn out", "origin": "GB"}).content.decode()
-    assert "Pick another treatment" in page
+    assert "Your words" in page and "Orthopaedics" in page
+    assert "We searched for" not in page and "results for" not in page  # nothing chosen for the patient
+    assert "Choose a treatment to search for" in page
     link = re.search(r'href="\?([^"]*procedure=partial-knee-replacement)"', page).group(1).replace("&amp;", "&")
     assert "origin=GB" in link and "q=my+knee+is+worn+out" in link and link.count("procedure=") == 1
+    assert "procedure=knee-replacement" in page
     chosen = client.get(URL + "?" + link).content.decode()
     assert "You chose <strong>Partial knee replacement</strong>" in chosen
+    assert "Pick another treatment" in chosen
+
+
+@pytest.mark.parametrize("text", ["hello", "asdfgh", "😀"])
+def test_free_text_without_evidence_could_not_tell_and_offers_the_inquiry(client, text):
+    standard_world()
+    page = client.get(URL, {"q": text, "origin": "GB"}).content.decode()
+    assert "We could not tell from this" in page
+    assert "Orthopaedics" not in page.split("How ranking works")[0].split("</form>")[-1]
+    link = re.search(r'href="(/inquiry/\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "origin=GB" in link and "need=" in link
+    form = client.get(link).content.decode()
+    assert "emergency" not in form.lower() or "This may be an emergency" not in form
+
+
+def test_headache_does_not_search_brain_surgery(client):
+    standard_world()
+    page = client.get(URL, {"q": "I have a headache", "origin": "GB"}).content.decode()
+    assert "Microvascular decompression" not in page
+    assert "We searched for" not in page
+
+
+def test_emergency_text_shows_the_message_first_and_searches_nothing(client):
+    standard_world()
+    page = client.get(
+        URL, {"q": "crushing chest pain right now", "origin": "GB", "procedure": "knee-replacement"}
+    ).content.decode()
+    body = page.split("<main", 1)[1]
+    assert body.index('role="alert"') < body.index("search-form")
+    assert "This may be an emergency" in body and 'href="tel:999"' in body
+    assert "the emergency number in United Kingdom" in body
+    assert "results for" not in body and "Delhi Hospital" not in body
+    assert "We do not search treatments for what you describe" in body
+
+
+def test_emergency_number_comes_from_the_browser_language_without_an_origin(client):
+    standard_world()
+    page = client.get(URL, {"q": "he collapsed and is not breathing"}, headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert 'href="tel:112"' in page.content.decode() and "Germany" in page.content.decode()
+    page = client.get(URL, {"q": "he collapsed and is not breathing"}, headers={"Accept-Language": "en"})
+    html = page.content.decode()
+    assert "Call your local emergency number now" in html and 'name="country"' in html
 
 
 def test_bad_values_are_kept_and_errors_sit_beside_their_fields(client):
