@@ -33,6 +33,7 @@ from medijourney.catalog.models import (
     ReferencePrice,
     VisaRule,
 )
+from medijourney.catalog.needed import needed_items
 from medijourney.catalog.selectors import VisaRequirement
 from medijourney.network.models import AccreditationBody
 
@@ -245,6 +246,7 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
                 data_date=p.data_date,
                 fit_to_fly_authority=p.fit_to_fly.authority if p.fit_to_fly else "",
                 specialty_name=p.specialty.name,
+                needed=needed_items(p.slug),
             ),
             p.pk,
         )
