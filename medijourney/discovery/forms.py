@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.core.currencies import currency_choices
+
 from . import reference
 from .params import DEFAULT_WEIGHTS, WEIGHT_MAX, RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
 from .schemas import TRIAGE_TEXT_MAX
@@ -93,7 +95,7 @@ class SearchForm(forms.Form):
         self.fields["origin"].choices = none + choices["countries"]
         self.fields["passport"].choices = none + choices["countries"]
         self.fields["destination"].choices = [("", _("Any destination"))] + choices["destinations"]
-        self.fields["currency"].choices = [(c, c) for c in choices["currencies"]]
+        self.fields["currency"].choices = currency_choices(set(choices["currencies"]))
         self.fields["language"].choices = [("", _("No preference"))] + choices["languages"]
         self.fields["accreditation"].choices = choices["bodies"]
         for name in self.WEIGHT_FIELDS:

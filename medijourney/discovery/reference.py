@@ -35,6 +35,7 @@ from medijourney.catalog.models import (
 )
 from medijourney.catalog.needed import needed_items
 from medijourney.catalog.selectors import VisaRequirement
+from medijourney.core.currencies import active_currency_codes
 from medijourney.network.models import AccreditationBody
 
 from .estimate import FxTable, OriginAirport, ProcedureStay, ReferenceFigure
@@ -260,7 +261,8 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
             b.code: BodyInfo(b.code, b.short_name, b.name)
             for b in AccreditationBody.objects.filter(admits_to_network=True)
         },
-        currencies=frozenset({"EUR", *ExchangeRate.objects.values_list("currency", flat=True).distinct()}),
+        currencies=frozenset({"EUR", *ExchangeRate.objects.values_list("currency", flat=True).distinct()})
+        & active_currency_codes(),
     )
 
 
