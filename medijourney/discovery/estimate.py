@@ -699,7 +699,8 @@ def _lodging_line(ctx: TripContext, cand: Candidate, stay: Stay, numbers: Lodgin
         where = (
             _("the %(location)s rate") % {"location": rate.location}
             if rate.matched_by == "city"
-            else _("the country rate ([Other]); the city is not listed separately")
+            else _("the State Department's rate for the rest of %(country)s, as %(city)s has no rate of its own")
+            % {"country": cand.country_name, "city": cand.city or _("the city")}
         )
         method = _("%(n)d nights: %(rate)s a night (%(where)s) from %(first)s; nights: %(how)s.") % {
             "n": nights,
@@ -715,9 +716,10 @@ def _lodging_line(ctx: TripContext, cand: Candidate, stay: Stay, numbers: Lodgin
 def _fare_method(km: float) -> str:
     figures = travel.airfare_figures()
     return _(
-        "Round trip = 2 × SIFL one-way value for %(km)s km (%(miles)s statute miles): terminal charge USD "
-        "%(terminal)s + mileage rates by band. SIFL is an upper estimate: economy fares are usually well below "
-        "it (for scale, %(iata_label)s: USD %(iata)s)."
+        "Round trip = 2 × the SIFL one-way value for %(km)s km (%(miles)s miles): a fixed charge of USD "
+        "%(terminal)s plus a rate per mile that falls with distance. SIFL (Standard Industry Fare Level) is a U.S. "
+        "government formula, an upper estimate: economy fares are usually well below it (for scale, "
+        "%(iata_label)s: USD %(iata)s)."
     ) % {
         "km": f"{km:,.0f}",
         "miles": f"{travel.km_to_miles(km):,.0f}",

@@ -299,15 +299,12 @@ def _explain_quality(
             else _("no listed speaker of %(lang)s") % {"lang": language}
         )
     signals = "; ".join(parts)
-    q = quality_of(cand).score
     if bounds.all_equal["quality"]:
-        return _("%(signals)s: signals %(q)s of 1, the same as every result here.") % {
-            "signals": signals,
-            "q": f"{q:.2f}",
-        }
-    return _("%(signals)s: signals %(q)s of 1, %(pct)s%% of the best in these results.") % {
+        return _("%(signals)s: the same quality signals as every result here.") % {"signals": signals}
+    if term.value >= 1:
+        return _("%(signals)s: the strongest quality signals in these results.") % {"signals": signals}
+    return _("%(signals)s: %(pct)s%% as strong as the strongest quality signals in these results.") % {
         "signals": signals,
-        "q": f"{q:.2f}",
         "pct": round(100 * term.value),
     }
 
