@@ -770,7 +770,7 @@ def _visa_line(ctx: TripContext, country: str, part: Part) -> TripLine:
             as_of=None,
             method=_("Unknown: our visa data has no rule for this passport and destination.") + assumed,
         )
-    source = _("%(source)s, data date %(date)s") % {"source": rule.source, "date": day_text(rule.data_date)}
+    source = rule.source  # its date is the line's as_of (shown beside it in the one date format)
     detail = {"requirement": rule.requirement}
     if rule.requirement in VISA_NO_FEE:
         days = _(" for up to %(n)d days") % {"n": rule.days_allowed} if rule.days_allowed else ""
