@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "medijourney.accounts.context_processors.site",
             ],
+            # One date format on every page: {{ value|day }} (medijourney/core/dates.py).
+            "builtins": ["medijourney.core.templatetags.dates"],
         },
     }
 ]

@@ -6,13 +6,15 @@ import re
 import secrets
 from functools import lru_cache
 
-import moneyed
 import phonenumbers
 import pycountry
 from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_countries import countries
+
+from medijourney.core.currencies import currency_choices as active_currency_choices
+from medijourney.core.currencies import is_active_currency
 
 # Crockford base32 (no I, L, O, U): easy to read out on the phone, hard to guess.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -76,22 +78,18 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def currency_validate(code: str) -> str:
+    """An active ISO 4217 code (medijourney.core.currencies): no withdrawn or fund currencies."""
     code = (code or "").strip().upper()
-    try:
-        moneyed.get_currency(code)
-    except moneyed.CurrencyDoesNotExist:
+    if not is_active_currency(code):
         raise ValidationError(
-            _("“%(code)s” is not an ISO 4217 currency code.") % {"code": code}, code="currency"
+            _("“%(code)s” is not a currency in use (ISO 4217).") % {"code": code}, code="currency"
         ) from None
     return code
 
 
-@lru_cache(maxsize=1)
 def currency_choices() -> list[tuple[str, str]]:
-    common = ["USD", "EUR", "GBP", "AED", "SAR", "INR", "NGN", "KES", "CAD", "AUD"]
-    rest = sorted(c.code for c in moneyed.list_all_currencies() if c.code not in common and len(c.code) == 3)
-    names = {c.code: c.name for c in moneyed.list_all_currencies()}
-    return [(c, f"{c} – {names.get(c, c)}") for c in common + rest]
+    """Active ISO 4217 currencies, common ones first (one list for every currency field)."""
+    return active_currency_choices()
 
 
 def country_validate(code: str) -> str:

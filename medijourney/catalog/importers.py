@@ -62,7 +62,8 @@ VISA_DATA_DATE = datetime.date(2025, 1, 12)
 # Dates stated in medijourney/data/procedures/PROVENANCE.md and travel_recovery/PROVENANCE.md.
 PROCEDURES_DATA_DATE = datetime.date(2026, 11, 24)
 FIT_TO_FLY_DATA_DATE = datetime.date(2026, 11, 24)
-VISA_SOURCE = "Passport Index dataset (github.com/ilyankou/passport-index-dataset), update of 12 January 2025"
+# The update date is VISA_DATA_DATE (each rule's data_date); pages show it in the one date format.
+VISA_SOURCE = "Passport Index dataset (github.com/ilyankou/passport-index-dataset)"
 VISA_SOURCE_URL = "https://github.com/ilyankou/passport-index-dataset"
 
 # Paths are resolved at call time so tests can point an importer at a fixture file.
@@ -703,7 +704,13 @@ register(
     )
 )
 register(
-    Importer("visa", 40, "visa rules passport → destination (Passport Index)", lambda: [path("visa")], import_visa)
+    Importer(
+        "visa",
+        40,
+        "visa rules passport → destination (Passport Index)",
+        lambda: [path("visa"), "source-v2"],
+        import_visa,
+    )
 )
 register(Importer("fx", 50, "ECB euro reference exchange rates", lambda: [path("fx")], import_fx))
 register(

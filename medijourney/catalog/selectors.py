@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from .airports import AirportFacts, CityAirport, city_airport, longest_runways
 from .ecb import ECB_SOURCE
 from .geo import KM_PER_DEGREE_LAT, haversine_km
 from .models import Airport, Country, ExchangeRate, Procedure, ReferencePrice, Specialty, VisaRule
@@ -106,6 +107,31 @@ def nearest_airport(lat: float, lon: float, *, international_only: bool = True) 
             return found[0]
         radius *= 2
     return None
+
+
+def airport_facts(a: Airport) -> AirportFacts:
+    """The facts the main-airport rule reads (catalog.airports), with the runway from its data file."""
+    return AirportFacts(
+        ident=a.ident,
+        code=a.code,
+        name=a.name,
+        municipality=a.city,
+        country=a.country_id,
+        latitude=a.latitude,
+        longitude=a.longitude,
+        size=a.size,
+        longest_runway_ft=longest_runways().get(a.ident),
+    )
+
+
+def country_airport_facts(country: str) -> list[AirportFacts]:
+    return [airport_facts(a) for a in Airport.objects.filter(country_id=(country or "").upper()).order_by("ident")]
+
+
+def city_main_airport(country: str, city: str) -> CityAirport:
+    """The main international airport of ``city`` in ``country`` by the stated rule of
+    ``catalog.airports`` (or the airports to choose between when the name is ambiguous)."""
+    return city_airport(country_airport_facts(country), country, city)
 
 
 def airport_get(code: str) -> Airport | None:

@@ -7,6 +7,11 @@ catalogue (the rate date is shown). A line whose currency has no ECB rate keeps 
 its converted amount is unknown: it is never guessed. The total adds the known converted lines and
 lists what it leaves out.
 
+A total is also *incomplete* when the offer's price leaves out an item the procedure needs (the
+implant of a joint replacement, the stent of an angioplasty …: ``catalog.needed``). It says so
+beside the figure ("Excludes the implant — ask the hospital") and ranking never lets such a price
+win on cost (see ``ranking``).
+
 Pure computation: the caller (``selectors``) loads everything from the database first and passes
 it in a :class:`TripContext`, so estimating hundreds of offers costs no query."""
 
@@ -18,7 +23,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from medijourney.catalog.needed import NeededItem, excludes_text
 from medijourney.catalog.selectors import FX_SOURCE, VisaRequirement
+from medijourney.core.dates import day_text
 
 from . import travel
 
@@ -97,6 +104,7 @@ class ProcedureStay:
     data_date: datetime.date | None
     fit_to_fly_authority: str
     specialty_name: str = ""
+    needed: tuple[NeededItem, ...] = ()  # what a whole price for it includes (catalog.needed)
 
 
 @dataclass(slots=True)
@@ -138,6 +146,11 @@ class Candidate:
     @property
     def is_demo(self) -> bool:
         return self.offer_is_demo or self.hospital_is_demo
+
+
+def price_missing(procedure: ProcedureStay, cand: Candidate) -> tuple[NeededItem, ...]:
+    """The items the procedure needs that the offer's price does not include."""
+    return tuple(n for n in procedure.needed if not cand.inclusions.get(n.item))
 
 
 @dataclass
@@ -260,11 +273,17 @@ class TripTotals:
     """What ranking and filtering need, without the texts: the same numbers as the full estimate."""
 
     total: Decimal
-    complete: bool
+    complete: bool  # no line left out and nothing the procedure needs missing from the price
     procedure_known: bool  # the offer's price could be converted to the patient's currency
     flight_hours: float | None
     stay: Stay
     travel: Travel
+    price_missing: tuple[NeededItem, ...] = ()
+
+    @property
+    def price_complete(self) -> bool:
+        """The offer's price includes everything the procedure needs (comparable on cost)."""
+        return not self.price_missing
 
 
 @dataclass(frozen=True)
@@ -272,14 +291,29 @@ class TripEstimate:
     currency: str
     lines: tuple[TripLine, ...]
     total: Decimal
-    complete: bool
-    leaves_out: tuple[str, ...]
+    complete: bool  # no line left out and nothing the procedure needs missing from the price
+    leaves_out: tuple[str, ...]  # labels of the lines the total leaves out
     fx_date: datetime.date | None
     stay: Stay
     travel: Travel
+    price_missing: tuple[NeededItem, ...] = ()
 
     def line(self, key: str) -> TripLine:
         return next(line for line in self.lines if line.key == key)
+
+    @property
+    def price_complete(self) -> bool:
+        return not self.price_missing
+
+    @property
+    def excludes(self) -> str:
+        """ "Excludes the implant (knee prosthesis) — ask the hospital." ("" when the price is whole)."""
+        return excludes_text(self.price_missing)
+
+    @property
+    def missing_words(self) -> list[str]:
+        """Everything the total lacks, in words: needed items first, then lines left out."""
+        return [n.what for n in self.price_missing] + [label.lower() for label in self.leaves_out]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -287,6 +321,17 @@ class TripEstimate:
             "total": self.total,
             "complete": self.complete,
             "leaves_out": list(self.leaves_out),
+            "price_excludes": [
+                {
+                    "item": n.item,
+                    "what": n.what,
+                    "reason": n.reason,
+                    "source": n.source,
+                    "source_url": n.source_url,
+                    "checked": n.checked,
+                }
+                for n in self.price_missing
+            ],
             "not_included": list(NOT_INCLUDED),
             "fx_date": self.fx_date,
             "fx_source": FX_SOURCE,
@@ -557,13 +602,15 @@ def _sum(parts: Iterable[Part]) -> Decimal:
 def trip_totals(ctx: TripContext, cand: Candidate) -> TripTotals:
     """The trip total without building any text: used to filter and rank every candidate."""
     stay, trip, parts, _lodging, _flights = _parts(ctx, cand)
+    missing = price_missing(ctx.procedure, cand)
     return TripTotals(
         total=_sum(parts),
-        complete=not any(p.left_out for p in parts),
+        complete=not missing and not any(p.left_out for p in parts),
         procedure_known=parts[0].converted is not None,
         flight_hours=trip.flight_hours,
         stay=stay,
         travel=trip,
+        price_missing=missing,
     )
 
 
@@ -581,6 +628,9 @@ def _procedure_line(ctx: TripContext, cand: Candidate, part: Part) -> TripLine:
     source = cand.source_note or cand.source_kind
     if cand.offer_is_demo and "demo" not in source.casefold():
         source = _("Demo data: %(source)s") % {"source": source}
+    missing = price_missing(ctx.procedure, cand)
+    if missing:
+        method += " " + excludes_text(missing)
     return _line(
         ctx,
         "procedure",
@@ -588,14 +638,19 @@ def _procedure_line(ctx: TripContext, cand: Candidate, part: Part) -> TripLine:
         source=source,
         as_of=cand.as_of,
         method=method,
-        detail={"price_min": cand.price_min, "price_max": cand.price_max, "point": "midpoint"},
+        detail={
+            "price_min": cand.price_min,
+            "price_max": cand.price_max,
+            "point": "midpoint",
+            "excludes": [n.item for n in missing],
+        },
     )
 
 
 def _hospital_nights_line(ctx: TripContext, cand: Candidate, part: Part) -> TripLine:
     nights = ctx.procedure.inpatient_nights
     source = _("Offer checklist (as of %(date)s); typical nights: procedure dataset, %(stay_source)s") % {
-        "date": cand.as_of.isoformat(),
+        "date": day_text(cand.as_of),
         "stay_source": ctx.procedure.stay_source,
     }
     if nights is None:
@@ -626,7 +681,7 @@ def _lodging_line(ctx: TripContext, cand: Candidate, stay: Stay, numbers: Lodgin
     source, as_of = travel.LODGING_SOURCE, travel.LODGING_PUBLICATION
     detail: dict[str, Any] = {"nights": nights}
     if reason == "included":
-        source = _("Offer checklist (as of %(date)s)") % {"date": cand.as_of.isoformat()}
+        source = _("Offer checklist (as of %(date)s)") % {"date": day_text(cand.as_of)}
         as_of = cand.as_of
         method = _("Accommodation outside the hospital is included in the offer price.")
     elif reason == "stay_unknown":
@@ -644,13 +699,14 @@ def _lodging_line(ctx: TripContext, cand: Candidate, stay: Stay, numbers: Lodgin
         where = (
             _("the %(location)s rate") % {"location": rate.location}
             if rate.matched_by == "city"
-            else _("the country rate ([Other]); the city is not listed separately")
+            else _("the State Department's rate for the rest of %(country)s, as %(city)s has no rate of its own")
+            % {"country": cand.country_name, "city": cand.city or _("the city")}
         )
         method = _("%(n)d nights: %(rate)s a night (%(where)s) from %(first)s; nights: %(how)s.") % {
             "n": nights,
             "rate": rate_text,
             "where": where,
-            "first": stay.first_lodging_night.isoformat(),
+            "first": day_text(stay.first_lodging_night),
             "how": how,
         }
         detail |= {"location": rate.location, "matched_by": rate.matched_by}
@@ -660,9 +716,10 @@ def _lodging_line(ctx: TripContext, cand: Candidate, stay: Stay, numbers: Lodgin
 def _fare_method(km: float) -> str:
     figures = travel.airfare_figures()
     return _(
-        "Round trip = 2 × SIFL one-way value for %(km)s km (%(miles)s statute miles): terminal charge USD "
-        "%(terminal)s + mileage rates by band. SIFL is an upper estimate: economy fares are usually well below "
-        "it (for scale, %(iata_label)s: USD %(iata)s)."
+        "Round trip = 2 × the SIFL one-way value for %(km)s km (%(miles)s miles): a fixed charge of USD "
+        "%(terminal)s plus a rate per mile that falls with distance. SIFL (Standard Industry Fare Level) is a U.S. "
+        "government formula, an upper estimate: economy fares are usually well below it (for scale, "
+        "%(iata_label)s: USD %(iata)s)."
     ) % {
         "km": f"{km:,.0f}",
         "miles": f"{travel.km_to_miles(km):,.0f}",
@@ -713,7 +770,7 @@ def _visa_line(ctx: TripContext, country: str, part: Part) -> TripLine:
             as_of=None,
             method=_("Unknown: our visa data has no rule for this passport and destination.") + assumed,
         )
-    source = _("%(source)s, data date %(date)s") % {"source": rule.source, "date": rule.data_date.isoformat()}
+    source = rule.source  # its date is the line's as_of (shown beside it in the one date format)
     detail = {"requirement": rule.requirement}
     if rule.requirement in VISA_NO_FEE:
         days = _(" for up to %(n)d days") % {"n": rule.days_allowed} if rule.days_allowed else ""
@@ -756,15 +813,17 @@ def trip_estimate(ctx: TripContext, cand: Candidate) -> TripEstimate:
     )
     leaves_out = tuple(line.label for line in lines if line.left_out)
     dates = [line.fx_date for line in lines if line.counted and line.fx_date is not None]
+    missing = price_missing(ctx.procedure, cand)
     return TripEstimate(
         currency=ctx.currency,
         lines=lines,
         total=_sum(parts),
-        complete=not leaves_out,
+        complete=not leaves_out and not missing,
         leaves_out=leaves_out,
         fx_date=min(dates) if dates else None,
         stay=stay,
         travel=trip,
+        price_missing=missing,
     )
 
 
@@ -900,7 +959,7 @@ def savings_for(
             text = _("At most %(amount)s less than %(basis)s: the trip total leaves out %(missing)s.") % {
                 "amount": money(difference, ctx.currency),
                 "basis": basis,
-                "missing": ", ".join(line.lower() for line in estimate.leaves_out),
+                "missing": ", ".join(estimate.missing_words),
             }
     else:
         status = "costs_more"

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.core.currencies import currency_choices
 from medijourney.core.forms import CountedTextarea, add_service_errors
 
 from . import reference
@@ -60,9 +61,12 @@ class SearchForm(forms.Form):
     origin = forms.ChoiceField(label=_("Your country"), required=False)
     origin_city = forms.CharField(label=_("Your city"), required=False, max_length=100)
     origin_airport = forms.CharField(
-        label=_("Or airport (IATA)"),
+        label=_("Or airport code"),
         required=False,
         max_length=4,
+        help_text=_(
+            "The three-letter code printed on tickets and luggage tags (the IATA code), e.g. LHR for London Heathrow."
+        ),
         widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters", "placeholder": "LHR"}),
     )
     passport = forms.ChoiceField(
@@ -109,7 +113,7 @@ class SearchForm(forms.Form):
         self.fields["origin"].choices = none + choices["countries"]
         self.fields["passport"].choices = none + choices["countries"]
         self.fields["destination"].choices = [("", _("Any destination"))] + choices["destinations"]
-        self.fields["currency"].choices = [(c, c) for c in choices["currencies"]]
+        self.fields["currency"].choices = currency_choices(set(choices["currencies"]))
         self.fields["language"].choices = [("", _("No preference"))] + choices["languages"]
         self.fields["accreditation"].choices = choices["bodies"]
         for name in self.WEIGHT_FIELDS:
@@ -163,11 +167,20 @@ class SearchForm(forms.Form):
 
 
 class CompareForm(SearchForm):
-    offers = forms.CharField(required=False)
+    offers = forms.CharField(label=_("Results to compare"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offer_ids: list[uuid.UUID] = []
+
+    def errors_by_label(self) -> list[tuple[str, str]]:
+        """(field label, message) for every error, in the form's order: what a person reads, never
+        the field's internal name."""
+        out = [("", str(e)) for e in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name in self.fields:
+                out.extend((str(self.fields[name].label or ""), str(e)) for e in errors)
+        return out
 
     def clean_offers(self) -> str:
         values = self.data.getlist("offers") if hasattr(self.data, "getlist") else [self.data.get("offers", "")]

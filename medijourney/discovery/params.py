@@ -4,12 +4,16 @@ against the catalogue (countries, airports, currencies, languages, accreditation
 procedure, the travel window) and answers a :class:`SearchQuery` or the errors by field name."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+
+from medijourney.catalog.airports import AirportFacts
 
 from . import reference
 from .estimate import OriginAirport, ProcedureStay
@@ -146,6 +150,15 @@ class SearchQuery:
         return pairs
 
 
+def ambiguous_city_message(city: str, country: str, choices: Sequence[AirportFacts]) -> str:
+    """'More than one place called Springfield …: choose your airport' (never a silent guess)."""
+    listed = get_text_list([f"{a.name} ({a.code})" for a in choices], _("or"))
+    return _(
+        "More than one place called %(city)s in %(country)s has an airport: %(choices)s. Type the code of the "
+        "one you fly from in “Or airport code”, e.g. %(code)s."
+    ) % {"city": city, "country": country, "choices": listed, "code": choices[0].code}
+
+
 class SearchParamErrors(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
@@ -223,8 +236,13 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
         errors["origin_city"] = _("Choose your country as well.")
     if origin is None and origin_country and "origin" not in errors and "origin_airport" not in errors:
         if raw.origin_city:
+            serving = ref.city_airport(origin_country, raw.origin_city.strip())
+            if serving.ambiguous:
+                errors["origin_city"] = ambiguous_city_message(
+                    raw.origin_city.strip(), countries.get(origin_country, origin_country), serving.choices
+                )
             origin = ref.airport_in_city(origin_country, raw.origin_city.strip())
-        if origin is None:
+        if origin is None and "origin_city" not in errors:
             origin = ref.country_airport(origin_country)
             if origin is not None and raw.origin_city:
                 origin = OriginAirport(

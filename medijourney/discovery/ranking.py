@@ -5,7 +5,12 @@ explained term by term. Nothing a hospital pays for exists anywhere in it (there
 
 Terms and their raw figures:
 
-* cost — the trip total in the patient's currency (lower is better);
+* cost — the trip total in the patient's currency (lower is better). Like is compared with like:
+  an offer whose price leaves out an item the procedure needs (the implant of a joint
+  replacement, the stent of an angioplasty …, ``catalog.needed``) has no comparable total, so its
+  cost figure is unknown and scores 0, and the cost term is normalised over the whole prices
+  only. Such an offer cannot win on cost by leaving out the implant; at an equal score it comes
+  after every whole price;
 * wait — the offer's waiting time in days (lower is better);
 * travel — the estimated one-way flight hours (lower is better);
 * quality — honest signals, the mean of: accreditation (current accreditations from admitted
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -90,8 +96,9 @@ def quality_of(cand: Candidate) -> QualitySignals:
 
 
 def raw_figures(cand: Candidate, totals: TripTotals) -> dict[str, float | None]:
+    comparable = totals.procedure_known and totals.price_complete
     return {
-        "cost": float(totals.total) if totals.procedure_known else None,
+        "cost": float(totals.total) if comparable else None,
         "wait": float(cand.wait_days) if cand.wait_days is not None else None,
         "travel": totals.flight_hours,
         "quality": quality_of(cand).score,
@@ -145,10 +152,12 @@ def score(figures: dict[str, float | None], bounds: Bounds, weights: Weights) ->
 
 
 def sort_key(total: float, totals: TripTotals, cand: Candidate) -> tuple[Any, ...]:
-    """Best first; ties by trip total (unknown last), hospital name, offer public id."""
+    """Best first; ties by a whole price before an incomplete one, then trip total (unknown last),
+    hospital name, offer public id."""
     known_total = totals.procedure_known
     return (
         -round(total, 9),
+        0 if totals.price_complete else 1,
         0 if known_total else 1,
         totals.total if known_total else Decimal(0),
         cand.name.casefold(),
@@ -203,6 +212,14 @@ def explain(
 
 
 def _explain_cost(term: Term, est: TripEstimate, bounds: Bounds) -> str:
+    if est.price_missing:
+        return _(
+            "Trip total %(total)s is not comparable: the price excludes %(what)s, which this procedure needs. "
+            "Scored 0 on cost so it cannot win by leaving it out; ask the hospital for the whole price."
+        ) % {
+            "total": money(est.total, est.currency),
+            "what": get_text_list([n.what for n in est.price_missing], _("and")),
+        }
     if term.raw is None:
         return _("The trip total could not be worked out in %(ccy)s (no exchange rate): scored 0.") % {
             "ccy": est.currency
@@ -282,15 +299,12 @@ def _explain_quality(
             else _("no listed speaker of %(lang)s") % {"lang": language}
         )
     signals = "; ".join(parts)
-    q = quality_of(cand).score
     if bounds.all_equal["quality"]:
-        return _("%(signals)s: signals %(q)s of 1, the same as every result here.") % {
-            "signals": signals,
-            "q": f"{q:.2f}",
-        }
-    return _("%(signals)s: signals %(q)s of 1, %(pct)s%% of the best in these results.") % {
+        return _("%(signals)s: the same quality signals as every result here.") % {"signals": signals}
+    if term.value >= 1:
+        return _("%(signals)s: the strongest quality signals in these results.") % {"signals": signals}
+    return _("%(signals)s: %(pct)s%% as strong as the strongest quality signals in these results.") % {
         "signals": signals,
-        "q": f"{q:.2f}",
         "pct": round(100 * term.value),
     }
 
@@ -301,6 +315,9 @@ RANKING_SUMMARY = (
     "doctors of the procedure's specialty with a verified licence, 1/3 each up to 1; and, when you name a "
     "language, whether the hospital or a doctor speaks it). Weights are yours divided by their sum. Values are "
     "normalised over these results: 1 − x ÷ largest x for cost, wait and travel, x ÷ largest x for quality; "
-    "1 when every result has the same figure; 0 when a figure is unknown. Ties: lower trip total, then hospital "
+    "1 when every result has the same figure; 0 when a figure is unknown. Like is compared with like: an offer "
+    "whose price leaves out something the procedure needs (the implant of a joint replacement, the stent of an "
+    "angioplasty, ...) scores 0 on cost and cost is normalised over the whole prices only, so no offer wins on "
+    "cost by leaving out the implant. Ties: a whole price first, then lower trip total, then hospital "
     "name, then offer id. No hospital can pay for its place: there is no such field. No outcome rates are used."
 )

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
+from medijourney.catalog.airports import CityAirport, normalise_city
 from medijourney.catalog.geo import haversine_km
 from medijourney.catalog.models import (
     Airport,
@@ -33,7 +34,9 @@ from medijourney.catalog.models import (
     ReferencePrice,
     VisaRule,
 )
-from medijourney.catalog.selectors import VisaRequirement
+from medijourney.catalog.needed import needed_items
+from medijourney.catalog.selectors import VisaRequirement, city_main_airport
+from medijourney.core.currencies import active_currency_codes
 from medijourney.network.models import AccreditationBody
 
 from .estimate import FxTable, OriginAirport, ProcedureStay, ReferenceFigure
@@ -93,6 +96,7 @@ class Snapshot:
     _visas: dict[str, dict[str, VisaRequirement]] = field(default_factory=dict)
     _references: dict[tuple[int, str], list[ReferenceFigure]] = field(default_factory=dict)
     _airports: dict[tuple[str, str], OriginAirport | None] = field(default_factory=dict)
+    _cities: dict[tuple[str, str], CityAirport] = field(default_factory=dict)
     _choices: dict[str, Any] = field(default_factory=dict)
 
     def choices(self) -> dict[str, Any]:
@@ -178,16 +182,29 @@ class Snapshot:
             self._airports[key] = _airport_out(a, _("the airport you gave")) if a else None
         return self._airports[key]
 
+    def city_airport(self, country: str, city: str) -> CityAirport:
+        """The main airport of a city by catalog.airports' stated rule, or the choices when the name
+        is ambiguous (cached per snapshot)."""
+        key = (country.upper(), normalise_city(city))
+        found = self._cities.get(key)
+        if found is None:
+            found = self._cities[key] = city_main_airport(country, city)
+        return found
+
     def airport_in_city(self, country: str, city: str) -> OriginAirport | None:
-        key = (f"city:{country}", city.casefold())
-        if key not in self._airports:
-            a = (
-                Airport.objects.filter(country_id=country, city__iexact=city)
-                .order_by("size", "-is_international", "ident")
-                .first()
-            )
-            self._airports[key] = _airport_out(a, _("the main airport of %(city)s") % {"city": a.city}) if a else None
-        return self._airports[key]
+        found = self.city_airport(country, city)
+        a = found.airport
+        if a is None:
+            return None
+        return OriginAirport(
+            code=a.code,
+            name=a.name,
+            city=a.municipality,
+            country=a.country,
+            latitude=a.latitude,
+            longitude=a.longitude,
+            basis=found.basis,
+        )
 
     def country_airport(self, country: str) -> OriginAirport | None:
         """The airport a trip from ``country`` is estimated from when the patient gives no city or
@@ -233,6 +250,7 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
                 data_date=p.data_date,
                 fit_to_fly_authority=p.fit_to_fly.authority if p.fit_to_fly else "",
                 specialty_name=p.specialty.name,
+                needed=needed_items(p.slug),
             ),
             p.pk,
         )
@@ -246,7 +264,8 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
             b.code: BodyInfo(b.code, b.short_name, b.name)
             for b in AccreditationBody.objects.filter(admits_to_network=True)
         },
-        currencies=frozenset({"EUR", *ExchangeRate.objects.values_list("currency", flat=True).distinct()}),
+        currencies=frozenset({"EUR", *ExchangeRate.objects.values_list("currency", flat=True).distinct()})
+        & active_currency_codes(),
     )
 
 

@@ -206,11 +206,26 @@ class TripLineOut(Schema):
     detail: dict[str, Any]
 
 
+class PriceExcludesOut(Schema):
+    item: str = Field(description="A standard price item id (implant, icu, physiotherapy, ...).")
+    what: str = Field(description="How the page names it, e.g. 'the implant (knee prosthesis)'.")
+    reason: str = Field(description="Why the procedure needs it, in plain words.")
+    source: str
+    source_url: str
+    checked: datetime.date
+
+
 class TripEstimateOut(Schema):
     currency: str
     total: Decimal = Field(description="Sum of the converted known lines.")
-    complete: bool
+    complete: bool = Field(
+        description="False when a line is left out or the offer's price excludes something the procedure needs."
+    )
     leaves_out: list[str] = Field(description="Lines whose amount is unknown or could not be converted.")
+    price_excludes: list[PriceExcludesOut] = Field(
+        description="Items the procedure needs that the offer's price leaves out (ask the hospital). Such a total "
+        "is not comparable on cost: ranking scores it 0 on cost."
+    )
     not_included: list[str] = Field(description="Costs the estimate never includes.")
     fx_date: datetime.date | None
     fx_source: str

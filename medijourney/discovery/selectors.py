@@ -39,6 +39,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medijourney.catalog.models import VisaRule
+from medijourney.core.dates import day_text
 from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer
 from medijourney.network.selectors import doctor_licence_verified, hospitals_in_network, qualifying_accreditations
 
@@ -480,9 +481,9 @@ def window_fit(query: SearchQuery, cand: Candidate, est: TripEstimate) -> Window
         if cand.wait_days is not None
         else _("the hospital states no waiting time")
     )
-    text = _("Earliest start %(start)s (%(wait)s)") % {"start": start.isoformat(), "wait": wait}
+    text = _("Earliest start %(start)s (%(wait)s)") % {"start": day_text(start), "wait": wait}
     if back is not None:
-        text += _("; home about %(back)s (%(days)d days away)") % {"back": back.isoformat(), "days": stay.days_away}
+        text += _("; home about %(back)s (%(days)d days away)") % {"back": day_text(back), "days": stay.days_away}
     fits: bool | None = None
     if query.travel_to is not None:
         if back is None or cand.wait_days is None:
@@ -493,7 +494,7 @@ def window_fit(query: SearchQuery, cand: Candidate, est: TripEstimate) -> Window
                 _("; fits your travel window (until %(end)s).")
                 if fits
                 else _("; does not fit your travel window (until %(end)s).")
-            ) % {"end": query.travel_to.isoformat()}
+            ) % {"end": day_text(query.travel_to)}
     else:
         text += "."
     return WindowFit(cand.wait_days, start, back, fits, text)

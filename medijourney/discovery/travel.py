@@ -25,7 +25,10 @@ LODGING_PUBLICATION = datetime.date(2026, 4, 1)
 
 # SIFL (Standard Industry Fare Level): the only official distance-tapered fare formula we have.
 SIFL_PERIOD = "2025h1"
-SIFL_SOURCE = "SIFL formula (U.S. DOT rates published by the IRS, Rev. Rul. 2025-9, January–June 2025)"
+SIFL_SOURCE = (
+    "SIFL (Standard Industry Fare Level, a U.S. government formula for valuing a flight by its distance; "
+    "U.S. DOT rates published by the IRS, Rev. Rul. 2025-9, January–June 2025)"
+)
 SIFL_AS_OF = datetime.date(2025, 1, 1)
 KM_PER_STATUTE_MILE = Decimal("1.609344")
 
@@ -242,7 +245,7 @@ def airfare_figures() -> AirfareFigures:
             band3=value(f"{prefix}_band3"),
         ),
         iata_avg_return_usd=Decimal(iata["value"]),
-        iata_label=f"IATA's global average return fare, {iata['period']} forecast",
+        iata_label=f"the global average return fare forecast by IATA (the airlines' trade association), {iata['period']}",
     )
 
 

@@ -1,10 +1,10 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from medijourney.catalog.models import Country, Language, Procedure, Specialty
+from medijourney.core.currencies import currency_choices
 from medijourney.core.uploads import CleanUpload, validate_upload
 
 from .models import AccreditationBody, Hospital
@@ -142,7 +142,7 @@ class DoctorChangeForm(forms.Form):
 
 class OfferChangeForm(forms.Form):
     procedure = forms.ChoiceField(label=_("Procedure"))
-    currency = forms.CharField(label=_("Currency (ISO 4217)"), max_length=3, min_length=3, initial="USD")
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency_choices, initial="USD")
     price_min = forms.DecimalField(label=_("Lowest price"), min_value=1, max_digits=12, decimal_places=2)
     price_max = forms.DecimalField(label=_("Highest price"), min_value=1, max_digits=12, decimal_places=2)
     inclusions = forms.MultipleChoiceField(
@@ -157,12 +157,6 @@ class OfferChangeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["procedure"].choices = list(Procedure.objects.order_by("name").values_list("slug", "name"))
-
-    def clean_currency(self) -> str:
-        value = self.cleaned_data["currency"].upper()
-        if not value.isalpha():
-            raise ValidationError(_("Use a three-letter code such as USD, EUR or INR."))
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

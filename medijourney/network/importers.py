@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
+from medijourney.catalog.airports import MAIN_AIRPORTS_FILE, RUNWAYS_FILE, AirportFacts, city_airport
 from medijourney.catalog.geo import Point, PointIndex, haversine_km
 from medijourney.catalog.importers import AIRPORTS_CSV
 from medijourney.catalog.importing import (
@@ -36,6 +37,7 @@ from medijourney.catalog.importing import (
     sync_rows,
 )
 from medijourney.catalog.models import Airport
+from medijourney.catalog.selectors import airport_facts
 
 from .models import Accreditation, AccreditationBody, Hospital, VerificationStatus
 
@@ -521,37 +523,71 @@ def import_wikidata(ctx: ImportContext) -> ImportStats:
 # --- Nearest international airport ---------------------------------------------------------------------------
 
 
+MAIN_AIRPORT_MAX_KM = 100.0  # a hospital farther than this from its city's main airport uses the nearest one
+
+
+def _is_international(a: AirportFacts) -> bool:
+    return a.size == Airport.Size.LARGE or "international" in a.name.casefold()
+
+
+class _CityMains:
+    """The main international airport of each hospital city (catalog.airports' rule), computed
+    once per (country, city)."""
+
+    def __init__(self, airports: list[AirportFacts]) -> None:
+        self.by_country: dict[str, list[AirportFacts]] = defaultdict(list)
+        for a in airports:
+            self.by_country[a.country].append(a)
+        self.found: dict[tuple[str, str], AirportFacts | None] = {}
+
+    def get(self, country: str, city: str) -> AirportFacts | None:
+        key = (country, city.casefold())
+        if key not in self.found:
+            answer = city_airport(self.by_country.get(country, []), country, city) if city else None
+            main = answer.airport if answer is not None else None
+            self.found[key] = main if main is not None and _is_international(main) else None
+        return self.found[key]
+
+
+def _hospital_airport(
+    h: dict[str, Any], mains: _CityMains, index: PointIndex[str], towns: dict[str, str]
+) -> tuple[str | None, float | None, str]:
+    """(airport ident, km, basis): the main international airport of the hospital's city (its own
+    city, else the city of its nearest international airport) when the hospital is within
+    MAIN_AIRPORT_MAX_KM of it; else the nearest international airport; without coordinates, the
+    city's main international airport."""
+    if h["latitude"] is None or h["longitude"] is None:
+        main = mains.get(h["country_id"], h["city"] or "")
+        return (main.ident, None, Hospital.AirportBasis.CITY) if main else (None, None, Hospital.AirportBasis.NONE)
+    found = index.nearest(h["latitude"], h["longitude"])
+    if found is None:
+        return None, None, Hospital.AirportBasis.NONE
+    main = mains.get(h["country_id"], h["city"] or towns.get(found[1], ""))
+    if main is not None:
+        km = haversine_km(h["latitude"], h["longitude"], main.latitude, main.longitude)
+        if km <= MAIN_AIRPORT_MAX_KM:
+            return main.ident, round(km, 1), Hospital.AirportBasis.CITY_MAIN
+    return found[1], round(found[0], 1), Hospital.AirportBasis.COORDINATES
+
+
 def import_nearest_airports(ctx: ImportContext) -> ImportStats:
     stats = ImportStats()
-    airports = list(
-        Airport.objects.filter(is_international=True).values(
-            "ident", "latitude", "longitude", "city", "country_id", "size"
-        )
-    )
-    index: PointIndex[str] = PointIndex(Point(a["latitude"], a["longitude"], a["ident"]) for a in airports)
-    by_city: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for a in airports:
-        city = a["city"].lower()
-        by_city[(a["country_id"], _CITY_ALIASES.get(city, city))].append(a)
+    everything = [airport_facts(a) for a in Airport.objects.all()]
+    international = [a for a in everything if _is_international(a)]
+    index: PointIndex[str] = PointIndex(Point(a.latitude, a.longitude, a.ident) for a in international)
+    mains = _CityMains(everything)
+    towns = {a.ident: a.municipality for a in international}
     rows = []
-    for h in Hospital.objects.values("id", "latitude", "longitude", "city", "country_id").iterator(chunk_size=5000):
-        ident, km, basis = None, None, Hospital.AirportBasis.NONE
-        if h["latitude"] is not None and h["longitude"] is not None:
-            found = index.nearest(h["latitude"], h["longitude"])
-            if found is not None:
-                ident, km, basis = found[1], round(found[0], 1), Hospital.AirportBasis.COORDINATES
-        elif h["city"]:
-            city = h["city"].lower()
-            serving = by_city.get((h["country_id"], _CITY_ALIASES.get(city, city)), [])
-            if serving:
-                best = sorted(serving, key=lambda a: (a["size"] != Airport.Size.LARGE, a["ident"]))[0]
-                ident, basis = best["ident"], Hospital.AirportBasis.CITY
+    fields = ("id", "latitude", "longitude", "city", "country_id")
+    for h in Hospital.objects.values(*fields).iterator(chunk_size=5000):
+        ident, km, basis = _hospital_airport(h, mains, index, towns)
         rows.append({"id": h["id"], "nearest_airport_id": ident, "nearest_airport_km": km, "airport_basis": basis})
     sync_rows(Hospital, rows, key=("id",), stats=stats, ctx=ctx, desc="nearest airports")
-    located = sum(1 for r in rows if r["airport_basis"] == Hospital.AirportBasis.COORDINATES)
-    by_city_count = sum(1 for r in rows if r["airport_basis"] == Hospital.AirportBasis.CITY)
+    counts = {basis: sum(1 for r in rows if r["airport_basis"] == basis) for basis in Hospital.AirportBasis.values}
     stats.notes.append(
-        f"{located} by coordinates, {by_city_count} by city, {len(rows) - located - by_city_count} unknown"
+        f"{counts[Hospital.AirportBasis.CITY_MAIN]} at their city's main airport, "
+        f"{counts[Hospital.AirportBasis.COORDINATES]} by coordinates, {counts[Hospital.AirportBasis.CITY]} by city, "
+        f"{counts[Hospital.AirportBasis.NONE]} unknown"
     )
     return stats
 
@@ -593,8 +629,16 @@ register(
     Importer(
         "nearest_airports",
         140,
-        "each hospital's nearest international airport",
-        lambda: [path("airports"), path("nabh_hospitals"), path("nabh_dental"), path("wikidata"), "airports-v1"],
+        "each hospital's airport: its city's main international airport, else the nearest international one",
+        lambda: [
+            path("airports"),
+            MAIN_AIRPORTS_FILE,
+            RUNWAYS_FILE,
+            path("nabh_hospitals"),
+            path("nabh_dental"),
+            path("wikidata"),
+            "airports-v2",
+        ],
         import_nearest_airports,
     )
 )

@@ -63,7 +63,8 @@ class Hospital(BaseModel):
 
     class AirportBasis(models.TextChoices):
         NONE = "", _("unknown")
-        COORDINATES = "coordinates", _("great-circle distance from the hospital's coordinates")
+        COORDINATES = "coordinates", _("the nearest international airport to the hospital's coordinates")
+        CITY_MAIN = "city_main", _("the main international airport of the hospital's city")
         CITY = "city", _("the international airport serving the hospital's city (exact location unknown)")
 
     name = models.CharField(max_length=255)

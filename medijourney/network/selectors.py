@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from medijourney.accounts.permissions import has_perm
+from medijourney.catalog.needed import NeededItem, excludes_text, missing_items
 
 from .models import (
     Accreditation,
@@ -152,6 +153,22 @@ def hospital_profile(
             "specialties",
         )
     )
+
+
+@dataclass(frozen=True)
+class PriceMissing:
+    """What an offer's price leaves out that its procedure needs (catalog.needed)."""
+
+    items: tuple[NeededItem, ...]
+
+    @property
+    def text(self) -> str:
+        return excludes_text(self.items)
+
+
+def price_missing_of(offer: Offer) -> PriceMissing:
+    """The needed items the offer's checklist does not include (no query: the procedure is loaded)."""
+    return PriceMissing(missing_items(offer.procedure.slug, offer.inclusions or {}))
 
 
 def offers_for_procedure(procedure_slug: str, today: datetime.date | None = None) -> QuerySet[Offer]:

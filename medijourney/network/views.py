@@ -69,6 +69,7 @@ from .selectors import (
     pending_accreditations,
     pending_changes,
     pending_licences,
+    price_missing_of,
     staff_hospitals,
 )
 
@@ -115,7 +116,7 @@ def _profile_context(hospital: Hospital) -> dict[str, Any]:
         "accreditations": accreditations,
         "qualifying": [a for a in accreditations if a.qualifies_on(today)],
         "doctors": list(hospital.doctors.all()),
-        "offers": list(hospital.offers.all()),
+        "offers": [(offer, price_missing_of(offer)) for offer in hospital.offers.all()],
         "offer_items": OFFER_ITEMS,
         "today": today,
     }

@@ -16,7 +16,7 @@ from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_DOMAIN, DEMO_PASSWORD, user_create
 from medijourney.cases.models import Case, Document, IntakeRequest, Stage
 from medijourney.catalog.models import Procedure
-from medijourney.network.models import Hospital, PartnerMembership
+from medijourney.network.models import Doctor, Hospital, PartnerMembership
 from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.network.selectors import hospitals_in_network
 
@@ -39,9 +39,15 @@ def _case(key: str) -> Case | None:
     return row.case if row else None
 
 
+def _specialist(hospital: Hospital, procedure: Procedure) -> Doctor | None:
+    """A doctor of the procedure's specialty with a verified, current licence (never the dentist
+    for a knee)."""
+    return verified_doctors(hospital).filter(specialties=procedure.specialty_id).first()
+
+
 def _second_hospital(first: Hospital, procedure: Procedure | None, countries: list[str]) -> Hospital | None:
-    """A second network hospital with a verified doctor: offering the procedure in one of the
-    patient's preferred countries if possible."""
+    """A second network hospital with a verified doctor of the procedure's specialty, offering the
+    procedure in one of the patient's preferred countries if possible."""
     candidates = hospitals_in_network().exclude(pk=first.pk).filter(doctors__isnull=False).distinct()
     if procedure is not None:
         offering = sorted(
@@ -49,7 +55,7 @@ def _second_hospital(first: Hospital, procedure: Procedure | None, countries: li
             key=lambda h: (h.country_id not in countries, not h.is_demo, h.country_id, h.name),
         )
         for hospital in offering:
-            if verified_doctors(hospital).exists():
+            if _specialist(hospital, procedure) is not None:
                 return hospital
     for hospital in candidates.order_by("-is_demo", "name")[:50]:
         if verified_doctors(hospital).exists():
@@ -92,7 +98,7 @@ def _lines(*, implant: bool, room: Decimal, surgeon: Decimal) -> dict[str, LineI
 
 
 def _plan(hospital: Hospital, procedure: Procedure, currency: str, *, rich: bool) -> PlanInput:
-    doctor = verified_doctors(hospital).first()
+    doctor = _specialist(hospital, procedure)
     surgeon = Decimal("250000") if currency == "INR" else Decimal("4200")
     room = Decimal("60000") if currency == "INR" else Decimal("900")
     return PlanInput(
@@ -124,7 +130,7 @@ def quotes_demo_setup() -> list[str]:
     procedure = Procedure.objects.filter(slug="knee-replacement").first()
     second = _second_hospital(first, procedure, list(knee_case.destinations or []))
     manager = knee_case.assigned_to or User.objects.filter(email__iexact=f"case_manager@{DEMO_DOMAIN}").first()
-    if second is None or procedure is None or manager is None or not verified_doctors(first).exists():
+    if second is None or procedure is None or manager is None or _specialist(first, procedure) is None:
         return ["Quotes demo skipped: no second network hospital with a verified doctor, or no knee procedure."]
     desk = _desk_for(second)
     lead = User.objects.filter(role=Role.QUALITY_LEAD, email__iexact=f"quality_lead@{DEMO_DOMAIN}").first()

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from medijourney.cases.models import Case, Document, ScanStatus
 from medijourney.cases.values import currency_choices
 from medijourney.catalog.models import Procedure
+from medijourney.core.currencies import currency_choices as active_currency_choices
 from medijourney.network.models import Doctor, Hospital
 from medijourney.network.offer_items import OFFER_ITEMS
 
 from .consent import CURRENT_SHARE_CONSENT_VERSION, share_consent_text
 from .models import CommissionAgreement, LineStatus, Scope
-from .selectors import HospitalChoice, partner_ready_hospitals, verified_doctors
+from .selectors import HospitalChoice, comparison_currencies, partner_ready_hospitals, verified_doctors
 from .services import LineInput, PlanInput, default_response_hours
 
 
@@ -251,5 +252,17 @@ class CommissionEndForm(forms.Form):
     valid_to = forms.DateField(label=_("Last day of the agreement"), widget=DateInput, initial=timezone.localdate)
 
 
+def _comparison_currency_choices() -> list[tuple[str, str]]:
+    return active_currency_choices(set(comparison_currencies()))
+
+
 class CurrencyForm(forms.Form):
-    currency = forms.ChoiceField(label=_("Show amounts in"), choices=currency_choices, required=False)
+    """The patient's comparison currency: only currencies the ECB publishes a rate for, so every
+    figure on the page can be shown in it."""
+
+    currency = forms.ChoiceField(
+        label=_("Show every amount in"),
+        choices=_comparison_currency_choices,
+        required=False,
+        help_text=_("Only currencies with a European Central Bank exchange rate, so every figure can be converted."),
+    )

@@ -17,7 +17,9 @@ from django_countries import countries
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.cases.models import Case, Document, ScanStatus
-from medijourney.catalog.selectors import country_get, fx_convert
+from medijourney.catalog.needed import NeededItem, excludes_text, missing_items
+from medijourney.catalog.selectors import country_get, fx_convert, fx_currencies
+from medijourney.core.currencies import active_currency_codes
 from medijourney.network.models import Doctor, DoctorLicence, Hospital, PartnerMembership
 from medijourney.network.offer_items import OFFER_ITEMS
 from medijourney.network.selectors import hospitals_in_network
@@ -283,6 +285,46 @@ def patient_currency(case: Case) -> str:
     return "USD"
 
 
+DEFAULT_COMPARISON_CURRENCY = "USD"
+
+
+def comparison_currencies() -> list[str]:
+    """Currencies every figure can be shown in: the active ISO 4217 ones the ECB publishes a rate
+    for (EUR always: the ECB's rates are per euro)."""
+    return sorted((set(fx_currencies()) & active_currency_codes()) | {"EUR"})
+
+
+@dataclass(frozen=True)
+class ComparisonCurrency:
+    """The one currency of every figure on the patient's comparison, and why it was chosen."""
+
+    code: str
+    reason: str  # said on the page
+    own: str  # the patient's own currency (budget, else country)
+    chosen: bool  # the patient chose it on the page
+
+
+def comparison_currency(case: Case, requested: str | None = None) -> ComparisonCurrency:
+    """The patient's choice if the ECB has a rate for it; else their own currency if it has one;
+    else USD (EUR when the ECB has no USD rate loaded), saying why."""
+    own = patient_currency(case)
+    usable = set(comparison_currencies())
+    wanted = (requested or "").upper()
+    if wanted and wanted in usable:
+        return ComparisonCurrency(wanted, _("You chose %(ccy)s.") % {"ccy": wanted}, own, True)
+    if own in usable:
+        where = _("your budget") if case.budget_currency else _("your country")
+        return ComparisonCurrency(
+            own, _("%(ccy)s is your currency (from %(where)s).") % {"ccy": own, "where": where}, own, False
+        )
+    fallback = DEFAULT_COMPARISON_CURRENCY if DEFAULT_COMPARISON_CURRENCY in usable else "EUR"
+    reason = _(
+        "The European Central Bank publishes no exchange rate for %(own)s, your currency, so every amount is "
+        "shown in %(ccy)s. Choose another currency below if you prefer."
+    ) % {"own": own, "ccy": fallback}
+    return ComparisonCurrency(fallback, reason, own, False)
+
+
 @dataclass(frozen=True)
 class Converted:
     amount: Decimal | None  # in the patient's currency; None = no rate
@@ -314,6 +356,20 @@ class Column:
     commission_converted: Converted = field(default_factory=lambda: Converted(None, None))
     expired: bool = False
     trip: Any = None  # a discovery trip estimate, when that function exists
+    price_missing: tuple[NeededItem, ...] = ()  # needed items the quote marks "not included"
+
+    @property
+    def excludes(self) -> str:
+        return excludes_text(self.price_missing)
+
+    @property
+    def combined(self) -> Converted:
+        """The quote's total and the travel estimate's known lines together, in the comparison
+        currency (None when either is missing)."""
+        known = self.trip.known_total if self.trip is not None else None
+        if self.total_converted.amount is None or known is None:
+            return Converted(None, None)
+        return Converted(self.total_converted.amount + known, self.total_converted.rate_date)
 
 
 @dataclass
@@ -336,6 +392,13 @@ def quote_of(request: QuoteRequest) -> Quote | None:
         return request.quote
     except Quote.DoesNotExist:
         return None
+
+
+def quote_price_missing(quote: Quote) -> tuple[NeededItem, ...]:
+    """The items the quoted procedure needs that the quote states as not included (the same list
+    search uses: catalog.needed)."""
+    included = {ln.item: ln.status != LineStatus.NOT_INCLUDED for ln in quote.lines.all()}
+    return missing_items(quote.procedure.slug, included)
 
 
 def case_comparison(case: Case, currency: str, today: datetime.date | None = None) -> Comparison:
@@ -366,6 +429,7 @@ def case_comparison(case: Case, currency: str, today: datetime.date | None = Non
                 declined.append(r)
             continue
         col = Column(request=r, quote=quote, licences=verified_licences(quote.doctor, day))
+        col.price_missing = quote_price_missing(quote)
         col.total_converted = _convert(quote.total, quote.currency, currency, day)
         col.expired = quote.valid_until < day and r.status == RequestStatus.QUOTED
         if quote.commission_amount is not None:

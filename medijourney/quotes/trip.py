@@ -5,8 +5,10 @@ patient's country, lodging, visa for their passport, a companion, each line with
 date. For a quote we take the travel lines of the estimate for the quoting hospital's offer of
 the quoted procedure — the treatment price is the quote's own, so discovery's procedure and
 hospital-night lines are left out. Lodging follows the catalogue's typical stay, not the plan's
-days, and the page says so. Without such an offer (or when discovery cannot resolve the search)
-the comparison shows "trip costs: see search" and never a made-up figure."""
+days, and the page says so. The lines are in the page's one comparison currency (the caller
+chooses one the ECB has a rate for) and the visa rule is discovery's own visa line, word for word
+what search says. Without such an offer (or when discovery cannot resolve the search) the
+comparison says travel was not estimated and never shows a made-up figure."""
 
 import logging
 from collections.abc import Iterable
@@ -26,7 +28,12 @@ TRAVEL_LINES = ("flights", "lodging", "visa", "companion")
 class QuoteTrip:
     lines: list[Any]  # discovery TripLine objects, travel lines only
     offer_id: Any
-    currency: str  # of the converted amounts (EUR when the ECB has no rate for the patient's)
+    currency: str  # of the converted amounts: the comparison currency
+
+    @property
+    def visa(self) -> Any:
+        """Discovery's visa line (the same rule and words as search), or None."""
+        return next((line for line in self.lines if line.key == "visa"), None)
 
     @property
     def known_total(self) -> Any:
@@ -65,15 +72,8 @@ def trip_estimates_for(case: Any, currency: str, quotes: Iterable[Any]) -> dict[
             by_slug.setdefault(quote.procedure.slug, {})[quote.pk] = offer_id
     out: dict[int, QuoteTrip] = {}
     for slug, offers in by_slug.items():
-        used = currency
         try:
-            try:
-                query = resolve_search(_raw(case, slug, currency))
-            except SearchParamErrors as exc:
-                if "currency" not in exc.errors:
-                    raise
-                used = "EUR"  # the ECB has no rate for the patient's currency: show euros, said so
-                query = resolve_search(_raw(case, slug, used))
+            query = resolve_search(_raw(case, slug, currency))
             result = compare(query, list(dict.fromkeys(offers.values())))
         except (SearchParamErrors, LookupError):
             continue
@@ -85,5 +85,5 @@ def trip_estimates_for(case: Any, currency: str, quotes: Iterable[Any]) -> dict[
             estimate = estimates.get(str(offer_id))
             if estimate is not None:
                 lines = [line for line in estimate.lines if line.key in TRAVEL_LINES]
-                out[quote_pk] = QuoteTrip(lines=lines, offer_id=offer_id, currency=used)
+                out[quote_pk] = QuoteTrip(lines=lines, offer_id=offer_id, currency=currency)
     return out

@@ -2,7 +2,6 @@
 hospital's requests, scorecards and commission agreements. Every object comes through
 ``quote_requests_visible_to`` (or the cases filter) and every refusal is audited."""
 
-import contextlib
 import csv
 from typing import Any
 from uuid import UUID
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from medijourney.cases.models import Case
 from medijourney.cases.selectors import cases_visible_to
 from medijourney.cases.services import case_read_audit
-from medijourney.cases.values import currency_validate
 from medijourney.core.forms import add_service_errors
 from medijourney.network.models import Doctor
 from medijourney.network.selectors import partner_hospital
@@ -50,10 +48,10 @@ from .selectors import (
     case_consents,
     case_requests,
     commission_agreements,
+    comparison_currency,
     hospital_choices,
     open_consent_asks,
     partner_request_list,
-    patient_currency,
     quote_of,
     quote_requests_visible_to,
     request_documents,
@@ -160,19 +158,20 @@ def consent_revoke_view(request: HttpRequest, reference: str, consent_id: str) -
 
 
 def _comparison_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """One currency for every figure: the patient's choice, else their own if the ECB has a rate,
+    else USD (the page says which and why)."""
     form = CurrencyForm(request.GET or None)
-    currency = patient_currency(case)
-    if form.is_bound and form.is_valid() and form.cleaned_data.get("currency"):
-        with contextlib.suppress(ValidationError):
-            currency = currency_validate(form.cleaned_data["currency"])
+    requested = form.cleaned_data.get("currency") if form.is_bound and form.is_valid() else None
+    chosen = comparison_currency(case, requested)
     if not form.is_bound:
-        form = CurrencyForm(initial={"currency": currency})
-    comparison = case_comparison(case, currency)
-    trips = trip_estimates_for(case, currency, [col.quote for col in comparison.columns if col.quote is not None])
+        form = CurrencyForm(initial={"currency": chosen.code})
+    comparison = case_comparison(case, chosen.code)
+    trips = trip_estimates_for(case, chosen.code, [col.quote for col in comparison.columns if col.quote is not None])
     for col in comparison.columns:
         col.trip = trips.get(col.quote.pk) if col.quote is not None else None
-    return {"case": case, "comparison": comparison, "currency_form": form, "currency": currency,
-            "trip_available": trip_estimate_available(), "today": timezone.localdate()}  # fmt: skip
+    return {"case": case, "comparison": comparison, "currency_form": form, "currency": chosen.code,
+            "currency_choice": chosen, "trip_available": trip_estimate_available(),
+            "today": timezone.localdate()}  # fmt: skip
 
 
 @never_cache

@@ -91,12 +91,15 @@ def test_share_quote_compare_accept(live_server, browser):
 
     # 4. The patient compares and accepts.
     page.goto(f"{base}/my/cases/{case.reference}/quotes/")
-    page.get_by_label("Show amounts in").select_option("USD")
+    # No ECB rates are loaded in this test: every amount is in euros, and the page says why; the
+    # USD quote cannot be converted, so it stays in dollars and says so.
+    assert page.get_by_text("Every amount on this page is in EUR.").is_visible()
+    page.get_by_label("Show every amount in").select_option("EUR")
     page.get_by_role("button", name="Show").click()
     table = page.locator("table.compare")
-    assert "USD 4,500.00" in table.inner_text()
+    assert "USD 4,500.00" in table.inner_text() and "no ECB exchange rate for USD" in table.inner_text()
     assert "licence verified" in table.inner_text() and "Not applicable" in table.inner_text()
-    assert "trip costs: see search" in table.inner_text()
+    assert "Travel costs: not estimated for this hospital" in table.inner_text()
     page.get_by_role("button", name="Accept the plan from Browser Test Hospital").click()
     assert page.get_by_text("You accepted the plan from Browser Test Hospital.").is_visible()
     case.refresh_from_db()

@@ -76,7 +76,7 @@ def test_search_in_free_text_reweight_and_compare(live_server, page):
 def test_errors_sit_beside_the_field_and_keep_what_was_typed(live_server, page):
     standard_world()
     page.goto(f"{live_server.url}/search/?q=new+knee&origin=GB&origin_airport=ZZZ")
-    field = page.get_by_label("Or airport (IATA)")
+    field = page.get_by_label("Or airport code")
     expect(field).to_have_value("ZZZ")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_origin_airport_error")).to_contain_text("No airport with the code")

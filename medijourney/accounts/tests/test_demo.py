@@ -48,6 +48,9 @@ def test_demo_banner_and_logins_shown_in_demo_mode(client):
     page = client.get("/accounts/login/").content.decode()
     assert "demo-banner" in page
     assert "case_manager@demo.medijourney.test" in page
+    # The banner says exactly what is invented and what is real.
+    assert "every hospital whose name starts with “Demo”" in page
+    assert "Nothing invented is shown on a real hospital." in page
 
 
 def test_no_demo_banner_outside_demo_mode(client):

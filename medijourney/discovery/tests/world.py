@@ -30,8 +30,11 @@ from medijourney.network.tests.factories import (
     in_network_hospital,
 )
 
-ROOM = {"surgeon": True, "anaesthesia": True, "room_per_night": True}
-NO_ROOM = {"surgeon": True, "anaesthesia": True, "room_per_night": False}
+# A whole price for a knee replacement includes the implant and physiotherapy (catalog.needed).
+WHOLE = {"surgeon": True, "anaesthesia": True, "implant": True, "physiotherapy": True}
+ROOM = {**WHOLE, "room_per_night": True}
+NO_ROOM = {**WHOLE, "room_per_night": False}
+NO_IMPLANT = {**ROOM, "implant": False}
 
 
 @dataclass

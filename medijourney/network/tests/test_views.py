@@ -278,3 +278,14 @@ def test_partner_edit_becomes_a_pending_change(client, make_user):
     assert offer.status_code == 200 and PendingChange.objects.count() == 1
     page = client.get(reverse("network:my_hospital")).content.decode()
     assert "awaiting review" in page
+
+
+def test_the_hospital_page_says_when_a_price_excludes_what_the_procedure_needs(client):
+    hospital = in_network_hospital()
+    knee = ProcedureFactory(slug="knee-replacement", name="Total knee replacement")
+    OfferFactory(hospital=hospital, procedure=knee, inclusions={"surgeon": True, "physiotherapy": True})
+    OfferFactory(hospital=hospital, procedure=ProcedureFactory(slug="lasik", name="LASIK"), inclusions={})
+    html = client.get(reverse("network:hospital_detail", args=[hospital.public_id])).content.decode()
+    assert html.count("incomplete price") == 1  # the knee price only: nothing is listed for LASIK
+    assert "Excludes the implant (knee prosthesis) — ask the hospital." in html
+    assert "Definition of the procedure" in html  # the reason's source is shown

@@ -68,3 +68,24 @@ def in_force_on(agreement: CommissionAgreement, day: datetime.date) -> bool:
 @register.filter
 def can_end_on(agreement: CommissionAgreement, day: datetime.date) -> bool:
     return agreement.can_end_on(day)
+
+
+@register.simple_tag
+def compared(amount: Decimal | None, own: str, converted: Any, currency: str) -> SafeString:
+    """One figure of the patient's comparison in the comparison currency, with the hospital's own
+    figure beneath it; when the ECB has no rate the hospital's figure stays, saying why."""
+    if amount is None:
+        return SafeString("—")
+    if own == currency:
+        return format_html("<strong>{}</strong>", money(amount, own))
+    if converted is None or converted.amount is None:
+        return format_html(
+            '<strong>{}</strong><span class="converted">{}</span>',
+            money(amount, own),
+            _("no ECB exchange rate for %(own)s: not converted to %(ccy)s") % {"own": own, "ccy": currency},
+        )
+    return format_html(
+        '<strong>{}</strong><span class="converted">{}</span>',
+        money(converted.amount, currency),
+        _("quoted as %(amount)s") % {"amount": money(amount, own)},
+    )

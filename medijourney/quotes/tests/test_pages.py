@@ -12,6 +12,7 @@ from django.utils import timezone
 from medijourney.accounts.roles import Role
 from medijourney.cases.tests.factories import case_manager, make_case
 from medijourney.catalog.tests.factories import country, rate
+from medijourney.core.dates import day_text
 from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.network.tests.factories import membership
 from medijourney.quotes.models import QuoteRequest, RequestStatus, Scope
@@ -75,10 +76,12 @@ def test_comparison_in_the_patients_currency_with_rate_date_and_no_rate(client):
     body = client.get(reverse("quotes:compare", args=[case.reference])).content.decode()
     assert "Dollar Hospital" in body and "Lira Hospital" in body
     assert "NGN 7,650,000.00" in body  # 5,100 USD ÷ 1.10 × 1650
-    assert day.strftime("%Y-%m-%d") in body and "European Central Bank" in body
-    assert "no rate" in body  # the ECB has no TRY rate in this test
+    assert day_text(day) in body and "European Central Bank" in body
+    assert "Every amount on this page is in NGN." in body and "NGN is your currency (from your country)." in body
+    assert "no ECB exchange rate for TRY: not converted to NGN" in body  # the ECB has no TRY rate in this test
+    assert "quoted as USD 5,100.00" in body  # the hospital's own figure beneath the converted one
     assert "10.00% of the treatment price" in body and "MediJourney earns no commission" in body
-    assert "trip costs: see search" in body
+    assert "Travel costs: not estimated for this hospital" in body
     assert body.count("licence verified") == 2
     # Another currency on request.
     assert (
