@@ -11,12 +11,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/medijourney
 # pytest-xdist workers per run (each worker gets its own test database: test_<name>_gw0, ...).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint typecheck checks test-sqlite test-postgres postgres chromium lock clean
+.PHONY: run test lint typecheck checks test-sqlite test-postgres api-fuzz postgres chromium lock clean
 
 run: $(VENV)/.stamp-base node_modules/.stamp
 	@PORT=$${PORT:-8000} ./scripts/run.sh
 
-test: $(VENV)/.stamp-dev node_modules/.stamp chromium lint typecheck checks test-sqlite test-postgres
+test: $(VENV)/.stamp-dev node_modules/.stamp chromium lint typecheck checks test-sqlite test-postgres api-fuzz
 	@echo "All checks and both test runs passed."
 
 $(VENV)/bin/python:
@@ -52,6 +52,11 @@ checks: $(VENV)/.stamp-dev node_modules/.stamp
 
 test-sqlite: $(VENV)/.stamp-dev node_modules/.stamp chromium
 	DATABASE_URL= $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+# schemathesis over the whole JSON API, in-process against a fresh test database, anonymously and
+# with bearer tokens; fails on any 5xx or answer that breaks the OpenAPI document. Prints its case count.
+api-fuzz: $(VENV)/.stamp-dev
+	API_FUZZ=1 DATABASE_URL= $(VENV)/bin/pytest tests/api_fuzz -p no:xdist
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "Starting the local PostgreSQL cluster"; \

@@ -2,17 +2,17 @@
 
 from csp.decorators import csp_update
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 
 from medijourney.accounts.api import router as accounts_router
 from medijourney.cases.api import router as cases_router
 from medijourney.catalog.api import router as catalog_router
-from medijourney.core.api import ErrorOut, install_error_handlers
+from medijourney.core.api import ErrorOut, MediJourneyAPI, install_error_handlers
 from medijourney.discovery.api import router as discovery_router
 from medijourney.network.api import router as network_router
 from medijourney.quotes.api import router as quotes_router
 
-api = NinjaAPI(
+api = MediJourneyAPI(
     title="MediJourney API",
     version="1",
     description=(

@@ -153,6 +153,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted as sign-in matches it: one counter per account however the email is written, and the
+# client address as the rate limits see it (medijourney/accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "medijourney.accounts.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "medijourney.accounts.lockout.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "medijourney.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -231,10 +235,13 @@ X_FRAME_OPTIONS = "DENY"
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
 RATE_LIMITS = {
     "login": (30, 300),
+    "password_reset": (10, 3600),  # per client address
+    "password_reset_email": (3, 3600),  # per email address typed, known or not
     "intake": (10, 3600),
     "upload": (60, 3600),
     "message": (120, 3600),
     "export": (10, 3600),
+    "partner_export": (30, 3600),  # the partner's CSV of quote requests, per person
 }
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -287,6 +294,9 @@ CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
 # The first-response promise: a human answer within this many hours, a warning before it runs out.
 CASES_FIRST_RESPONSE_HOURS = env.int("CASES_FIRST_RESPONSE_HOURS", default=24)
 CASES_CLOCK_WARNING_HOURS = env.int("CASES_CLOCK_WARNING_HOURS", default=4)
+# Days the emailed link stays valid for the owner of an existing account to confirm an inquiry
+# sent with their address (docs/security.md, "Inquiries and accounts").
+INQUIRY_CONFIRM_DAYS = env.int("INQUIRY_CONFIRM_DAYS", default=7)
 
 # --- discovery ---
 # Bench only: let search and compare return the synthetic hospitals added by

@@ -1,8 +1,34 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.privacy.access import deny
+
 from .models import ApiToken, User
+
+
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin site has no password form of its own: it sends people to the site's sign-in,
+    which carries the lockout (django-axes), the per-address rate limit, the audit rows and the
+    second factor. A signed-in person whom the admin site refuses gets 403, not a redirect loop."""
+    if admin.site.has_permission(request):
+        return redirect("admin:index")
+    if request.user.is_authenticated:
+        deny(request.user, "admin.login", reason="role")
+        raise PermissionDenied
+    target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return redirect_to_login(target, login_url=reverse("accounts:login"))
+
+
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 
 @admin.register(User)

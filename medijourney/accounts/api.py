@@ -4,14 +4,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import UUID4
 
-from medijourney.core.api import ErrorOut
+from medijourney.core.api import ErrorOut, Paged
 
 from .access import deny, get_visible_or_404
 from .api_auth import any_auth, session_auth
-from .permissions import has_perm
+from .permissions import can_issue_api_token, has_perm
 from .selectors import api_tokens_visible_to
 from .services import api_token_issue, api_token_revoke
 
@@ -64,7 +64,7 @@ def _require_token_perm(request: HttpRequest) -> None:
 
 
 @router.get("/tokens", response={200: list[TokenOut], 401: ErrorOut, 403: ErrorOut}, auth=session_auth)
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def list_tokens(request: HttpRequest, **kwargs: Any) -> Any:
     """Your API tokens, newest first. Partners use them for their hospital's systems."""
     _require_token_perm(request)
@@ -73,7 +73,12 @@ def list_tokens(request: HttpRequest, **kwargs: Any) -> Any:
 
 @router.post("/tokens", response={201: TokenCreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}, auth=session_auth)
 def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+    """Mint a token (shown once). Only from a site session that passed the second factor; a
+    bearer token cannot mint another."""
     _require_token_perm(request)
+    if not can_issue_api_token(request.user):
+        deny(request.user, "api_token.issue", reason="second factor not passed")
+        raise HttpError(403, "Creating an API token needs two-step verification: finish it on the site first.")
     issued = api_token_issue(user=request.user, name=payload.name, expires_at=payload.expires_at)
     issued.token.token = issued.raw  # type: ignore[attr-defined]
     return Status(201, issued.token)

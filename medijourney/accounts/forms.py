@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .lockout import login_normalize
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
@@ -13,6 +15,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an account. Check both and try again."),
         "inactive": _("That email and password do not match an account. Check both and try again."),
     }
+
+    def clean_username(self) -> str:
+        # The spelling the lockout counts is the spelling sign-in matches (lockout.py).
+        return login_normalize(self.cleaned_data.get("username"))
 
 
 class SecondFactorForm(forms.Form):

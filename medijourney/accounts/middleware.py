@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .twofactor import has_confirmed_device, second_factor_done, second_factor_required
 
@@ -11,8 +12,10 @@ _ALWAYS_ALLOWED = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", 
 
 class TwoFactorRequiredMiddleware:
     """A staff member signed in with a password but without the second factor reaches only the
-    two-factor pages and sign-out. Pages redirect there; the JSON API answers 403. Bearer-token
-    API calls are not session sign-ins and pass through (tokens are issued from a verified session)."""
+    two-factor pages and sign-out, whatever headers the request carries: pages redirect there,
+    the JSON API answers 403. A bearer-token call carries no session (``request.user`` here is
+    the session's person), so it is not affected; a request is token-authenticated only when the
+    API's token check accepted a valid token, never because of what a header looks like."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,7 +27,6 @@ class TwoFactorRequiredMiddleware:
             and second_factor_required(user)
             and not second_factor_done(user)
             and not request.path.startswith(_ALWAYS_ALLOWED)
-            and not request.headers.get("Authorization", "").startswith("Bearer ")
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
@@ -32,5 +34,5 @@ class TwoFactorRequiredMiddleware:
                     status=403,
                 )
             target = "accounts:2fa_verify" if has_confirmed_device(user) else "accounts:2fa_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

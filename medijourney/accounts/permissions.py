@@ -58,6 +58,14 @@ def holders_of(name: str) -> "QuerySet[User]":
     return get_user_model().objects.filter(is_active=True, role__in=sorted(roles_with(name)))
 
 
+def can_issue_api_token(user: Any) -> bool:
+    """A new API token needs the role's permission and a session that passed the second factor
+    (django-otp's ``is_verified``), for every role and in demo mode too: a token is a permanent
+    credential, so it must never be obtainable with the password alone."""
+    verified = bool(getattr(user, "is_verified", lambda: False)())
+    return has_perm(user, "accounts.manage_api_tokens") and verified
+
+
 def all_permissions() -> dict[str, frozenset[str]]:
     return dict(_ROLE_PERMISSIONS)
 

@@ -1,5 +1,6 @@
 """Writes for accounts: people, API tokens and the demo accounts."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +42,33 @@ def user_create(
             is_staff=role_has_perm(role, "accounts.use_admin_site"),
             is_superuser=role_has_perm(role, "accounts.use_admin_site"),
         )
+
+
+# Addresses under the reserved .invalid TLD (RFC 6761) can never receive mail: they mark the
+# stand-in patient of an inquiry whose email belongs to an account that has not confirmed it.
+PLACEHOLDER_DOMAIN = "unconfirmed.invalid"
+
+
+def is_placeholder(user: User) -> bool:
+    """The stand-in patient of an unconfirmed inquiry (see ``placeholder_patient_create``)."""
+    return not user.is_active and user.email.endswith(f"@{PLACEHOLDER_DOMAIN}")
+
+
+def placeholder_patient_create(*, full_name: str, preferred_language: str) -> User:
+    """A stand-in patient for an inquiry sent with the email of an existing account: inactive,
+    no password, an address that receives nothing. The case stays on it, in nobody's account,
+    until the account's owner confirms (cases.services.inquiry_owner_confirm)."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=f"pending-{secrets.token_hex(12)}@{PLACEHOLDER_DOMAIN}",
+            password=None,
+            role=str(Role.PATIENT),
+            full_name=full_name,
+            preferred_language=preferred_language,
+            spoken_languages=[preferred_language],
+            is_active=False,
+        )
+        return user
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medijourney.core.audit import DENIED, audit_record
-from medijourney.core.ratelimit import rate_limited
+from medijourney.core.ratelimit import rate_limit_hit, rate_limited
 
 from .access import require_perm
 from .forms import EmailAuthenticationForm, SecondFactorForm
+from .lockout import login_normalize
 from .navigation import navigation_for, role_home_url
 from .roles import Role
 from .services import DEMO_PASSWORD, demo_email
@@ -66,11 +67,20 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+@method_decorator(rate_limited("password_reset"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
+    """Limited per client address (``password_reset``) and per email address however it is
+    written (``password_reset_email``), so nobody can flood an inbox. The limit counts every
+    address typed, known or not, so a 429 says nothing about whether an account exists."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        rate_limit_hit(scope="password_reset_email", identity=f"email:{login_normalize(form.cleaned_data['email'])}")
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

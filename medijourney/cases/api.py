@@ -24,7 +24,7 @@ from ninja.files import UploadedFile
 
 from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
-from medijourney.core.api import ErrorOut
+from medijourney.core.api import ErrorOut, PageLimit, PageOffset
 from medijourney.core.ratelimit import rate_limit_hit, rate_limit_reserve, request_identity
 from medijourney.core.uploads import max_upload_files, validate_uploads
 from medijourney.privacy.access import deny, get_visible_or_404
@@ -62,12 +62,6 @@ from .services import (
 from .stages import next_step
 
 router = Router(tags=["cases"])
-
-MAX_LIMIT = 100
-
-
-def _limits(limit: int, offset: int) -> tuple[int, int]:
-    return max(1, min(limit, MAX_LIMIT)), max(0, offset)
 
 
 def _idempotency_key(raw: str | None) -> str:
@@ -245,11 +239,10 @@ def _message_out(message: Message, staff: bool) -> dict[str, Any]:
 @router.get(
     "/cases", response={200: CaseListOut, 401: ErrorOut, 403: ErrorOut}, auth=any_auth, summary="Cases I can see"
 )
-def case_list(request: HttpRequest, stage: str = "", limit: int = 20, offset: int = 0) -> dict[str, Any]:
+def case_list(request: HttpRequest, stage: str = "", limit: PageLimit = 20, offset: PageOffset = 0) -> dict[str, Any]:
     """Open and closed cases visible to you, newest first: your own (patient), those assigned to
     you (case manager) or all (leads)."""
     _require(request, "cases.read_case")
-    limit, offset = _limits(limit, offset)
     qs = cases_visible_to(request.user).order_by("-created_at", "-id")
     if stage in Stage.values:
         qs = qs.filter(stage=stage)
@@ -290,10 +283,9 @@ def case_get(request: HttpRequest, reference: str) -> dict[str, Any]:
     response={200: MessageListOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=any_auth,
 )
-def message_list(request: HttpRequest, reference: str, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def message_list(request: HttpRequest, reference: str, limit: PageLimit = 50, offset: PageOffset = 0) -> dict[str, Any]:
     _require(request, "cases.read_case")
     case = _case(request, reference, "message.list")
-    limit, offset = _limits(limit, offset)
     qs = case_messages(user=request.user, case=case)
     items = list(qs[offset : offset + limit])
     audit_record(

@@ -20,6 +20,7 @@ from .models import Case, IntakeRequest, Source, Stage
 from .services import (
     InquiryData,
     case_transition,
+    inquiry_owner_confirm,
     inquiry_submit,
     message_send,
     note_add,
@@ -110,6 +111,10 @@ def cases_demo_setup() -> list[str]:
             destinations=list(item.destinations),
         )
         case = inquiry_submit(data=data, uploads=uploads, key=item.key, source=Source.DEMO).case
+        owner = User.objects.filter(email__iexact=item.email, role=Role.PATIENT).first()
+        if owner is not None and case.patient_id != owner.pk:
+            # the demo patient's own address: sent, then confirmed by the owner (the real flow)
+            case = inquiry_owner_confirm(case=case, owner=owner)
         _shape(case, item, manager)
         created += 1
     return [f"Demo cases: {created} created (invented patients, every name says Demo)."]

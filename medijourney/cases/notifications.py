@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 from medijourney.accounts.models import User
 
 from .models import Notification
+from .tokens import confirm_valid_for, inquiry_confirm_token
 
 KINDS = {
     "ack": lambda ref: _("We received your inquiry – case %(ref)s") % {"ref": ref},
+    "ack_confirm": lambda ref: _("Please confirm inquiry %(ref)s sent with your address") % {"ref": ref},
+    "ack_not_added": lambda ref: _("An inquiry was sent with your address – %(ref)s") % {"ref": ref},
     "message_to_patient": lambda ref: _("New message on case %(ref)s") % {"ref": ref},
     "message_to_staff": lambda ref: _("New patient message on case %(ref)s") % {"ref": ref},
     "assigned": lambda ref: _("Case %(ref)s assigned to you") % {"ref": ref},
@@ -71,5 +74,9 @@ def render_body(notification: Notification) -> str:
             token = default_token_generator.make_token(user)
             ctx["set_password_url"] = absolute(reverse("accounts:password_reset_confirm", args=[uid, token]))
         ctx["login_url"] = absolute(reverse("accounts:login"))
+    if notification.kind == "ack_confirm" and notification.case is not None:
+        token = inquiry_confirm_token(case_public_id=notification.case.public_id, owner_public_id=ctx.get("owner", ""))
+        ctx["confirm_url"] = absolute(reverse("cases:inquiry_confirm", args=[token]))
+        ctx["confirm_days"] = confirm_valid_for().days
     template = _TEMPLATES.get(notification.kind, f"cases/email/{notification.kind}.txt")
     return render_to_string(template, ctx).strip() + "\n"

@@ -77,6 +77,13 @@ def can_view_notes(user: Any, case: Case) -> bool:
     return can_work_case(user, case) and case.patient_id != user.pk
 
 
+def can_claim_case(user: Any, case: Case) -> bool:
+    """The account holding an inquiry's address may take that inquiry into it (through the
+    emailed link): an active patient account with that very address. Staff accounts never hold
+    patient cases. Whether the case is still waiting is the service's check."""
+    return has_perm(user, "cases.view_own_cases") and user.email.lower() == (case.email or "").lower()
+
+
 def can_reassign_case(user: Any, case: Case) -> bool:
     return has_perm(user, "cases.lead_cases") and case.is_open
 

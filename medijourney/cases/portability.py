@@ -8,6 +8,7 @@ papers; quotes exports what hospitals received)."""
 from typing import Any
 
 from medijourney.accounts.models import User
+from medijourney.core.uploads import upload_filename
 from medijourney.privacy.portability import DataSource, FileEntry, register_data_source
 from medijourney.privacy.vault import vault_delete
 
@@ -68,7 +69,7 @@ def cases_export(patient: User) -> dict[str, Any]:
                         "size": d.size,
                         "added_at": d.created_at,
                         "sha256": d.sha256,
-                        "file": f"cases/{case.reference}/{d.pk}-{d.original_name}",
+                        "file": f"cases/{case.reference}/{d.pk}-{upload_filename(d.original_name, d.kind)}",
                     }
                     for d in case.documents.all()
                 ],
@@ -79,7 +80,10 @@ def cases_export(patient: User) -> dict[str, Any]:
 
 def cases_files(patient: User) -> list[FileEntry]:
     docs = Document.objects.filter(case__patient=patient, scan_status=ScanStatus.CLEAN).select_related("case")
-    return [(f"cases/{d.case.reference}/{d.pk}-{d.original_name}", d.storage_key) for d in docs]
+    # The name inside the ZIP ends with the sniffed type's extension, like every download.
+    return [
+        (f"cases/{d.case.reference}/{d.pk}-{upload_filename(d.original_name, d.kind)}", d.storage_key) for d in docs
+    ]
 
 
 def cases_erase(patient: User) -> dict[str, int]:

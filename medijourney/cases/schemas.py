@@ -6,6 +6,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from medijourney.core.api import decimal_limits
+
 from .consent import CURRENT_CONSENT_VERSION
 
 
@@ -25,7 +27,9 @@ class InquiryIn(Schema):
     )
     procedure_requested: str = Field("", max_length=200, description="Procedure, if known.")
     destinations: list[str] = Field(default_factory=list, max_length=20, description="ISO 3166 alpha-2 codes.")
-    budget_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    budget_amount: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=2, json_schema_extra=decimal_limits(12, 2)
+    )
     budget_currency: str = Field("", max_length=3, description="ISO 4217, required with budget_amount.")
     travel_earliest: date | None = None
     travel_latest: date | None = None
@@ -74,7 +78,7 @@ class CaseOut(Schema):
     destinations: list[str]
 
 
-class TriageOut(Schema):
+class CaseTriageOut(Schema):  # not TriageOut: OpenAPI names components by class (discovery has one)
     specialties: list[dict[str, Any]] = []
     procedures: list[dict[str, Any]] = []
     notice: str = ""
@@ -95,7 +99,7 @@ class CaseDetailOut(CaseOut):
     travel_latest: date | None
     companion: bool
     next_step: str
-    triage: TriageOut | None = Field(None, description="Case team only.")
+    triage: CaseTriageOut | None = Field(None, description="Case team only.")
 
 
 class MessageIn(Schema):

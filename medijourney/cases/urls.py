@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("inquiry/", views.inquiry, name="inquiry"),
     path("inquiry/received/", views.inquiry_received, name="inquiry_received"),
+    path("inquiry/confirm/<str:token>/", views.inquiry_confirm, name="inquiry_confirm"),
     path("cases/", views.queue, name="queue"),
     path("cases/board/", views.board, name="board"),
     path("cases/availability/", views.availability, name="availability"),

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.forms import add_service_errors
 from medijourney.core.http import client_ip
@@ -57,12 +58,15 @@ from .selectors import (
     staff_names,
 )
 from .services import (
+    OwnerConfirmError,
     availability_update,
     case_read_audit,
     case_reassign,
     case_transition,
     cases_list_audit,
     documents_add,
+    inquiry_owner_confirm,
+    inquiry_owner_decline,
     inquiry_submit,
     message_send,
     messages_mark_read,
@@ -71,6 +75,7 @@ from .services import (
     task_set_done,
 )
 from .stages import next_step
+from .tokens import confirm_valid_for, inquiry_confirm_read
 
 PAGE_SIZE = 25
 TIMELINE_SHOWN = 200  # the latest rows of a case's timeline on its page
@@ -153,6 +158,7 @@ def _inquiry_post(request: HttpRequest) -> HttpResponse:
                 key=f"form:{form.cleaned_data['token']}",
                 source=Source.FORM,
                 strict_idempotency=False,
+                signed_in=request.user,
             )
         except ValidationError as exc:
             release()
@@ -544,3 +550,46 @@ def my_case(request: HttpRequest, reference: str) -> HttpResponse:
     _audit_messages(request.user, case, context["messages_list"])
     messages_mark_read(messages=context["messages_list"], reader=request.user)
     return render(request, "cases/my_case.html", context)
+
+
+# --- The owner of an existing account confirms an inquiry sent with their address ----------------
+
+
+def _confirm_claim(request: HttpRequest, token: str) -> tuple[Case, User]:
+    claim = inquiry_confirm_read(token)
+    case = Case.objects.select_related("patient").filter(public_id=claim.case).first() if claim else None
+    owner = User.objects.filter(public_id=claim.owner, is_active=True).first() if claim else None
+    if case is None or owner is None:
+        raise Http404
+    if request.user.is_authenticated and request.user.pk != owner.pk:
+        deny(request.user, "case.owner_confirm", obj=case, reason="signed in as another account")
+        raise PermissionDenied
+    return case, owner
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def inquiry_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: opening it changes nothing; the owner then confirms (the inquiry moves
+    into their account) or declines. Works without signing in (the link proves the mailbox, as a
+    password reset link does), refuses another signed-in account."""
+    case, owner = _confirm_claim(request, token)
+    mine = case.patient_id == owner.pk
+    if request.method == "POST":
+        decision = request.POST.get("decision", "")
+        if decision not in ("confirm", "decline"):
+            raise Http404
+        try:
+            if decision == "confirm":
+                case = inquiry_owner_confirm(case=case, owner=owner)
+            elif not mine:
+                inquiry_owner_decline(case=case, owner=owner)
+        except OwnerConfirmError:
+            raise Http404 from None
+        if decision == "confirm" and request.user.is_authenticated:
+            return redirect("cases:my_case", case.reference)
+        return render(request, "cases/inquiry_confirm.html", {"case": case, "done": decision})
+    if not mine and case.events.filter(kind="owner_declined").exists():
+        raise Http404
+    context = {"case": case, "done": "confirm" if mine else "", "valid_days": confirm_valid_for().days}
+    return render(request, "cases/inquiry_confirm.html", context)

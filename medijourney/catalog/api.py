@@ -7,8 +7,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
+
+from medijourney.core.api import ErrorOut, Paged
 
 from .models import Procedure, ReferencePrice
 from .schemas import ProcedureListOut, ProcedureOut, SpecialtyDetailOut, VisaOut
@@ -78,12 +80,14 @@ def list_specialties(request: HttpRequest) -> QuerySet[Any]:
 
 
 @router.get("/procedures", response=list[ProcedureListOut], summary="Procedures")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def list_procedures(request: HttpRequest, filters: Query[ProcedureFilters]) -> list[dict[str, Any]]:
     return [procedure_summary(p) for p in procedures_list(specialty=filters.specialty, q=filters.q)]
 
 
-@router.get("/procedures/{slug}", response=ProcedureOut, summary="One procedure with its reference prices")
+@router.get(
+    "/procedures/{slug}", response={200: ProcedureOut, 404: ErrorOut}, summary="One procedure with its reference prices"
+)
 def get_procedure(request: HttpRequest, slug: str) -> dict[str, Any]:
     procedure = procedure_by_slug(slug)
     if procedure is None:
@@ -100,7 +104,11 @@ class VisaQuery(Schema):
     destination: str = Field(..., min_length=2, max_length=2, pattern="^[A-Za-z]{2}$", description="ISO alpha-2")
 
 
-@router.get("/visa", response=VisaOut, summary="The visa rule for a passport and a destination")
+@router.get(
+    "/visa",
+    response={200: VisaOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The visa rule for a passport and a destination",
+)
 def get_visa(request: HttpRequest, query: Query[VisaQuery]) -> Any:
     errors = {}
     for field in ("passport", "destination"):

@@ -1,14 +1,27 @@
-"""Shared pieces of the JSON API: one error shape for every failure,
-``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``."""
+"""Shared pieces of the JSON API:
+
+* one error shape for every failure, ``{"detail": "...", "errors": [{"field": "...", "message": "..."}]}``,
+  malformed requests included (a multipart body without a boundary, a body that is not JSON: 400
+  naming ``Content-Type`` or ``body``);
+* the bounds of every paged list, in one place (``PAGE_MAX_LIMIT``, ``PAGE_MAX_OFFSET``): ninja's
+  ``@paginate(Paged)`` and hand-written lists (``PageLimit``, ``PageOffset``) use the same;
+* ``MediJourneyAPI``, whose OpenAPI document lists the error answers every operation can give
+  (400, 401, 403, 404, 414, 422, 429), so the document and the API agree (checked by the
+  schemathesis run in ``make test``)."""
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.pagination import LimitOffsetPagination
 
 from .context import get_context
 from .ratelimit import RateLimitedError
@@ -46,6 +59,55 @@ def error_response(
     return api.create_response(request, body, status=status)
 
 
+# --- Paging: the bounds of every paged list ------------------------------------------------------
+
+PAGE_DEFAULT_LIMIT = 20
+PAGE_MAX_LIMIT = 100
+# Deep enough for any real list (narrow the filter to go further), small enough that the database
+# never sees an offset beyond a 64-bit integer or scans millions of rows to skip them.
+PAGE_MAX_OFFSET = 100_000
+
+PageLimit = Annotated[int, Query(ge=1, le=PAGE_MAX_LIMIT, description=f"Items per page, 1–{PAGE_MAX_LIMIT}.")]
+PageOffset = Annotated[int, Query(ge=0, le=PAGE_MAX_OFFSET, description=f"Items to skip, 0–{PAGE_MAX_OFFSET}.")]
+
+
+class PageIn(Schema):
+    limit: int = Field(PAGE_DEFAULT_LIMIT, ge=1, le=PAGE_MAX_LIMIT, description=f"Items per page, 1–{PAGE_MAX_LIMIT}.")
+    offset: int = Field(0, ge=0, le=PAGE_MAX_OFFSET, description=f"Items to skip, 0–{PAGE_MAX_OFFSET}.")
+
+
+class Paged(LimitOffsetPagination):
+    """``@paginate(Paged)``: ninja's limit/offset paging with this API's bounds."""
+
+    Input = PageIn  # type: ignore[assignment]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=PAGE_MAX_LIMIT, **kwargs)
+
+
+def decimal_limits(max_digits: int, decimal_places: int) -> Callable[[dict[str, Any]], None]:
+    """``json_schema_extra`` for a Decimal input: pydantic checks ``max_digits`` and
+    ``decimal_places`` but leaves them out of the JSON schema; this writes them in (the largest
+    number, and a pattern for the string form)."""
+    whole = max_digits - decimal_places
+    largest = float(Decimal(10) ** whole - Decimal(1).scaleb(-decimal_places))
+    pattern = rf"^\d{{1,{whole}}}(\.\d{{1,{decimal_places}}})?$"
+    note = f"At most {max_digits} digits, {decimal_places} after the decimal point."
+
+    def extra(schema: dict[str, Any]) -> None:
+        for branch in schema.get("anyOf", [schema]):
+            if branch.get("type") == "number":
+                branch["maximum"] = min(branch.get("maximum", largest), largest)
+            elif branch.get("type") == "string":
+                branch["pattern"] = pattern
+        schema["description"] = f"{schema.get('description', '')} {note}".strip()
+
+    return extra
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+
 def django_validation_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
     if hasattr(exc, "error_dict"):
         return [
@@ -53,6 +115,12 @@ def django_validation_errors(exc: DjangoValidationError) -> list[dict[str, str]]
             for field, errs in exc.error_dict.items()
         ]
     return [{"field": "__all__", "message": m} for m in exc.messages]
+
+
+def _unparsable_body_errors(request: HttpRequest) -> list[dict[str, str]]:
+    if "json" not in (request.content_type or ""):
+        return [{"field": "Content-Type", "message": "Send the body as application/json."}]
+    return [{"field": "body", "message": "The body is not valid JSON."}]
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -66,7 +134,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 422, "The request has invalid fields.", django_validation_errors(exc))
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error_response(api, request, exc.status_code, str(exc.message))
+        # ninja's only 400 is a body it cannot parse: name the field like every other error.
+        errors = _unparsable_body_errors(request) if exc.status_code == 400 else None
+        return error_response(api, request, exc.status_code, str(exc.message), errors)
+
+    def on_malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Raised while reading the body (the CSRF check of a signed-in write reads it first): a
+        # multipart body without a usable boundary, a body larger than allowed, too many fields.
+        field = "Content-Type" if isinstance(exc, MultiPartParserError) else "body"
+        message = (
+            "multipart/form-data needs a boundary that matches the body."
+            if field == "Content-Type"
+            else "The body could not be read."
+        )
+        return error_response(
+            api, request, 400, "The request body is malformed.", [{"field": field, "message": message}]
+        )
 
     def on_auth(request: HttpRequest, exc: Exception) -> HttpResponse:
         return error_response(api, request, 401, "Authentication required: sign in or send a valid bearer token.")
@@ -95,6 +178,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(HttpError, on_http_error)
+    for malformed in (MultiPartParserError, UnreadablePostError, SuspiciousOperation, BadRequest):
+        api.add_exception_handler(malformed, on_malformed)
     api.add_exception_handler(AuthenticationError, on_auth)
     api.add_exception_handler(AuthorizationError, on_forbidden)
     api.add_exception_handler(PermissionDenied, on_forbidden)
@@ -102,3 +187,54 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(RateLimitedError, on_rate_limited)
     api.add_exception_handler(Exception, on_exception)
+
+
+# --- The OpenAPI document lists every answer -------------------------------------------------
+
+_ERROR_SCHEMA = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+_STANDARD_ANSWERS = {
+    400: "Malformed request: a body that is not JSON, or multipart without a boundary (the field is named).",
+    401: "Authentication required: sign in or send a valid bearer token.",
+    403: "Your role may not do this, or your session has not passed two-step verification.",
+    404: "Not found, or not visible to you.",
+    422: "Invalid fields; each error names its field.",
+    429: "Too many requests; see the Retry-After header.",
+}
+_URL_TOO_LONG = {"description": "URL too long: answered by the web server before the API (not JSON)."}
+
+
+def _standard_answers(path: str, method: str, operation: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    codes = set()
+    if operation.get("requestBody"):
+        codes |= {400, 422}
+    if operation.get("parameters"):
+        codes.add(422)
+    if "{" in path:
+        codes.add(404)
+    if operation.get("security"):
+        codes |= {401, 403}
+    if method == "post":
+        codes.add(429)
+    answers: dict[int, dict[str, Any]] = {
+        code: {"description": _STANDARD_ANSWERS[code], "content": _ERROR_SCHEMA} for code in sorted(codes)
+    }
+    answers[414] = _URL_TOO_LONG
+    if 429 in answers:
+        answers[429]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
+    return answers
+
+
+class MediJourneyAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document also lists the error answers every operation can give."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code, answer in _standard_answers(path, method, operation).items():
+                    if code not in responses and str(code) not in responses:
+                        responses[code] = answer
+        return schema

@@ -1,8 +1,11 @@
 """Safe uploads, shared by every app that accepts files (medical reports, accreditation evidence,
 quote attachments).
 
-* The type is sniffed from the bytes, never trusted from the file name or the browser.
-* PDFs that carry JavaScript, automatic actions, launch actions or embedded files are refused.
+* The type is sniffed from the bytes (the signature at offset 0), never trusted from the file name
+  or the browser, and the name kept for display ends with the sniffed type's extension
+  (``upload_filename``): ``scan.html`` holding a PDF is stored and served as ``scan.pdf``.
+* PDFs that carry JavaScript, automatic actions, embedded files, or any action that can send data
+  or run code (``_ACTIVE_ACTION_TYPES``, wherever the action dictionary sits) are refused.
 * Images are decoded and re-encoded, which drops EXIF (including GPS) and anything appended.
 * Size and count limits come from settings (UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES).
 * Optional virus scanning through clamd on a local socket (CLAMAV_SOCKET): see ``scan_bytes``.
@@ -15,6 +18,7 @@ import io
 import re
 import socket
 import struct
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,9 +38,19 @@ KINDS = {
     "png": ("image/png", "png"),
 }
 KIND_LABELS = {"pdf": "PDF", "jpeg": "JPEG", "png": "PNG"}
-# PDF name objects that make a document do something by itself.
+# Dictionary keys that make a document do something by itself (scripts, automatic actions,
+# embedded files, rich media, XFA forms).
 _ACTIVE_PDF_KEYS = {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles", "/EmbeddedFile",
-                    "/RichMedia", "/XFA", "/SubmitForm", "/ImportData"}  # fmt: skip
+                    "/RichMedia", "/XFA"}  # fmt: skip
+# Action types (the /S of an action dictionary) that send data, fetch from elsewhere or run code:
+# forms that submit or import, scripts, programs, remote and embedded documents (a UNC path leaks
+# the reader's Windows credentials), media renditions (which may carry scripts), 3D/rich-media
+# commands and legacy movies and sounds. Checked on every dictionary, wherever it sits: link and
+# widget annotations, outlines, /Next chains, name trees.
+_ACTIVE_ACTION_TYPES = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Rendition",
+                        "/RichMediaExecute", "/Movie", "/Sound"}  # fmt: skip
+# A /URI action is an ordinary link only with one of these schemes.
+_SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
 _MAX_PIXELS = 40_000_000
 
 
@@ -74,16 +88,37 @@ def sniff_kind(head: bytes) -> str | None:
         return "png"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
-    if b"%PDF-" in head[:1024]:
+    # At offset 0 only: readers also accept a header later in the first kilobyte, which is how an
+    # HTML page with a PDF behind it passes as both.
+    if head.startswith(b"%PDF-"):
         return "pdf"
     return None
 
 
+_NAME_MAX = 120
+
+
 def safe_name(name: str) -> str:
-    """A display name without paths or control characters (the stored name is always random)."""
+    """A display name without paths, control characters or invisible format characters (such as
+    right-to-left overrides that make ``fdp.exe`` look like ``exe.pdf``). The name in storage is
+    always random; this one is only shown and offered as the download name."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip() or "document"
-    return base[:120]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in {"Cc", "Cf"}).strip()
+    return base[:_NAME_MAX] or "document"
+
+
+def upload_filename(name: str, kind: str) -> str:
+    """The display name with the extension of the sniffed type, whatever the sender called it:
+    the last extension is replaced (``invoice.exe`` -> ``invoice.pdf``, ``evil.pdf<NUL>.html`` ->
+    ``evil.pdf``), a name that already ends with it is kept (``report.v2.pdf``)."""
+    extension = KINDS[kind][1] if kind in KINDS else "bin"
+    base = safe_name(name)
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = stem.rstrip(". ")
+    if stem.lower().endswith(f".{extension}"):
+        stem = stem[: -len(extension) - 1]
+    stem = stem.rstrip(". ") or "document"
+    return f"{stem[: _NAME_MAX - len(extension) - 1]}.{extension}"
 
 
 def _claimed_kind(name: str) -> str | None:
@@ -91,9 +126,26 @@ def _claimed_kind(name: str) -> str | None:
     return {"pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg", "png": "png"}.get(ext)
 
 
+def _active_dictionary(obj: Any) -> bool:
+    """Does this dictionary make the document act: an active key, or an action whose type can
+    send data or run code, or a link to something other than a web or mail address? ``/S`` is
+    checked whatever ``/Type`` says (readers ignore a wrong one)."""
+    if set(obj.keys()) & _ACTIVE_PDF_KEYS:
+        return True
+    action = obj.get("/S")
+    if not isinstance(action, pikepdf.Name):
+        return False
+    if str(action) in _ACTIVE_ACTION_TYPES:
+        return True
+    if str(action) == "/URI":
+        target = obj.get("/URI")
+        return not str(target if target is not None else "").strip().lower().startswith(_SAFE_URI_SCHEMES)
+    return False
+
+
 def _active_pdf_content(pdf: pikepdf.Pdf) -> bool:
-    """Walk the whole object graph from the trailer (direct and indirect objects) looking for
-    keys or action types that make a PDF act on its own."""
+    """Walk the whole object graph from the trailer (direct and indirect objects, every key,
+    parents included) looking for a dictionary that makes the PDF act on its own."""
     stack: list[Any] = [pdf.trailer]
     seen: set[tuple[int, int]] = set()
     visited = 0
@@ -107,13 +159,9 @@ def _active_pdf_content(pdf: pikepdf.Pdf) -> bool:
                 continue
             seen.add(obj.objgen)
         if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-            keys = set(obj.keys())
-            if keys & _ACTIVE_PDF_KEYS:
+            if _active_dictionary(obj):
                 return True
-            subtype = obj.get("/S")
-            if subtype is not None and str(subtype) in {"/JavaScript", "/Launch"}:
-                return True
-            stack.extend(obj[k] for k in keys if k not in {"/Parent", "/P"})
+            stack.extend(value for _key, value in obj.items())
         elif isinstance(obj, pikepdf.Array):
             stack.extend(obj)
     return False
@@ -215,7 +263,9 @@ def validate_upload(
             code="type_not_allowed",
         )
     clean = _check_pdf(data, name) if kind == "pdf" else _reencode_image(data, kind, name)
-    return CleanUpload(data=clean, kind=kind, original_name=name, sha256=hashlib.sha256(clean).hexdigest())
+    return CleanUpload(
+        data=clean, kind=kind, original_name=upload_filename(name, kind), sha256=hashlib.sha256(clean).hexdigest()
+    )
 
 
 def validate_uploads(

@@ -8,6 +8,8 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from medijourney.core.api import PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PAGE_MAX_OFFSET, decimal_limits
+
 from .params import MAX_FLIGHT_HOURS, MIN_FLIGHT_HOURS
 
 # A GET query string must stay well under the web server's request-line limit (gunicorn: 4094
@@ -121,7 +123,14 @@ class SearchIn(Schema):
     passport: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Passport country; default: origin.")
     destination: str = Field("", pattern=r"^([A-Za-z]{2})?$", description="Only hospitals in this country.")
     currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$", description="Your currency (ISO 4217) for totals.")
-    budget: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2, description="In `currency`.")
+    budget: Decimal | None = Field(
+        None,
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description="In `currency`.",
+        json_schema_extra=decimal_limits(14, 2),
+    )
     travel_from: datetime.date | None = Field(None, description="Travel window start (YYYY-MM-DD).")
     travel_to: datetime.date | None = Field(None, description="Travel window end (YYYY-MM-DD).")
     language: str = Field("", pattern=r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$", description="BCP 47 tag.")
@@ -136,8 +145,8 @@ class SearchIn(Schema):
     w_wait: int = Field(2, ge=0, le=10, description="Weight of the waiting time (0–10).")
     w_travel: int = Field(2, ge=0, le=10, description="Weight of the flight time (0–10).")
     w_quality: int = Field(2, ge=0, le=10, description="Weight of the quality signals (0–10).")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    limit: int = Field(PAGE_DEFAULT_LIMIT, ge=1, le=PAGE_MAX_LIMIT, description="Results per page.")
+    offset: int = Field(0, ge=0, le=PAGE_MAX_OFFSET, description="Results to skip.")
 
 
 class CompareIn(SearchIn):
@@ -256,7 +265,7 @@ class SavingsOut(Schema):
     reference: ReferenceOut | None
 
 
-class VisaOut(Schema):
+class TripVisaOut(Schema):  # not VisaOut: OpenAPI names components by class (catalog has one)
     passport: str | None
     passport_assumed: bool = Field(description="True when no passport was given and the origin country was assumed.")
     destination: str
@@ -277,7 +286,7 @@ class TravelOut(Schema):
     method: str
 
 
-class StayOut(Schema):
+class TripStayOut(Schema):  # not StayOut: OpenAPI names components by class name (catalog has one)
     inpatient_nights: int | None
     lodging_nights: int | None
     days_away: int | None
@@ -315,9 +324,9 @@ class ResultOut(Schema):
     offer: OfferBrief
     trip_estimate: TripEstimateOut
     savings: SavingsOut
-    visa: VisaOut
+    visa: TripVisaOut
     travel: TravelOut
-    stay: StayOut
+    stay: TripStayOut
     wait: WaitOut
     wait_days: int | None
     languages: list[str]

@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from medijourney.core.api import ErrorOut, Paged
 from medijourney.privacy.access import deny
 
 from .models import Accreditation, Doctor, Hospital, Offer
@@ -109,7 +110,7 @@ class HospitalFilters(Schema):
 
 
 @router.get("/hospitals", response=list[HospitalListOut], summary="Hospitals in the network")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def list_hospitals(request: HttpRequest, filters: Query[HospitalFilters]) -> Any:
     qs = hospitals_search(
         country=filters.country,
@@ -134,7 +135,9 @@ class _Summaries:
         return [hospital_summary(h, h.current_accreditations) for h in self.qs[item]]
 
 
-@router.get("/hospitals/{hospital_id}", response=HospitalOut, summary="One hospital in the network")
+@router.get(
+    "/hospitals/{hospital_id}", response={200: HospitalOut, 404: ErrorOut}, summary="One hospital in the network"
+)
 def get_hospital(request: HttpRequest, hospital_id: UUID) -> dict[str, Any]:
     h = hospital_profile(hospital_id).first()
     if h is None:

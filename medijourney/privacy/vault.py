@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from medijourney.core.uploads import KINDS
+from medijourney.core.uploads import KINDS, upload_filename
 
 MAGIC = b"MJV1"
 _PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
@@ -166,10 +166,12 @@ def vault_keys_stored() -> Iterator[str]:
 def vault_attachment_response(storage_key: str, *, filename: str, kind: str) -> HttpResponse:
     """Serve a stored file as a download: decrypted, ``Content-Disposition: attachment``, the
     sniffed content type (``kind`` from core.uploads), ``nosniff`` and ``no-store``. The caller has
-    already checked permission and written the audit row. Raises VaultError if the file is gone."""
+    already checked permission and written the audit row. The download name always ends with the
+    sniffed type's extension, also for names stored before that rule. Raises VaultError if the
+    file is gone."""
     data = vault_read(storage_key)
     response = HttpResponse(data, content_type=KINDS.get(kind, ("application/octet-stream", "bin"))[0])
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, upload_filename(filename, kind))
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     response["Content-Length"] = str(len(data))

@@ -12,12 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
 from medijourney.catalog.models import Procedure
-from medijourney.core.api import ErrorOut
+from medijourney.core.api import ErrorOut, Paged
 from medijourney.network.models import Doctor
 from medijourney.network.offer_items import OFFER_ITEMS
 from medijourney.privacy.access import deny, get_visible_or_404
@@ -127,7 +127,7 @@ class _Page:
     auth=any_auth,
     summary="Quote requests sent to my hospital",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def partner_request_list_api(request: HttpRequest, status: str = "") -> Any:
     """Requests sent to the hospital of the token's partner user, open ones first by deadline.
     A request disappears as soon as the patient withdraws consent."""

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from medijourney.core.api import decimal_limits
+
 LineStatusLiteral = Literal["included", "not_included", "not_applicable"]
 
 
@@ -67,7 +69,14 @@ class RequestOut(RequestListItemOut):
 
 class QuoteLineIn(Schema):
     status: LineStatusLiteral
-    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2, description="For included items.")
+    amount: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="For included items.",
+        json_schema_extra=decimal_limits(12, 2),
+    )
     note: str = Field("", max_length=200)
 
 

@@ -22,6 +22,7 @@ from medijourney.cases.models import Case
 from medijourney.cases.selectors import cases_visible_to
 from medijourney.cases.services import case_read_audit
 from medijourney.core.forms import add_service_errors
+from medijourney.core.ratelimit import rate_limited
 from medijourney.network.models import Doctor
 from medijourney.network.selectors import partner_hospital
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
@@ -373,6 +374,7 @@ def partner_requests(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_perm("quotes.answer_requests")
+@rate_limited("partner_export", methods=("GET",))
 def partner_requests_export(request: HttpRequest) -> HttpResponse:
     """A CSV of the hospital's requests and its answers (no patient data: codes, dates, totals)."""
     rows = list(partner_request_list(user=request.user)[:5000])

@@ -42,6 +42,7 @@ def _pick_case_manager(case: Case) -> tuple[User | None, bool]:
         CaseManagerAvailability.objects.select_for_update(of=("self",))
         .filter(user__in=holders_of("cases.take_assignments"))
         .exclude(user_id=case.patient_id)
+        .exclude(user__email__iexact=case.email)  # a staff address's own inquiry (kept off that account)
         .select_related("user")
         .order_by("pk")
     )
@@ -113,7 +114,7 @@ def case_reassign(*, case: Case, to: User, actor: User) -> Case:
         raise ValidationError({"assigned_to": _("Only leads can reassign cases.")})
     if not is_case_team(to):
         raise ValidationError({"assigned_to": _("Choose an active case manager.")})
-    if to.pk == case.patient_id:
+    if to.pk == case.patient_id or to.email.lower() == case.email.lower():
         raise ValidationError({"assigned_to": _("A person cannot manage their own case.")})
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)

@@ -1,5 +1,6 @@
 """Documents: stored encrypted in the vault, virus-scanned when a scanner is configured, and the
-upload token that lets an inquiry's sender attach files for 24 hours."""
+upload token that lets an inquiry's sender attach files for 24 hours, only to that inquiry and
+only while its account is unclaimed."""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -38,13 +39,22 @@ UPLOAD_TOKEN_VALID = timedelta(hours=24)
 
 def upload_token_for(case: Case) -> str:
     """A token that lets the sender of an inquiry attach documents to it for 24 hours without an
-    account yet. Derived (HMAC) from the case's public id, so a retry gets the same one."""
-    return salted_hmac("medijourney.cases.upload", str(case.public_id), algorithm="sha256").hexdigest()[:40]
+    account yet. Derived (HMAC) from the case's and its patient's public ids, so a retry gets the
+    same one and a case that moves into another account (an owner confirming it) leaves it dead."""
+    message = f"{case.public_id}:{case.patient.public_id}"
+    return salted_hmac("medijourney.cases.upload.v2", message, algorithm="sha256").hexdigest()[:40]
+
+
+def _patient_unclaimed(patient: User) -> bool:
+    """Nobody has signed in to the case's account yet: a stand-in patient, or an account made by
+    this inquiry whose password has not been set. Once someone owns the account, the token that
+    the anonymous sender holds grants nothing in it."""
+    return not patient.has_usable_password() and patient.last_login is None
 
 
 def upload_token_valid(case: Case, token: str, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
-    if now > case.created_at + UPLOAD_TOKEN_VALID or not case.is_open:
+    if now > case.created_at + UPLOAD_TOKEN_VALID or not case.is_open or not _patient_unclaimed(case.patient):
         return False
     return constant_time_compare(upload_token_for(case), token or "")
 

@@ -1,4 +1,12 @@
-"""Intake: an inquiry becomes a case exactly once per idempotency key."""
+"""Intake: an inquiry becomes a case exactly once per idempotency key.
+
+Whose case it is: a new address gets a new patient account (no password yet; the acknowledgement
+carries a link to set one). A signed-in patient sending the form with their own address gets
+the case in their account at once. Any other address that already has an account — a patient's,
+or a staff member's — gets the case on a stand-in patient (accounts.placeholder_patient_create),
+in nobody's account: a patient owner is emailed a link to confirm it (``inquiry_owner_confirm``)
+or say it was not them; a staff account never receives a case. The sender's answer is the same in
+every case, so it says nothing about the address."""
 
 import hashlib
 import json
@@ -12,22 +20,31 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
+from medijourney.accounts.permissions import has_perm
 from medijourney.accounts.roles import Role
-from medijourney.accounts.services import user_create
+from medijourney.accounts.services import (
+    PLACEHOLDER_DOMAIN,
+    is_placeholder,
+    placeholder_patient_create,
+    user_create,
+)
 from medijourney.cases import tasks as case_tasks
 from medijourney.cases.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from medijourney.cases.models import (
     Case,
+    Document,
     EventKind,
     IntakeRequest,
     Source,
     Stage,
 )
-from medijourney.cases.selectors import clock_warning_before, first_response_window
+from medijourney.cases.permissions import can_claim_case
+from medijourney.cases.selectors import clock_warning_before, first_response_window, register_event_kind
 from medijourney.cases.values import (
     country_validate,
     currency_validate,
@@ -51,6 +68,21 @@ logger = logging.getLogger(__name__)
 
 class IdempotencyConflictError(Exception):
     """The same Idempotency-Key was sent with a different request body."""
+
+
+class OwnerConfirmError(Exception):
+    """The confirmation link no longer applies: the case is already in an account, was declined,
+    or the account is not (or no longer) a patient account with that address."""
+
+
+# Timeline rows of the account-linking rule (labels shown to the case team and, once confirmed,
+# to the patient).
+register_event_kind("owner_pending", _("Sent with the address of an existing account: waiting for its owner"))
+register_event_kind(
+    "kept_apart", _("Sent with the address of an account that cannot take patient cases: kept apart from it")
+)
+register_event_kind("owner_confirmed", _("The account holder confirmed this inquiry"))
+register_event_kind("owner_declined", _("The account holder said they did not send this inquiry"))
 
 
 @dataclass
@@ -81,6 +113,8 @@ class IntakeOutcome:
 
 def _email_validate(value: str) -> str:
     validate_email(value)
+    if value.endswith(".invalid") or value.endswith(f"@{PLACEHOLDER_DOMAIN}"):
+        raise ValidationError(_("Please give an email address that can receive mail."))
     return value
 
 
@@ -172,24 +206,50 @@ def _intake_replay(key: str, request_hash: str, *, strict: bool) -> IntakeOutcom
     return IntakeOutcome(case=existing.case, created=False)
 
 
-def _patient_for(data: InquiryData) -> User:
-    """The patient's account: linked if the email is known, otherwise created without a usable
-    password (the acknowledgement email carries a link to set one)."""
-    user = User.objects.filter(email__iexact=data.email).first()
-    if user is not None:
-        return user
-    try:
-        with transaction.atomic():
-            return user_create(
-                email=data.email,
-                password=None,
-                role=Role.PATIENT,
-                full_name=data.full_name,
-                preferred_language=data.preferred_language,
-                spoken_languages=[data.preferred_language],
-            )
-    except IntegrityError:
-        return User.objects.get(email__iexact=data.email)
+@dataclass(frozen=True)
+class _Patient:
+    user: User  # the case's patient: an account, or the stand-in of an unconfirmed inquiry
+    owner: User | None = None  # the existing account the address belongs to, when not confirmed
+
+
+def _patient_for(data: InquiryData, signed_in: Any = None) -> _Patient:
+    """Whose case this is (see the module docstring). ``signed_in`` is the person who sent the
+    page form, if signed in; the API never passes one."""
+    existing = User.objects.filter(email__iexact=data.email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return _Patient(
+                    user_create(
+                        email=data.email,
+                        password=None,
+                        role=Role.PATIENT,
+                        full_name=data.full_name,
+                        preferred_language=data.preferred_language,
+                        spoken_languages=[data.preferred_language],
+                    )
+                )
+        except IntegrityError:
+            existing = User.objects.get(email__iexact=data.email)
+    if getattr(signed_in, "pk", None) == existing.pk and has_perm(existing, "cases.view_own_cases"):
+        return _Patient(existing)
+    stand_in = placeholder_patient_create(full_name=data.full_name, preferred_language=data.preferred_language)
+    return _Patient(stand_in, owner=existing)
+
+
+def _acknowledgement_queue(case: Case, data: InquiryData, patient: _Patient) -> None:
+    """The email to the address given: the usual acknowledgement, a confirmation link for an
+    existing patient account, or, for a staff address, a note that nothing was added to it."""
+    context: dict[str, Any] = {"name": data.full_name, "audience": "patient"}
+    if patient.owner is None:
+        kind, context["user"] = "ack", str(patient.user.public_id)
+    elif can_claim_case(patient.owner, case):
+        kind, context["owner"] = "ack_confirm", str(patient.owner.public_id)
+    else:
+        kind = "ack_not_added"
+    notification_queue(key=f"ack:{case.public_id}", kind=kind, to_email=data.email, case=case, context=context)
+    if patient.owner is not None:
+        case_event_add(case=case, kind="owner_pending" if kind == "ack_confirm" else "kept_apart")
 
 
 def _case_save_with_reference(case: Case) -> None:
@@ -212,11 +272,13 @@ def inquiry_submit(
     key: str,
     source: str = Source.FORM,
     strict_idempotency: bool = True,
+    signed_in: Any = None,
 ) -> IntakeOutcome:
-    """Turn an inquiry into a case exactly once per ``key``: create or link the patient's
-    account, triage the need, store the documents, assign a case manager, start the clock and
-    queue the acknowledgement. A retry with the same key returns the same case; with the same key
-    and a different body it raises IdempotencyConflictError (when ``strict_idempotency``)."""
+    """Turn an inquiry into a case exactly once per ``key``: find whose case it is (see the
+    module docstring; ``signed_in`` is the page form's signed-in person, never the API's), triage
+    the need, store the documents, assign a case manager, start the clock and queue the
+    acknowledgement. A retry with the same key returns the same case; with the same key and a
+    different body it raises IdempotencyConflictError (when ``strict_idempotency``)."""
     data = inquiry_clean(data)
     request_hash = inquiry_hash(data, uploads)
     replay = _intake_replay(key, request_hash, strict=strict_idempotency)
@@ -233,7 +295,7 @@ def inquiry_submit(
         stored: list[str] = []
         try:
             with transaction.atomic():
-                return _intake_create(data, uploads, key, request_hash, source, triage, stored)
+                return _intake_create(data, uploads, key, request_hash, source, triage, stored, signed_in)
         except IntegrityError:
             for storage_key in stored:
                 vault_delete(storage_key)
@@ -257,10 +319,12 @@ def _intake_create(
     source: str,
     triage: dict[str, Any],
     stored: list[str],
+    signed_in: Any = None,
 ) -> IntakeOutcome:
     # The key row first: a concurrent retry with the same key waits here, then finds the case.
     intake = IntakeRequest.objects.create(key=key, request_hash=request_hash)
-    patient = _patient_for(data)
+    whose = _patient_for(data, signed_in)
+    patient = whose.user
     now = timezone.now()
     top_specialty = triage["specialties"][0]["id"] if triage.get("confident") and triage.get("specialties") else ""
     top_procedure = ""
@@ -316,16 +380,58 @@ def _intake_create(
     audit_record(actor=None, action="case.intake", obj=case, patient=patient, detail={"source": source})
     for upload, storage_key in uploads_store(uploads, stored):
         document_create(case=case, upload=upload, storage_key=storage_key, actor=patient, audit_actor=None)
-    notification_queue(
-        key=f"ack:{case.public_id}",
-        kind="ack",
-        to_email=data.email,
-        case=case,
-        context={"user": str(patient.public_id), "name": data.full_name, "audience": "patient"},
-    )
+    _acknowledgement_queue(case, data, whose)
     due = case.first_response_due_at
     case_tasks.check_clock.using(run_after=due - clock_warning_before()).enqueue(case_id=case.pk)
     case_tasks.check_clock.using(run_after=due).enqueue(case_id=case.pk)
     case_assign_auto(case=case)
     case.refresh_from_db()
     return IntakeOutcome(case=case, created=True)
+
+
+# --- The owner of an existing account confirms (or declines) an inquiry sent with their address ---
+
+
+def _pending_owner_check(case: Case, owner: User) -> None:
+    if not is_placeholder(case.patient):
+        raise OwnerConfirmError("This inquiry is no longer waiting for confirmation.")
+    if case.events.filter(kind="owner_declined").exists():
+        raise OwnerConfirmError("This inquiry was declined.")
+    if not can_claim_case(owner, case):
+        raise OwnerConfirmError("This account cannot take the inquiry.")
+
+
+def inquiry_owner_confirm(*, case: Case, owner: User) -> Case:
+    """Move an unconfirmed inquiry from its stand-in patient into ``owner``'s account (the
+    account holding the inquiry's address; they proved it by opening the emailed link). The
+    documents sent with it become theirs; the stand-in is removed. Idempotent for the owner."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+        if case.patient_id == owner.pk:
+            return case
+        _pending_owner_check(case, owner)
+        stand_in = case.patient
+        case.patient = owner
+        case.save(update_fields=["patient", "updated_at"])
+        Document.objects.filter(case=case, uploaded_by=stand_in).update(uploaded_by=owner)
+        Document.objects.filter(case=case, created_by=stand_in).update(created_by=owner)
+        if not stand_in.cases.exists():
+            try:
+                with transaction.atomic():
+                    stand_in.delete()
+            except ProtectedError:
+                pass  # something else still names it; it stays inactive, without a password
+        case_event_add(case=case, kind="owner_confirmed", actor=owner)
+        audit_record(actor=owner, action="case.owner_confirm", obj=case, patient=owner)
+        return case
+
+
+def inquiry_owner_decline(*, case: Case, owner: User) -> Case:
+    """The owner says they did not send it: the case stays out of their account for good, the
+    link stops working, and the timeline tells the case team."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
+        _pending_owner_check(case, owner)
+        case_event_add(case=case, kind="owner_declined")
+        audit_record(actor=owner, action="case.owner_decline", obj=case, patient=case.patient)
+        return case

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import holders_of
+from medijourney.accounts.services import PLACEHOLDER_DOMAIN
 from medijourney.cases import tasks as case_tasks
 from medijourney.cases.models import (
     Case,
@@ -39,6 +40,8 @@ def notification_queue(
     transaction that makes the email necessary: both commit or neither does."""
     if Notification.objects.filter(key=key).exists():
         return None
+    if to_email.lower().endswith(f"@{PLACEHOLDER_DOMAIN}"):
+        return None  # the stand-in patient of an unconfirmed inquiry: an address that receives nothing
     ctx = dict(context or {})
     if case is not None:
         ctx.setdefault("reference", case.reference)

@@ -7,7 +7,7 @@ from medijourney.accounts.models import User
 from medijourney.accounts.roles import Role
 from medijourney.accounts.tests.factories import UserFactory
 from medijourney.cases.models import Case
-from medijourney.cases.services import InquiryData, inquiry_submit
+from medijourney.cases.services import InquiryData, inquiry_owner_confirm, inquiry_submit
 
 _keys = itertools.count()
 
@@ -37,10 +37,14 @@ def case_manager(**kwargs: Any) -> User:
 def make_case(
     *, patient: User | None = None, assigned_to: User | None = None, uploads: Any = (), **overrides: Any
 ) -> Case:
-    """A case made through the real intake service (then pinned to ``assigned_to`` if given)."""
+    """A case made through the real intake service (then pinned to ``assigned_to`` if given).
+    With ``patient``, the case goes to that existing account the way the real flow does: sent
+    with its address, then confirmed by its owner."""
     if patient is not None:
         overrides.setdefault("email", patient.email)
     case = inquiry_submit(data=inquiry_data(**overrides), uploads=uploads, key=f"test:{next(_keys)}").case
+    if patient is not None and case.patient_id != patient.pk:
+        case = inquiry_owner_confirm(case=case, owner=patient)
     if assigned_to is not None and case.assigned_to_id != assigned_to.pk:
         Case.objects.filter(pk=case.pk).update(assigned_to=assigned_to)
         case.refresh_from_db()

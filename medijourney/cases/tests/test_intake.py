@@ -54,11 +54,13 @@ def test_intake_creates_case_account_clock_and_acknowledgement(run_tasks, fake_t
     assert any(m.to == [manager.email] for m in mail.outbox)
 
 
-def test_known_email_links_the_existing_account_without_changing_it(make_user):
+def test_a_known_email_does_not_link_the_existing_account_or_change_it(make_user):
     existing = make_user(role=Role.PATIENT, email="known@example.test", full_name="Original Name")
     case = inquiry_submit(data=inquiry_data(email="KNOWN@example.test", full_name="Other Name"), key="k2").case
     existing.refresh_from_db()
-    assert case.patient == existing and existing.full_name == "Original Name" and existing.has_usable_password()
+    # the owner must confirm first (cases/tests/test_account_linking.py)
+    assert case.patient != existing and not case.patient.is_active and not case.patient.has_usable_password()
+    assert existing.full_name == "Original Name" and existing.has_usable_password()
     assert User.objects.filter(email__iexact="known@example.test").count() == 1
 
 
