@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure, demo_email
@@ -57,8 +58,8 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     page.get_by_label("Medical reports (optional)").set_input_files(str(fake))
     page.get_by_label("I agree to the processing of my health information as described above.").check()
     page.get_by_role("button", name="Send my inquiry").click()
-    assert page.get_by_text("“report.pdf” says it is a PDF but its content is not.").is_visible()
-    assert page.get_by_text("please attach your files again").is_visible()
+    expect(page.get_by_text("“report.pdf” says it is a PDF but its content is not.")).to_be_visible()
+    expect(page.get_by_text("please attach your files again")).to_be_visible()
     assert page.get_by_label("Your full name").input_value() == "Grace Browser"
     assert page.get_by_label("India").is_checked()
     assert Case.objects.count() == 0
@@ -91,7 +92,7 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     row = staff.locator("table.queue tbody tr").first
     assert reference in row.inner_text() and "left" in row.inner_text()
     staff.get_by_role("link", name=reference).click()
-    assert staff.get_by_text("Triage at intake").is_visible()
+    expect(staff.get_by_text("Triage at intake")).to_be_visible()
     staff.get_by_label("Internal note (the patient never sees it)").fill("Private: check anaesthesia history")
     staff.get_by_role("button", name="Add note").click()
     staff.get_by_text("Private: check anaesthesia history").wait_for()
@@ -120,8 +121,8 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     sign_in(page, base, "grace@example.test", "quiet harbour lantern seventy")
     assert page.url.endswith("/my/cases/")
     page.get_by_role("link", name=reference).click()
-    assert page.get_by_text("Hello Grace, I am your case manager.").is_visible()
-    assert page.get_by_text("Please read the latest message from your case manager").is_visible()
+    expect(page.get_by_text("Hello Grace, I am your case manager.")).to_be_visible()
+    expect(page.get_by_text("Please read the latest message from your case manager")).to_be_visible()
     assert page.get_by_text("Private: check anaesthesia history").count() == 0
     page.get_by_role("textbox", name="Message").fill("Thank you, I will upload it tomorrow.")
     page.get_by_role("button", name="Send to my case team").click()

@@ -5,6 +5,7 @@ visitor's passport."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from medijourney.catalog.tests.factories import (
     FitToFlyFactory,
@@ -58,7 +59,7 @@ def test_search_box_filters_procedures_as_you_type(live_server, page, catalogue)
     page.goto(f"{live_server.url}/procedures/")
     page.get_by_label("Search").fill("cataract operation")
     page.locator("#procedure-results").get_by_text("1 procedure").wait_for()
-    assert page.get_by_role("link", name="Cataract surgery").is_visible()
+    expect(page.get_by_role("link", name="Cataract surgery")).to_be_visible()
 
 
 def test_country_page_remembers_the_passport(live_server, page, catalogue):
@@ -70,4 +71,4 @@ def test_country_page_remembers_the_passport(live_server, page, catalogue):
     assert "12 January 2025" in page.locator("main").inner_text()
     page.goto(f"{live_server.url}/countries/IN/")
     assert "E-visa" in page.get_by_test_id("visa-rule").inner_text()
-    assert page.get_by_role("link", name="Sunrise Eye Hospital").is_visible()
+    expect(page.get_by_role("link", name="Sunrise Eye Hospital")).to_be_visible()

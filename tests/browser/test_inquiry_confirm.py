@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import Client, override_settings
+from playwright.sync_api import expect
 
 from medijourney.accounts.roles import Role
 from medijourney.accounts.tests.factories import TEST_PASSWORD, UserFactory
@@ -54,14 +55,14 @@ def test_the_owner_confirms_an_inquiry_sent_with_their_address(live_server, brow
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(f"{live_server.url}{link}")
-        assert page.get_by_role("heading", name="Is this inquiry yours?").is_visible()
-        assert page.get_by_text(sent["reference"]).is_visible()
+        expect(page.get_by_role("heading", name="Is this inquiry yours?")).to_be_visible()
+        expect(page.get_by_text(sent["reference"])).to_be_visible()
         assert "Hip replacement" not in page.content()  # only the reference and the date
         assert no_horizontal_overflow(page), width
         shot(page, f"inquiry-confirm-{name}")
         if width == 1280:
             page.get_by_role("button", name="Yes, I sent it: add it to my account").click()
-            assert page.get_by_role("heading", name="The inquiry is in your account").is_visible()
+            expect(page.get_by_role("heading", name="The inquiry is in your account")).to_be_visible()
             shot(page, f"inquiry-confirmed-{name}")
             page.get_by_role("button", name="Sign in").click()
             page.get_by_label("Email").fill(owner.email)
@@ -75,7 +76,7 @@ def test_the_owner_confirms_an_inquiry_sent_with_their_address(live_server, brow
     phone = browser.new_context(viewport={"width": 390, "height": 900})
     page = phone.new_page()
     page.goto(f"{live_server.url}{link}")
-    assert page.get_by_role("heading", name="The inquiry is in your account").is_visible()
+    expect(page.get_by_role("heading", name="The inquiry is in your account")).to_be_visible()
     assert no_horizontal_overflow(page)
     shot(page, "inquiry-confirmed-phone")
     phone.close()

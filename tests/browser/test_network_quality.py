@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure, demo_email
@@ -46,8 +47,7 @@ def test_quality_lead_verifies_then_suspends_and_reinstates(live_server, page, b
 
     patient = browser.new_context().new_page()
     patient.goto(f"{live_server.url}/hospitals/")
-    assert patient.get_by_role("link", name="Lotus Heart Hospital").is_visible()
-
+    expect(patient.get_by_role("link", name="Lotus Heart Hospital")).to_be_visible()
     page.goto(f"{live_server.url}/network/hospitals/{hospital.public_id}/")
     assert "in the network" in page.get_by_test_id("network-status").inner_text()
     page.get_by_text("Suspend this hospital").click()
@@ -65,5 +65,5 @@ def test_quality_lead_verifies_then_suspends_and_reinstates(live_server, page, b
     page.get_by_role("button", name="Reinstate").click()
     page.get_by_text("The hospital is reinstated.").wait_for()
     patient.goto(f"{live_server.url}/hospitals/")
-    assert patient.get_by_role("link", name="Lotus Heart Hospital").is_visible()
+    expect(patient.get_by_role("link", name="Lotus Heart Hospital")).to_be_visible()
     patient.context.close()

@@ -5,6 +5,7 @@ itemised quote, and the patient compares and accepts it."""
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from medijourney.accounts.models import User
 from medijourney.accounts.roles import Role
@@ -53,9 +54,8 @@ def test_share_quote_compare_accept(live_server, browser):
     page.get_by_label("Summary with medical reports", exact=False).check()
     page.get_by_label("I agree to the text of the option I chose above.").check()
     page.get_by_role("button", name="Give consent").click()
-    assert page.get_by_text("Consent recorded for Browser Test Hospital.").is_visible()
-    assert page.get_by_role("button", name="Withdraw consent for Browser Test Hospital").is_visible()
-
+    expect(page.get_by_text("Consent recorded for Browser Test Hospital.")).to_be_visible()
+    expect(page.get_by_role("button", name="Withdraw consent for Browser Test Hospital")).to_be_visible()
     # 2. The case manager sends a de-identified request.
     staff = sign_in(browser, base, Role.CASE_MANAGER)
     staff.goto(f"{base}/cases/{case.reference}/")
@@ -64,7 +64,7 @@ def test_share_quote_compare_accept(live_server, browser):
     assert "Grace" not in summary and "Private" not in summary
     staff.get_by_label("Browser Test Hospital").check()
     staff.get_by_role("button", name="Send request").click()
-    assert staff.get_by_text("Request sent to 1 hospital(s).").is_visible()
+    expect(staff.get_by_text("Request sent to 1 hospital(s).")).to_be_visible()
     request = QuoteRequest.objects.get()
 
     # 3. The partner answers with a plan and an itemised quote (every item stated).
@@ -87,13 +87,12 @@ def test_share_quote_compare_accept(live_server, browser):
     desk.locator("#id_implant_amount").fill("1500")
     desk.locator("#id_icu_status").select_option("not_applicable")
     desk.get_by_role("button", name="Send plan and quote").click()
-    assert desk.get_by_text("Your treatment plan and quote were sent").is_visible()
-
+    expect(desk.get_by_text("Your treatment plan and quote were sent")).to_be_visible()
     # 4. The patient compares and accepts.
     page.goto(f"{base}/my/cases/{case.reference}/quotes/")
     # No ECB rates are loaded in this test: every amount is in euros, and the page says why; the
     # USD quote cannot be converted, so it stays in dollars and says so.
-    assert page.get_by_text("Every amount on this page is in EUR.").is_visible()
+    expect(page.get_by_text("Every amount on this page is in EUR.")).to_be_visible()
     page.get_by_label("Show every amount in").select_option("EUR")
     page.get_by_role("button", name="Show").click()
     table = page.locator("table.compare")
@@ -101,7 +100,7 @@ def test_share_quote_compare_accept(live_server, browser):
     assert "licence verified" in table.inner_text() and "Not applicable" in table.inner_text()
     assert "Travel costs: not estimated for this hospital" in table.inner_text()
     page.get_by_role("button", name="Accept the plan from Browser Test Hospital").click()
-    assert page.get_by_text("You accepted the plan from Browser Test Hospital.").is_visible()
+    expect(page.get_by_text("You accepted the plan from Browser Test Hospital.")).to_be_visible()
     case.refresh_from_db()
     request.refresh_from_db()
     assert case.stage == Stage.PLAN_ACCEPTED and request.status == RequestStatus.ACCEPTED

@@ -3,6 +3,7 @@ lands on its home page."""
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure, demo_email
@@ -15,7 +16,7 @@ def test_each_demo_role_signs_in_and_sees_its_home(live_server, page):
     demo_accounts_ensure()
     for role in Role:
         page.goto(f"{live_server.url}/accounts/login/")
-        assert page.locator(".demo-banner").is_visible()
+        expect(page.locator(".demo-banner")).to_be_visible()
         page.get_by_label("Email").fill(demo_email(role))
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
@@ -31,5 +32,5 @@ def test_wrong_password_keeps_the_email_and_focuses_the_form(live_server, page, 
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill("wrong password here")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert page.get_by_label("Email").input_value() == user.email

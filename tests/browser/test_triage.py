@@ -1,6 +1,7 @@
 """Browser test: a visitor describes a problem in their own words and sees where it is treated."""
 
 import pytest
+from playwright.sync_api import expect
 
 from medijourney.catalog.tests.factories import ProcedureFactory, specialty
 
@@ -30,5 +31,5 @@ def test_empty_description_is_refused_beside_the_field(live_server, page):
     page.get_by_role("button", name="Suggest a specialty").click()
     error = page.get_by_text("Describe the problem in a few words.")
     error.wait_for()  # the htmx answer arrives after the click
-    assert error.is_visible()
+    expect(error).to_be_visible()
     assert page.locator(".triage-result").count() == 0
