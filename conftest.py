@@ -18,6 +18,21 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches() -> Iterator[None]:
+    """Every test (browser tests included) starts with empty per-process caches: discovery's
+    reference snapshot and result memo. Rolled-back test data reuses ids, so a snapshot built by
+    an earlier test in the same worker could otherwise look current."""
+    from medijourney.discovery import reference
+    from medijourney.discovery.selectors import clear_caches
+
+    reference.clear()
+    clear_caches()
+    yield
+    reference.clear()
+    clear_caches()
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings: Any, tmp_path: Any) -> None:
     """Each test gets its own private media folder (documents, vault)."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
