@@ -33,6 +33,21 @@ def _fresh_process_caches() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _rate_limit_clock_still(monkeypatch: Any) -> None:
+    """The rate limiter counts in fixed windows (5 minutes, an hour): a test that counts up to a
+    limit must not straddle a window boundary, which happens on a slow machine. Within one test
+    the limiter's clock stands still at one second past the start of the current hour (every
+    configured period divides an hour); tests of the windows themselves pass ``now=``."""
+    import time
+    from types import SimpleNamespace
+
+    from medijourney.core import ratelimit
+
+    still = (time.time() // 3600) * 3600 + 1
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: still))
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings: Any, tmp_path: Any) -> None:
     """Each test gets its own private media folder (documents, vault)."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
