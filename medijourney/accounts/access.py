@@ -12,11 +12,19 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from medijourney.core.audit import DENIED, audit_record
+from medijourney.core.http import HtmxRequest
 
+from .models import User
 from .permissions import has_perm
 
 M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponse]
+
+
+class AuthenticatedRequest(HtmxRequest):
+    """The request of a view behind ``require_perm`` or ``login_required``: someone is signed in."""
+
+    user: User
 
 
 def deny(user: Any, action: str, obj: Any = None, patient: Any = None, reason: str = "") -> None:

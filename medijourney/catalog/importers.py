@@ -196,7 +196,7 @@ def import_airports(ctx: ImportContext) -> ImportStats:
             stats.bad_row(source, line, "coordinates out of range")
             continue
         iata = r["iata_code"].strip().upper()
-        known = by_icao.get(r["ident"]) or (by_iata.get(iata) if iata else None) or {}
+        known = by_icao.get(r["ident"]) or (by_iata.get(iata) if iata else None)
         rows.append(
             {
                 "ident": r["ident"].strip(),
@@ -208,7 +208,7 @@ def import_airports(ctx: ImportContext) -> ImportStats:
                 "longitude": lon,
                 "size": r["type"],
                 "is_international": r["type"] == Airport.Size.LARGE or "international" in r["name"].lower(),
-                "time_zone": known.get("tz", ""),
+                "time_zone": known.get("tz", "") if known else "",
             }
         )
     sync_rows(Airport, rows, key=("ident",), stats=stats, ctx=ctx, prune=True, desc="airports")
@@ -289,7 +289,7 @@ def store_rates(parsed: ecb.ParsedRates, *, name: str, stats: ImportStats, ctx: 
         {"currency": code, "date": day, "units_per_eur": rate, "source": ecb.ECB_SOURCE}
         for code, day, rate in parsed.rates
     ]
-    days = [r["date"] for r in rows]
+    days = [day for _code, day, _rate in parsed.rates]
     existing = ExchangeRate.objects.filter(date__gte=min(days), date__lte=max(days)) if days else None
     sync_rows(ExchangeRate, rows, key=("currency", "date"), stats=stats, ctx=ctx, existing=existing, desc="fx")
 

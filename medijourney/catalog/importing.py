@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
@@ -206,12 +206,12 @@ def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields
     per-row CASE expressions, which cost seconds for a few thousand rows."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in fields]
     pk = model._meta.pk
-    assert pk is not None
+    assert pk is not None and pk.column is not None and all(c.column for c in columns)
     sql = (
         f"UPDATE {quote(model._meta.db_table)} SET "  # noqa: S608  # nosec B608 - identifiers from model metadata
-        + ", ".join(f"{quote(c.column)} = %s" for c in columns)
+        + ", ".join(f"{quote(str(c.column))} = %s" for c in columns)
         + f" WHERE {quote(pk.column)} = %s"
     )
     params = [

@@ -12,7 +12,7 @@
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,6 +25,8 @@ from ninja.pagination import LimitOffsetPagination
 
 from .context import get_context
 from .ratelimit import RateLimitedError
+
+E = TypeVar("E", bound=Exception)
 
 logger = logging.getLogger(__name__)
 
@@ -181,20 +183,25 @@ class _ErrorHandlers:
         return error_response(self.api, request, 500, "Something went wrong on our side; it has been logged.")
 
 
+def _on(api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # ninja's stub types the handler's second argument as "E | type[E]"; it is always an instance.
+    api.add_exception_handler(exc_class, cast(Any, handler))
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     h = _ErrorHandlers(api)
-    api.add_exception_handler(ValidationError, h.on_validation)
-    api.add_exception_handler(DjangoValidationError, h.on_django_validation)
-    api.add_exception_handler(HttpError, h.on_http_error)
+    _on(api, ValidationError, h.on_validation)
+    _on(api, DjangoValidationError, h.on_django_validation)
+    _on(api, HttpError, h.on_http_error)
     for malformed in (MultiPartParserError, UnreadablePostError, SuspiciousOperation, BadRequest):
-        api.add_exception_handler(malformed, h.on_malformed)
-    api.add_exception_handler(AuthenticationError, h.on_auth)
-    api.add_exception_handler(AuthorizationError, h.on_forbidden)
-    api.add_exception_handler(PermissionDenied, h.on_forbidden)
-    api.add_exception_handler(Http404, h.on_not_found)
-    api.add_exception_handler(Throttled, h.on_throttled)
-    api.add_exception_handler(RateLimitedError, h.on_rate_limited)
-    api.add_exception_handler(Exception, h.on_exception)
+        _on(api, malformed, h.on_malformed)
+    _on(api, AuthenticationError, h.on_auth)
+    _on(api, AuthorizationError, h.on_forbidden)
+    _on(api, PermissionDenied, h.on_forbidden)
+    _on(api, Http404, h.on_not_found)
+    _on(api, Throttled, h.on_throttled)
+    _on(api, RateLimitedError, h.on_rate_limited)
+    _on(api, Exception, h.on_exception)
 
 
 # --- The OpenAPI document lists every answer -------------------------------------------------

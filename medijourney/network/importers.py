@@ -200,8 +200,8 @@ class WikidataMatcher:
             }
             self.exact[normalise_name(r["name"])].append(item)
             self.loose[loose_name(r["name"])].append(item)
-        self.nabh_exact = defaultdict(int)
-        self.nabh_loose = defaultdict(int)
+        self.nabh_exact: dict[str, int] = defaultdict(int)
+        self.nabh_loose: dict[str, int] = defaultdict(int)
         for name in nabh_names:
             self.nabh_exact[normalise_name(name)] += 1
             self.nabh_loose[loose_name(name)] += 1
@@ -411,8 +411,9 @@ def _sync_nabh_accreditations(
     for key, acc in plan.accreditations:
         hospital_pk = pk_by_key.get((key,))
         if hospital_pk is not None:
-            decided = human.get(acc["number"], {})
-            acc_rows.append({**acc, **{k: v for k, v in decided.items() if k != "number"}, "hospital_id": hospital_pk})
+            decided = human.get(acc["number"])
+            kept = {k: v for k, v in decided.items() if k != "number"} if decided else {}
+            acc_rows.append({**acc, **kept, "hospital_id": hospital_pk})
     acc_stats = ImportStats()
     sync_rows(
         Accreditation,
