@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -62,7 +62,7 @@ def get_visible_or_404(visible: QuerySet[M], user: Any, action: str, **lookup: A
     not visible, answer 404 (never revealing it exists) and audit the denial."""
     try:
         return visible.get(**lookup)
-    except visible.model.DoesNotExist:
+    except ObjectDoesNotExist:
         hidden = visible.model._default_manager.filter(**lookup).first()
         if hidden is not None:
             deny(user, action, obj=hidden, reason="not visible")

@@ -133,11 +133,12 @@ class SearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         if self.errors:
             return data
         weights = Weights(
             *(
-                data.get(name) if data.get(name) is not None else DEFAULT_WEIGHTS[name[2:]]
+                int(data[name]) if data.get(name) is not None else DEFAULT_WEIGHTS[name[2:]]
                 for name in self.WEIGHT_FIELDS
             )
         )
