@@ -7,16 +7,24 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from medijourney.core.audit import DENIED, audit_record
+from medijourney.core.http import HtmxRequest
 
+from .models import User
 from .permissions import has_perm
 
 M = TypeVar("M", bound=Model)
 View = Callable[..., HttpResponse]
+
+
+class AuthenticatedRequest(HtmxRequest):
+    """The request of a view behind ``require_perm`` or ``login_required``: someone is signed in."""
+
+    user: User
 
 
 def deny(user: Any, action: str, obj: Any = None, patient: Any = None, reason: str = "") -> None:
@@ -54,7 +62,7 @@ def get_visible_or_404(visible: QuerySet[M], user: Any, action: str, **lookup: A
     not visible, answer 404 (never revealing it exists) and audit the denial."""
     try:
         return visible.get(**lookup)
-    except visible.model.DoesNotExist:
+    except ObjectDoesNotExist:
         hidden = visible.model._default_manager.filter(**lookup).first()
         if hidden is not None:
             deny(user, action, obj=hidden, reason="not visible")

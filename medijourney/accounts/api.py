@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import UUID4
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.core.api import ErrorOut, Paged
 
 from .access import deny, get_visible_or_404
@@ -27,7 +28,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=any_auth, summary="The signed-in person")
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthenticatedRequest) -> dict[str, object]:
     user = request.user
     return {
         "id": user.public_id,
@@ -72,7 +73,7 @@ def list_tokens(request: HttpRequest, **kwargs: Any) -> Any:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}, auth=session_auth)
-def create_token(request: HttpRequest, payload: TokenIn) -> Status:
+def create_token(request: AuthenticatedRequest, payload: TokenIn) -> Status:
     """Mint a token (shown once). Only from a site session that passed the second factor; a
     bearer token cannot mint another."""
     _require_token_perm(request)
@@ -87,7 +88,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
 @router.delete(
     "/tokens/{token_id}", response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=session_auth
 )
-def revoke_token(request: HttpRequest, token_id: UUID4) -> Status:
+def revoke_token(request: AuthenticatedRequest, token_id: UUID4) -> Status:
     _require_token_perm(request)
     token = get_visible_or_404(
         api_tokens_visible_to(request.user), request.user, "api_token.revoke", public_id=token_id

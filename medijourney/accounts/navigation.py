@@ -48,7 +48,7 @@ def navigation_for(user: Any, current_path: str = "") -> list[dict[str, object]]
         return []
     if second_factor_required(user) and not second_factor_done(user):
         return []  # nothing to offer until the second step is done
-    items = []
+    items: list[dict[str, object]] = []
     for entry in _ENTRIES:
         if not has_perm(user, entry.permission):
             continue

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.core.audit import DENIED, audit_record
 from medijourney.core.ratelimit import rate_limit_hit, rate_limited
 
@@ -42,12 +44,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)  # django.contrib.auth.login cycles the session id
         audit_record(actor=form.get_user(), action="auth.login")
         return response
 
-    def form_invalid(self, form: EmailAuthenticationForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         audit_record(actor=None, action="auth.login", outcome=DENIED, detail={"reason": "bad credentials"})
         return super().form_invalid(form)
 
@@ -96,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
 
 
 @require_perm("accounts.view_dashboard")
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
@@ -156,7 +158,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedRequest) -> HttpResponse:
     """The person's own security page: two-step status and new recovery codes."""
     if request.method == "POST":
         if second_factor_required(request.user) and not second_factor_done(request.user):

@@ -22,6 +22,7 @@ from ninja import File, Header, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.api import ErrorOut, PageLimit, PageOffset
@@ -300,7 +301,7 @@ def message_list(request: HttpRequest, reference: str, limit: PageLimit = 50, of
     response={201: MessageOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=any_auth,
 )
-def message_create(request: HttpRequest, reference: str, payload: MessageIn) -> Status:
+def message_create(request: AuthenticatedRequest, reference: str, payload: MessageIn) -> Status:
     _require(request, "cases.message_case")
     rate_limit_hit(scope="message", identity=request_identity(request))
     case = _case(request, reference, "message.send")
@@ -333,7 +334,7 @@ def document_list(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
     summary="Upload documents to a case (multipart)",
 )
 def document_create(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     reference: str,
     files: Annotated[list[UploadedFile], File(description="PDF, JPEG or PNG files.")],
 ) -> Status:

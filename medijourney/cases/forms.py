@@ -106,6 +106,7 @@ class InquiryForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         if data.get("budget_amount") is not None and not data.get("budget_currency"):
             self.add_error("budget_currency", _("Please choose the currency of your budget."))
         start, end = data.get("travel_earliest"), data.get("travel_latest")
@@ -179,6 +180,18 @@ def inquiry_prefill(params: Any) -> dict[str, Any]:
     return initial
 
 
+class _MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
+class _ManagerChoiceField(forms.ModelChoiceField):
+    """A case manager with the languages they speak."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({', '.join(obj.spoken_languages or [])})"
+
+
 class _PrefixedIds(forms.Form):
     """Several small forms share the case page: give each its own element ids."""
 
@@ -207,7 +220,7 @@ class TaskForm(_PrefixedIds):
     id_prefix = "task"
 
     title = forms.CharField(label=_("Task"), max_length=200)
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+    assignee = _MemberChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -215,7 +228,6 @@ class TaskForm(_PrefixedIds):
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = case_team_members()
-        field.label_from_instance = lambda u: u.get_full_name()
 
 
 class StageForm(_PrefixedIds):
@@ -234,14 +246,13 @@ class StageForm(_PrefixedIds):
 class ReassignForm(_PrefixedIds):
     id_prefix = "reassign"
 
-    assigned_to = forms.ModelChoiceField(label=_("Case manager"), queryset=User.objects.none())
+    assigned_to = _ManagerChoiceField(label=_("Case manager"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assigned_to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = case_team_members()
-        field.label_from_instance = lambda u: f"{u.get_full_name()} ({', '.join(u.spoken_languages or [])})"
 
 
 class DocumentUploadForm(_PrefixedIds):

@@ -68,7 +68,8 @@ def render_body(notification: Notification) -> str:
         name = "cases:detail" if staff else "cases:my_case"
         ctx["url"] = absolute(reverse(name, args=[reference]))
     if notification.kind == "ack":
-        user = User.objects.filter(public_id=ctx.get("user")).first()
+        user_id = ctx.get("user")
+        user = User.objects.filter(public_id=user_id).first() if user_id else None
         if user is not None:
             uid = urlsafe_base64_encode(force_bytes(user.pk))
             token = default_token_generator.make_token(user)

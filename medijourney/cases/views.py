@@ -16,10 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.forms import add_service_errors
-from medijourney.core.http import client_ip
+from medijourney.core.http import HtmxRequest, client_ip
 from medijourney.core.ratelimit import RateLimitedError, rate_limit_reserve, rate_limited
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
@@ -202,7 +203,7 @@ def inquiry_received(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_perm("cases.work_cases")
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxRequest) -> HttpResponse:
     user = request.user
     lead = perms.is_case_lead(user)
     scope = request.GET.get("scope", "all" if lead else "mine")
@@ -229,7 +230,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_perm("cases.work_cases")
 def board(request: HttpRequest) -> HttpResponse:
     columns = case_board(user=request.user)
-    shown = []
+    shown: list[dict[str, Any]] = []
     for value, label, items in columns:
         shown.append(
             {"stage": value, "label": label, "cases": items[:PAGE_SIZE], "more": max(len(items) - PAGE_SIZE, 0)}
@@ -240,7 +241,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_perm("cases.view_availability")
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = None
     if has_perm(user, "cases.edit_availability"):
@@ -314,7 +315,7 @@ def _audit_messages(user: Any, case: Case, shown: list[Any]) -> None:
 
 @never_cache
 @require_perm("cases.work_cases")
-def detail(request: HttpRequest, reference: str) -> HttpResponse:
+def detail(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, "case.view")
     context = _workspace_context(request, case)
     case_read_audit(user=request.user, case=case)
@@ -337,7 +338,7 @@ def _section_response(request: HttpRequest, case: Case, section: str, status: in
     return HttpResponse(html, status=status)
 
 
-def _after_action(request: HttpRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
+def _after_action(request: HtmxRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
     if request.htmx:
         return _section_response(request, case, section, **forms)
     if status >= 400:
@@ -349,7 +350,7 @@ def _after_action(request: HttpRequest, case: Case, section: str, status: int = 
 
 @require_POST
 @require_perm("cases.work_cases")
-def note_create(request: HttpRequest, reference: str) -> HttpResponse:
+def note_create(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, "note.add")
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -360,7 +361,7 @@ def note_create(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.work_cases")
-def task_create(request: HttpRequest, reference: str) -> HttpResponse:
+def task_create(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, "task.add")
     form = TaskForm(request.POST)
     if form.is_valid():
@@ -375,7 +376,7 @@ def task_create(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.work_cases")
-def task_toggle(request: HttpRequest, reference: str, task_id: str) -> HttpResponse:
+def task_toggle(request: AuthenticatedRequest, reference: str, task_id: str) -> HttpResponse:
     case = _staff_case(request, reference, "task.update")
     item = CaseTask.objects.filter(case=case, public_id=task_id).first()
     if item is None:
@@ -386,7 +387,7 @@ def task_toggle(request: HttpRequest, reference: str, task_id: str) -> HttpRespo
 
 @require_POST
 @require_perm("cases.work_cases")
-def stage_change(request: HttpRequest, reference: str) -> HttpResponse:
+def stage_change(request: HtmxRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, "case.transition")
     form = StageForm(request.POST, stage=case.stage)
     if form.is_valid():
@@ -406,7 +407,7 @@ def stage_change(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("cases.lead_cases")
-def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+def reassign(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = get_visible_or_404(cases_visible_to(request.user), request.user, "case.reassign", reference=reference)
     form = ReassignForm(request.POST)
     if form.is_valid():
@@ -447,7 +448,7 @@ def _patient_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str
     }
 
 
-def _patient_after(request: HttpRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
+def _patient_after(request: HtmxRequest, case: Case, section: str, status: int = 200, **forms: Any) -> HttpResponse:
     context = _patient_context(request, case, **forms)
     if request.htmx:
         if section == "messages":
@@ -462,7 +463,7 @@ def _patient_after(request: HttpRequest, case: Case, section: str, status: int =
 @require_POST
 @require_perm("cases.message_case")
 @rate_limited("message")
-def message_create(request: HttpRequest, reference: str) -> HttpResponse:
+def message_create(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference, "message.send")
     patient_view = _is_patient_view(request, case)
     if not perms.can_message_case(request.user, case):
@@ -479,7 +480,7 @@ def message_create(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @require_perm("cases.upload_document")
 @rate_limited("upload")
-def document_upload(request: HttpRequest, reference: str) -> HttpResponse:
+def document_upload(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference, "document.upload")
     patient_view = _is_patient_view(request, case)
     if not perms.can_upload_document(request.user, case):
@@ -527,7 +528,7 @@ def document_download(request: HttpRequest, reference: str, document_id: str) ->
 
 @never_cache
 @require_perm("cases.view_own_cases")
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedRequest) -> HttpResponse:
     qs = (
         cases_visible_to(request.user)
         .filter(patient=request.user)
@@ -541,7 +542,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_perm("cases.view_own_cases")
-def my_case(request: HttpRequest, reference: str) -> HttpResponse:
+def my_case(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = get_visible_or_404(
         cases_visible_to(request.user).filter(patient=request.user), request.user, "case.view", reference=reference
     )

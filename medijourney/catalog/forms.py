@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.core.forms import choice_field
+
 from .selectors import passport_countries, specialties_all
 
 
@@ -10,7 +12,9 @@ class ProcedureFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["specialty"].choices = [("", _("All specialties"))] + [(s.id, s.name) for s in specialties_all()]
+        choice_field(self, "specialty").choices = [("", _("All specialties"))] + [
+            (s.id, s.name) for s in specialties_all()
+        ]
 
 
 class PassportForm(forms.Form):
@@ -18,6 +22,6 @@ class PassportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["passport"].choices = [("", _("Choose your passport"))] + [
+        choice_field(self, "passport").choices = [("", _("Choose your passport"))] + [
             (c.code, c.name) for c in passport_countries()
         ]

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -195,7 +196,7 @@ def import_airports(ctx: ImportContext) -> ImportStats:
             stats.bad_row(source, line, "coordinates out of range")
             continue
         iata = r["iata_code"].strip().upper()
-        known = by_icao.get(r["ident"]) or (by_iata.get(iata) if iata else None) or {}
+        known = by_icao.get(r["ident"]) or (by_iata.get(iata) if iata else None)
         rows.append(
             {
                 "ident": r["ident"].strip(),
@@ -207,7 +208,7 @@ def import_airports(ctx: ImportContext) -> ImportStats:
                 "longitude": lon,
                 "size": r["type"],
                 "is_international": r["type"] == Airport.Size.LARGE or "international" in r["name"].lower(),
-                "time_zone": known.get("tz", ""),
+                "time_zone": known.get("tz", "") if known else "",
             }
         )
     sync_rows(Airport, rows, key=("ident",), stats=stats, ctx=ctx, prune=True, desc="airports")
@@ -288,7 +289,7 @@ def store_rates(parsed: ecb.ParsedRates, *, name: str, stats: ImportStats, ctx: 
         {"currency": code, "date": day, "units_per_eur": rate, "source": ecb.ECB_SOURCE}
         for code, day, rate in parsed.rates
     ]
-    days = [r["date"] for r in rows]
+    days = [day for _code, day, _rate in parsed.rates]
     existing = ExchangeRate.objects.filter(date__gte=min(days), date__lte=max(days)) if days else None
     sync_rows(ExchangeRate, rows, key=("currency", "date"), stats=stats, ctx=ctx, existing=existing, desc="fx")
 
@@ -381,6 +382,24 @@ PROCEDURE_COLUMNS = [
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def _procedure_min_days(
+    fit: FitToFlyGuidance | None, min_days: int | None, stats: ImportStats, source: Path, line: int
+) -> int | None:
+    """The days before flying: the guidance row's figure wins; without guidance, unknown."""
+    if fit is None:
+        if min_days is not None:
+            stats.warn(source, line, "min_days_before_flying without a fit_to_fly_condition; shown as unknown")
+        return None
+    if min_days != fit.min_days_before_flying:
+        stats.warn(
+            source,
+            line,
+            f"min_days_before_flying {min_days} differs from the guidance row "
+            f"({fit.min_days_before_flying}); the guidance value is used",
+        )
+    return fit.min_days_before_flying
+
+
 def import_procedures(ctx: ImportContext) -> ImportStats:
     source = path("procedures")
     lines = read_csv(source, PROCEDURE_COLUMNS)
@@ -413,23 +432,11 @@ def import_procedures(ctx: ImportContext) -> ImportStats:
             stats.bad_row(source, line, str(exc))
             continue
         condition = r["fit_to_fly_condition"].strip()
-        fit = None
-        if condition:
-            fit = guidance.get(condition)
-            if fit is None:
-                stats.bad_row(source, line, f"fit_to_fly_condition {condition!r} is not a row of the fit-to-fly file")
-                continue
-            if min_days != fit.min_days_before_flying:
-                stats.warn(
-                    source,
-                    line,
-                    f"min_days_before_flying {min_days} differs from the guidance row "
-                    f"({fit.min_days_before_flying}); the guidance value is used",
-                )
-                min_days = fit.min_days_before_flying
-        elif min_days is not None:
-            stats.warn(source, line, "min_days_before_flying without a fit_to_fly_condition; shown as unknown")
-            min_days = None
+        if condition and condition not in guidance:
+            stats.bad_row(source, line, f"fit_to_fly_condition {condition!r} is not a row of the fit-to-fly file")
+            continue
+        fit = guidance.get(condition) if condition else None
+        min_days = _procedure_min_days(fit, min_days, stats, source, line)
         seen.add(slug)
         rows.append(
             {
@@ -511,21 +518,16 @@ def _country_lookup() -> dict[str, str]:
     return names
 
 
-def import_reference_prices(ctx: ImportContext) -> ImportStats:
-    map_path, cited_path, cghs_path, us_path = (
-        path("price_map"),
-        path("cited_prices"),
-        path("cghs"),
-        path("us_cosmetic"),
-    )
-    mapping_lines = read_csv(map_path, PRICE_MAP_COLUMNS)
-    cited = read_csv(cited_path, CITED_COLUMNS)
-    cghs = read_csv(cghs_path, CGHS_COLUMNS)
-    us = read_csv(us_path, US_COSMETIC_COLUMNS)
-    stats = ImportStats()
+# (dataset, normalised source name) → [(procedure pk, part its source URL must contain)]
+PriceMapping = dict[tuple[str, str], list[tuple[int, str]]]
+
+
+def _price_mapping(stats: ImportStats) -> PriceMapping:
+    """The hand-made map from each dataset's procedure names to the project's procedures."""
+    map_path = path("price_map")
     procedures = dict(Procedure.objects.values_list("slug", "pk"))
-    mapping: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)  # (dataset, name) → [(pk, url part)]
-    for line, r in mapping_lines:
+    mapping: PriceMapping = defaultdict(list)
+    for line, r in read_csv(map_path, PRICE_MAP_COLUMNS):
         if "__bad__" in r:
             stats.bad_row(map_path, line, r["__bad__"])
             continue
@@ -538,113 +540,130 @@ def import_reference_prices(ctx: ImportContext) -> ImportStats:
             stats.bad_row(map_path, line, f"unknown procedure slug {slug!r}")
             continue
         mapping[(dataset, _norm(r["source_procedure"]))].append((procedures[slug], r["source_url_contains"].strip()))
+    return mapping
 
+
+def _money(stats: ImportStats, source: Path, line: int, *values: str) -> list[Decimal | None] | None:
+    try:
+        return [parse_decimal(v) for v in values]
+    except ValueError as exc:
+        stats.bad_row(source, line, str(exc))
+        return None
+
+
+def _mapped_lines(
+    source: Path, columns: list[str], dataset: str, mapping: PriceMapping, stats: ImportStats
+) -> Iterator[tuple[int, dict[str, str], list[tuple[int, str]]]]:
+    """Parse: the dataset's well-formed lines whose procedure is mapped, with their targets."""
+    for line, r in read_csv(source, columns):
+        if "__bad__" in r:
+            stats.bad_row(source, line, r["__bad__"])
+            continue
+        targets = mapping.get((dataset, _norm(r["procedure"])))
+        if targets:
+            yield line, r, targets
+
+
+def _cited_price_rows(mapping: PriceMapping, stats: ImportStats) -> list[dict[str, Any]]:
+    """Cited price points (one figure or a range in USD, each with its own source)."""
+    source = path("cited_prices")
     countries = _country_lookup()
     rows: list[dict[str, Any]] = []
-
-    def money(source: Path, line: int, *values: str) -> list[Decimal | None] | None:
-        try:
-            return [parse_decimal(v) for v in values]
-        except ValueError as exc:
-            stats.bad_row(source, line, str(exc))
-            return None
-
-    for line, r in cited:
-        if "__bad__" in r:
-            stats.bad_row(cited_path, line, r["__bad__"])
-            continue
-        targets = mapping.get(("cited", _norm(r["procedure"])))
-        if not targets:
-            continue
+    for line, r, targets in _mapped_lines(source, CITED_COLUMNS, "cited", mapping, stats):
         country = countries.get(_norm(r["country"]))
         if country is None:
-            stats.bad_row(cited_path, line, f"unknown country {r['country']!r}")
+            stats.bad_row(source, line, f"unknown country {r['country']!r}")
             continue
-        amounts = money(cited_path, line, r["price_usd"], r["price_usd_low"], r["price_usd_high"])
+        amounts = _money(stats, source, line, r["price_usd"], r["price_usd_low"], r["price_usd_high"])
         if amounts is None:
             continue
         if all(a is None for a in amounts):
-            stats.bad_row(cited_path, line, "no price")
+            stats.bad_row(source, line, "no price")
             continue
-        for procedure_pk, _part in targets:
-            rows.append(
-                {
-                    "procedure_id": procedure_pk,
-                    "country_id": country,
-                    "city": "",
-                    "dataset": ReferencePrice.Dataset.CITED,
-                    "source_key": _key(r["procedure"], r["country"], r["source"], r["price_type"], r["data_year"]),
-                    "source_label": r["procedure"].strip(),
-                    "currency": (r["currency"].strip() or "USD").upper(),
-                    "price": amounts[0],
-                    "price_low": amounts[1],
-                    "price_high": amounts[2],
-                    "price_type": r["price_type"].strip(),
-                    "data_year": r["data_year"].strip(),
-                    "source": r["source"].strip(),
-                    "source_url": r["source_url"].strip(),
-                    "sample_size": None,
-                    "notes": r["notes"].strip(),
-                }
-            )
+        rows.extend(
+            {
+                "procedure_id": procedure_pk,
+                "country_id": country,
+                "city": "",
+                "dataset": ReferencePrice.Dataset.CITED,
+                "source_key": _key(r["procedure"], r["country"], r["source"], r["price_type"], r["data_year"]),
+                "source_label": r["procedure"].strip(),
+                "currency": (r["currency"].strip() or "USD").upper(),
+                "price": amounts[0],
+                "price_low": amounts[1],
+                "price_high": amounts[2],
+                "price_type": r["price_type"].strip(),
+                "data_year": r["data_year"].strip(),
+                "source": r["source"].strip(),
+                "source_url": r["source_url"].strip(),
+                "sample_size": None,
+                "notes": r["notes"].strip(),
+            }
+            for procedure_pk, _part in targets
+        )
+    return rows
 
-    for line, r in cghs:
-        if "__bad__" in r:
-            stats.bad_row(cghs_path, line, r["__bad__"])
-            continue
-        targets = mapping.get(("cghs", _norm(r["procedure"])))
-        if not targets:
-            continue
+
+def _cghs_price_rows(mapping: PriceMapping, stats: ImportStats) -> list[dict[str, Any]]:
+    """CGHS ceiling package rates (a range in INR: non-NABH and NABH hospital)."""
+    source = path("cghs")
+    rows: list[dict[str, Any]] = []
+    for line, r, targets in _mapped_lines(source, CGHS_COLUMNS, "cghs", mapping, stats):
         if r["flag"].strip():
-            stats.bad_row(cghs_path, line, f"flagged in the source as a likely extraction error ({r['flag'].strip()})")
+            stats.bad_row(source, line, f"flagged in the source as a likely extraction error ({r['flag'].strip()})")
             continue
-        amounts = money(cghs_path, line, r["non_nabh_rate_inr"], r["nabh_rate_inr"])
+        amounts = _money(stats, source, line, r["non_nabh_rate_inr"], r["nabh_rate_inr"])
         if amounts is None:
             continue
-        if amounts[0] is None or amounts[1] is None:
-            stats.bad_row(cghs_path, line, "a rate is missing")
+        low, high = amounts
+        if low is None or high is None:
+            stats.bad_row(source, line, "a rate is missing")
             continue
-        for procedure_pk, _part in targets:
-            rows.append(
-                {
-                    "procedure_id": procedure_pk,
-                    "country_id": "IN",
-                    "city": "Pune",
-                    "dataset": ReferencePrice.Dataset.CGHS,
-                    "source_key": _key(r["sr_no"], r["procedure"]),
-                    "source_label": r["procedure"].strip(),
-                    "currency": "INR",
-                    "price": None,
-                    "price_low": min(amounts[0], amounts[1]),
-                    "price_high": max(amounts[0], amounts[1]),
-                    "price_type": CGHS_LABEL,
-                    "data_year": "2024 (rate list updated 04/07/2024)",
-                    "source": CGHS_SOURCE,
-                    "source_url": "https://cghs.mohfw.gov.in/",
-                    "sample_size": None,
-                    "notes": CGHS_NOTE,
-                }
-            )
+        rows.extend(
+            {
+                "procedure_id": procedure_pk,
+                "country_id": "IN",
+                "city": "Pune",
+                "dataset": ReferencePrice.Dataset.CGHS,
+                "source_key": _key(r["sr_no"], r["procedure"]),
+                "source_label": r["procedure"].strip(),
+                "currency": "INR",
+                "price": None,
+                "price_low": min(low, high),
+                "price_high": max(low, high),
+                "price_type": CGHS_LABEL,
+                "data_year": "2024 (rate list updated 04/07/2024)",
+                "source": CGHS_SOURCE,
+                "source_url": "https://cghs.mohfw.gov.in/",
+                "sample_size": None,
+                "notes": CGHS_NOTE,
+            }
+            for procedure_pk, _part in targets
+        )
+    return rows
 
-    for line, r in us:
-        if "__bad__" in r:
-            stats.bad_row(us_path, line, r["__bad__"])
-            continue
-        targets = mapping.get(("us_cosmetic", _norm(r["procedure"])))
-        if not targets:
-            continue
+
+def _sample_size(value: str) -> int | None:
+    try:
+        return int(value) if value.strip() else None
+    except ValueError:
+        return None
+
+
+def _us_cosmetic_price_rows(mapping: PriceMapping, stats: ImportStats) -> list[dict[str, Any]]:
+    """US cosmetic procedure costs per city (low, mid, high in USD, with the sample size)."""
+    source = path("us_cosmetic")
+    rows: list[dict[str, Any]] = []
+    for line, r, targets in _mapped_lines(source, US_COSMETIC_COLUMNS, "us_cosmetic", mapping, stats):
         url = r["source_url"].strip()
-        amounts = money(us_path, line, r["mid"], r["low"], r["high"])
+        amounts = _money(stats, source, line, r["mid"], r["low"], r["high"])
         if amounts is None:
             continue
         for procedure_pk, part in targets:
             if part and part not in url:
-                stats.bad_row(us_path, line, f"procedure {r['procedure']!r} does not match its source URL {url}")
+                stats.bad_row(source, line, f"procedure {r['procedure']!r} does not match its source URL {url}")
                 continue
-            try:
-                sample = int(r["sample_size"]) if r["sample_size"].strip() else None
-            except ValueError:
-                sample = None
+            sample = _sample_size(r["sample_size"])
             rows.append(
                 {
                     "procedure_id": procedure_pk,
@@ -665,6 +684,17 @@ def import_reference_prices(ctx: ImportContext) -> ImportStats:
                     "notes": "Often based on a single report (sample size shown)." if sample == 1 else "",
                 }
             )
+    return rows
+
+
+def import_reference_prices(ctx: ImportContext) -> ImportStats:
+    stats = ImportStats()
+    mapping = _price_mapping(stats)
+    rows = [
+        *_cited_price_rows(mapping, stats),
+        *_cghs_price_rows(mapping, stats),
+        *_us_cosmetic_price_rows(mapping, stats),
+    ]
     sync_rows(
         ReferencePrice,
         rows,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
@@ -206,12 +206,12 @@ def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields
     per-row CASE expressions, which cost seconds for a few thousand rows."""
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
+    columns = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in fields]
     pk = model._meta.pk
-    assert pk is not None
+    assert pk is not None and pk.column is not None and all(c.column for c in columns)
     sql = (
         f"UPDATE {quote(model._meta.db_table)} SET "  # noqa: S608  # nosec B608 - identifiers from model metadata
-        + ", ".join(f"{quote(c.column)} = %s" for c in columns)
+        + ", ".join(f"{quote(str(c.column))} = %s" for c in columns)
         + f" WHERE {quote(pk.column)} = %s"
     )
     params = [
@@ -226,6 +226,109 @@ def _update_rows(model: type[models.Model], objs: Sequence[models.Model], fields
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+Normaliser = Callable[[Any], Any]
+
+
+@dataclass
+class _SyncPlan:
+    to_create: list[models.Model] = field(default_factory=list)
+    to_update: list[models.Model] = field(default_factory=list)
+    stale: list[Any] = field(default_factory=list)
+    pk_by_key: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+
+def _current_rows(
+    qs: models.QuerySet[Any], key: Sequence[str], fields: Sequence[str], norms: dict[str, Normaliser]
+) -> dict[tuple[Any, ...], tuple[Any, dict[str, Any]]]:
+    """The database rows by key: (pk, normalised field values)."""
+    current: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+    for values in qs.values("pk", *key, *fields).iterator(chunk_size=5000):
+        k = tuple(norms[n](values[n]) for n in key)
+        current[k] = (values["pk"], {n: norms[n](values[n]) for n in fields})
+    return current
+
+
+def _sync_plan(
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    current: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]],
+    *,
+    key: Sequence[str],
+    fields: Sequence[str],
+    norms: dict[str, Normaliser],
+    prune: bool,
+    stats: ImportStats,
+) -> _SyncPlan:
+    """Which rows to create, update and (with ``prune``) delete; unchanged rows are counted."""
+    plan = _SyncPlan()
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        k = tuple(norms[n](row[n]) for n in key)
+        if k in seen:
+            continue  # the caller reports duplicates; first one wins
+        seen.add(k)
+        if k not in current:
+            plan.to_create.append(model(**row))
+            continue
+        pk, old = current[k]
+        plan.pk_by_key[k] = pk
+        if any(norms[n](row.get(n)) != old.get(n) for n in fields if n in row):
+            plan.to_update.append(model(pk=pk, **row))
+        else:
+            stats.unchanged += 1
+    if prune:
+        plan.stale = [pk for k, (pk, _old) in current.items() if k not in seen]
+    return plan
+
+
+def _sync_write(
+    model: type[models.Model],
+    plan: _SyncPlan,
+    *,
+    fields: Sequence[str],
+    stats: ImportStats,
+    ctx: ImportContext | None,
+    batch_size: int,
+    desc: str,
+) -> None:
+    """Apply the plan in batches, one transaction each, advancing the progress bar."""
+    total = len(plan.to_create) + len(plan.to_update) + len(plan.stale)
+    bar = ctx.bar(total, desc or str(model._meta.verbose_name_plural)) if ctx else None
+
+    def advance(n: int) -> None:
+        if bar:
+            bar.update(n)
+
+    for batch in _batches(plan.to_create, batch_size):
+        with transaction.atomic():
+            model._default_manager.bulk_create(batch, batch_size=batch_size)
+        stats.created += len(batch)
+        advance(len(batch))
+    for batch in _batches(plan.to_update, batch_size):
+        with transaction.atomic():
+            _update_rows(model, batch, fields)
+        stats.updated += len(batch)
+        advance(len(batch))
+    for batch in _batches(plan.stale, batch_size):
+        with transaction.atomic():
+            model._default_manager.filter(pk__in=list(batch)).delete()
+        stats.removed += len(batch)
+        advance(len(batch))
+    if bar:
+        bar.close()
+
+
+def _created_pks(qs: models.QuerySet[Any], plan: _SyncPlan, key: Sequence[str], norms: dict[str, Normaliser]) -> None:
+    """Add the created rows' primary keys to ``plan.pk_by_key``."""
+    # bulk_create sets pks on PostgreSQL and SQLite ≥ 3.35; look them up if it did not.
+    if any(o.pk is None for o in plan.to_create):
+        for values in qs.model._default_manager.values("pk", *key).iterator(chunk_size=5000):
+            plan.pk_by_key.setdefault(tuple(norms[n](values[n]) for n in key), values["pk"])
+    for obj in plan.to_create:
+        if obj.pk is not None:
+            plan.pk_by_key[tuple(norms[n](getattr(obj, n)) for n in key)] = obj.pk
 
 
 def sync_rows(
@@ -248,64 +351,12 @@ def sync_rows(
     fields = sorted({f for r in rows for f in r} - set(key)) if rows else []
     norms = {name: _normaliser(model, name) for name in [*key, *fields]}
     qs = existing if existing is not None else model._default_manager.all()
-    current: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
-    for values in qs.values("pk", *key, *fields).iterator(chunk_size=5000):
-        k = tuple(norms[n](values[n]) for n in key)
-        current[k] = (values["pk"], {n: norms[n](values[n]) for n in fields})
-
-    to_create: list[models.Model] = []
-    to_update: list[models.Model] = []
-    seen: set[tuple[Any, ...]] = set()
-    pk_by_key: dict[tuple[Any, ...], int] = {}
-    for row in rows:
-        k = tuple(norms[n](row[n]) for n in key)
-        if k in seen:
-            continue  # the caller reports duplicates; first one wins
-        seen.add(k)
-        if k not in current:
-            to_create.append(model(**row))
-            continue
-        pk, old = current[k]
-        pk_by_key[k] = pk
-        if any(norms[n](row.get(n)) != old.get(n) for n in fields if n in row):
-            obj = model(pk=pk, **row)
-            to_update.append(obj)
-        else:
-            stats.unchanged += 1
-
-    stale = [pk for k, (pk, _old) in current.items() if k not in seen] if prune else []
-    total = len(to_create) + len(to_update) + len(stale)
-    bar = ctx.bar(total, desc or model._meta.verbose_name_plural) if ctx else None
-    for batch in _batches(to_create, batch_size):
-        with transaction.atomic():
-            model._default_manager.bulk_create(batch, batch_size=batch_size)
-        stats.created += len(batch)
-        if bar:
-            bar.update(len(batch))
-    for batch in _batches(to_update, batch_size):
-        with transaction.atomic():
-            _update_rows(model, batch, fields)
-        stats.updated += len(batch)
-        if bar:
-            bar.update(len(batch))
-    for batch in _batches(stale, batch_size):
-        with transaction.atomic():
-            model._default_manager.filter(pk__in=list(batch)).delete()
-        stats.removed += len(batch)
-        if bar:
-            bar.update(len(batch))
-    if bar:
-        bar.close()
-    if to_create:
-        # bulk_create sets pks on PostgreSQL and SQLite ≥ 3.35; look them up if it did not.
-        missing = [o for o in to_create if o.pk is None]
-        if missing:
-            for values in qs.model._default_manager.values("pk", *key).iterator(chunk_size=5000):
-                pk_by_key.setdefault(tuple(norms[n](values[n]) for n in key), values["pk"])
-        for obj in to_create:
-            if obj.pk is not None:
-                pk_by_key[tuple(norms[n](getattr(obj, n)) for n in key)] = obj.pk
-    return pk_by_key
+    current = _current_rows(qs, key, fields, norms)
+    plan = _sync_plan(model, rows, current, key=key, fields=fields, norms=norms, prune=prune, stats=stats)
+    _sync_write(model, plan, fields=fields, stats=stats, ctx=ctx, batch_size=batch_size, desc=desc)
+    if plan.to_create:
+        _created_pks(qs, plan, key, norms)
+    return plan.pk_by_key
 
 
 # --- Running --------------------------------------------------------------------------------------

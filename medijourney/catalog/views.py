@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from medijourney.core.http import HtmxRequest
+
 from .forms import PassportForm, ProcedureFilterForm
 from .selectors import procedure_by_slug, procedures_list, reference_prices_by_country, specialties_with_counts
 
@@ -26,7 +28,7 @@ def remembered_passport(request: HttpRequest) -> str:
     return str(request.session.get(PASSPORT_SESSION_KEY, ""))
 
 
-def procedure_list(request: HttpRequest) -> HttpResponse:
+def procedure_list(request: HtmxRequest) -> HttpResponse:
     form = ProcedureFilterForm(request.GET or None)
     specialty = q = ""
     if form.is_valid():

@@ -12,7 +12,7 @@
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,6 +25,8 @@ from ninja.pagination import LimitOffsetPagination
 
 from .context import get_context
 from .ratelimit import RateLimitedError
+
+E = TypeVar("E", bound=Exception)
 
 logger = logging.getLogger(__name__)
 
@@ -123,22 +125,27 @@ def _unparsable_body_errors(request: HttpRequest) -> list[dict[str, str]]:
     return [{"field": "body", "message": "The body is not valid JSON."}]
 
 
-def install_error_handlers(api: NinjaAPI) -> None:
-    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+class _ErrorHandlers:
+    """The API's answers to each kind of error, as JSON naming the field where there is one."""
+
+    def __init__(self, api: NinjaAPI) -> None:
+        self.api = api
+
+    def on_validation(self, request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
             {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "Invalid value"))} for e in exc.errors
         ]
-        return error_response(api, request, 422, "The request has invalid fields.", errors)
+        return error_response(self.api, request, 422, "The request has invalid fields.", errors)
 
-    def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        return error_response(api, request, 422, "The request has invalid fields.", django_validation_errors(exc))
+    def on_django_validation(self, request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return error_response(self.api, request, 422, "The request has invalid fields.", django_validation_errors(exc))
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja's only 400 is a body it cannot parse: name the field like every other error.
         errors = _unparsable_body_errors(request) if exc.status_code == 400 else None
-        return error_response(api, request, exc.status_code, str(exc.message), errors)
+        return error_response(self.api, request, exc.status_code, str(exc.message), errors)
 
-    def on_malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_malformed(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         # Raised while reading the body (the CSRF check of a signed-in write reads it first): a
         # multipart body without a usable boundary, a body larger than allowed, too many fields.
         field = "Content-Type" if isinstance(exc, MultiPartParserError) else "body"
@@ -148,45 +155,53 @@ def install_error_handlers(api: NinjaAPI) -> None:
             else "The body could not be read."
         )
         return error_response(
-            api, request, 400, "The request body is malformed.", [{"field": field, "message": message}]
+            self.api, request, 400, "The request body is malformed.", [{"field": field, "message": message}]
         )
 
-    def on_auth(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 401, "Authentication required: sign in or send a valid bearer token.")
+    def on_auth(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(self.api, request, 401, "Authentication required: sign in or send a valid bearer token.")
 
-    def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 403, "You do not have permission to do this.")
+    def on_forbidden(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(self.api, request, 403, "You do not have permission to do this.")
 
-    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 404, "Not found.")
+    def on_not_found(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        return error_response(self.api, request, 404, "Not found.")
 
-    def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-        response = error_response(api, request, 429, "Too many requests; try again later.")
+    def on_throttled(self, request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = error_response(self.api, request, 429, "Too many requests; try again later.")
         if exc.wait:
             response["Retry-After"] = str(int(exc.wait) + 1)
         return response
 
-    def on_rate_limited(request: HttpRequest, exc: RateLimitedError) -> HttpResponse:
-        response = error_response(api, request, 429, "Too many requests; try again later.")
+    def on_rate_limited(self, request: HttpRequest, exc: RateLimitedError) -> HttpResponse:
+        response = error_response(self.api, request, 429, "Too many requests; try again later.")
         response["Retry-After"] = str(exc.retry_after)
         return response
 
-    def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled API error", extra={"path": request.path})
-        return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
+        return error_response(self.api, request, 500, "Something went wrong on our side; it has been logged.")
 
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(DjangoValidationError, on_django_validation)
-    api.add_exception_handler(HttpError, on_http_error)
+
+def _on(api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # ninja's stub types the handler's second argument as "E | type[E]"; it is always an instance.
+    api.add_exception_handler(exc_class, cast(Any, handler))
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    h = _ErrorHandlers(api)
+    _on(api, ValidationError, h.on_validation)
+    _on(api, DjangoValidationError, h.on_django_validation)
+    _on(api, HttpError, h.on_http_error)
     for malformed in (MultiPartParserError, UnreadablePostError, SuspiciousOperation, BadRequest):
-        api.add_exception_handler(malformed, on_malformed)
-    api.add_exception_handler(AuthenticationError, on_auth)
-    api.add_exception_handler(AuthorizationError, on_forbidden)
-    api.add_exception_handler(PermissionDenied, on_forbidden)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(Throttled, on_throttled)
-    api.add_exception_handler(RateLimitedError, on_rate_limited)
-    api.add_exception_handler(Exception, on_exception)
+        _on(api, malformed, h.on_malformed)
+    _on(api, AuthenticationError, h.on_auth)
+    _on(api, AuthorizationError, h.on_forbidden)
+    _on(api, PermissionDenied, h.on_forbidden)
+    _on(api, Http404, h.on_not_found)
+    _on(api, Throttled, h.on_throttled)
+    _on(api, RateLimitedError, h.on_rate_limited)
+    _on(api, Exception, h.on_exception)
 
 
 # --- The OpenAPI document lists every answer -------------------------------------------------

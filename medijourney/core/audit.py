@@ -26,7 +26,7 @@ DENIED = "denied"
 
 
 def _model() -> "type[AuditEvent]":
-    return apps.get_model("privacy", "AuditEvent")  # type: ignore[return-value]
+    return apps.get_model("privacy", "AuditEvent")
 
 
 def _object_ref(obj: Any) -> tuple[str, str]:

@@ -16,6 +16,13 @@ class AccessibleFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name`` (typed, so its choices can be set in ``__init__``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
 def add_service_errors(form: forms.Form, exc: ValidationError, rename: Callable[[str], str] | None = None) -> None:
     """Show a service's ``ValidationError`` on a bound form: each message beside the field it
     names (after ``rename``, e.g. ``lines.x`` → ``x_status``), the rest at the top of the form."""

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -11,3 +12,9 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(parts) >= hops:
             return parts[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+class HtmxRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (every request does)."""
+
+    htmx: HtmxDetails

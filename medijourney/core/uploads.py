@@ -203,9 +203,9 @@ def _reencode_image(data: bytes, kind: str, name: str) -> bytes:
                     code="image_too_large",
                 )
             probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)  # keep the picture upright once EXIF is gone
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            img: Image.Image = ImageOps.exif_transpose(opened)  # keep the picture upright once EXIF is gone
             out = io.BytesIO()
             if kind == "jpeg":
                 img.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
@@ -251,7 +251,7 @@ def validate_upload(
     claimed = _claimed_kind(name)
     accepted = ", ".join(KIND_LABELS[k] for k in allowed)
     if kind is None or kind not in allowed:
-        if claimed in allowed:
+        if claimed is not None and claimed in allowed:
             raise ValidationError(
                 _("“%(name)s” says it is a %(claimed)s but its content is not. Accepted files: %(accepted)s.")
                 % {"name": name, "claimed": KIND_LABELS[claimed], "accepted": accepted},

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -19,7 +21,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         checks["task_queue"] = {"status": "skipped", "reason": "the queue lives in the database"}
     failing = [name for name, c in checks.items() if c["status"] == "fail"]
-    body = {"status": "fail" if failing else "ok", "checks": checks}
+    body: dict[str, Any] = {"status": "fail" if failing else "ok", "checks": checks}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)

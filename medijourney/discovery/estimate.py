@@ -423,7 +423,7 @@ def stay_for(ctx: TripContext, wait_days: int | None) -> Stay:
             raised,
         )
 
-    return ctx.memo(("stay", wait_days), make)  # type: ignore[no-any-return]
+    return ctx.memo(("stay", wait_days), make)
 
 
 def stay_text(ctx: TripContext, stay: Stay) -> str:
@@ -455,7 +455,7 @@ def stay_text(ctx: TripContext, stay: Stay) -> str:
             method += _("; no published fit-to-fly interval for this procedure")
         return method
 
-    return ctx.memo(("stay_text", stay.raised_for_fit_to_fly, stay.lodging_nights), make)  # type: ignore[no-any-return]
+    return ctx.memo(("stay_text", stay.raised_for_fit_to_fly, stay.lodging_nights), make)
 
 
 def travel_for(ctx: TripContext, cand: Candidate) -> Travel:
@@ -468,7 +468,7 @@ def travel_for(ctx: TripContext, cand: Candidate) -> Travel:
         km = travel.distance_km(origin.latitude, origin.longitude, cand.airport_lat, cand.airport_lon)
         return Travel(origin, cand.airport_code, cand.airport_name, km, travel.flight_hours(km))
 
-    return ctx.memo(("travel", cand.airport_code), make)  # type: ignore[no-any-return]
+    return ctx.memo(("travel", cand.airport_code), make)
 
 
 # --- The numbers of each line (memoised; no text) ------------------------------------------------
@@ -496,7 +496,7 @@ def _nights_part(ctx: TripContext, cand: Candidate) -> Part:
             return _part(ctx, INCLUDED, Decimal(0), cand.currency)
         return Part(UNKNOWN, None, cand.currency)
 
-    return ctx.memo(("nights", cand.currency, room), make)  # type: ignore[no-any-return]
+    return ctx.memo(("nights", cand.currency, room), make)
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,7 +536,7 @@ def _lodging_numbers(ctx: TripContext, cand: Candidate, stay: Stay) -> LodgingNu
         when,
         stay.lodging_nights,
     )
-    return ctx.memo(key, make)  # type: ignore[no-any-return]
+    return ctx.memo(key, make)
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,7 +554,7 @@ def _flight_numbers(ctx: TripContext, cand: Candidate, trip: Travel) -> FlightNu
         one_way = travel.sifl_one_way_usd(trip.distance_km)
         return FlightNumbers(_part(ctx, KNOWN, one_way * 2, "USD"), one_way)
 
-    return ctx.memo(("flights", cand.airport_code), make)  # type: ignore[no-any-return]
+    return ctx.memo(("flights", cand.airport_code), make)
 
 
 def _visa_part(ctx: TripContext, country: str) -> Part:
@@ -568,7 +568,7 @@ def _visa_part(ctx: TripContext, country: str) -> Part:
             return _part(ctx, KNOWN, Decimal(0), "USD")
         return Part(UNKNOWN, None, "USD")
 
-    return ctx.memo(("visa", country), make)  # type: ignore[no-any-return]
+    return ctx.memo(("visa", country), make)
 
 
 def _companion_part(ctx: TripContext, flights: Part) -> Part:

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medijourney.core.currencies import currency_choices
-from medijourney.core.forms import CountedTextarea, add_service_errors
+from medijourney.core.forms import CountedTextarea, add_service_errors, choice_field
 
 from . import reference
 from .params import (
@@ -109,13 +109,13 @@ class SearchForm(forms.Form):
         self.query: SearchQuery | None = None
         choices = reference.snapshot().choices()
         none = [("", "—")]
-        self.fields["procedure"].choices = [("", _("— from my description —")), *choices["procedures"]]
-        self.fields["origin"].choices = none + choices["countries"]
-        self.fields["passport"].choices = none + choices["countries"]
-        self.fields["destination"].choices = [("", _("Any destination"))] + choices["destinations"]
-        self.fields["currency"].choices = currency_choices(set(choices["currencies"]))
-        self.fields["language"].choices = [("", _("No preference"))] + choices["languages"]
-        self.fields["accreditation"].choices = choices["bodies"]
+        choice_field(self, "procedure").choices = [("", _("— from my description —")), *choices["procedures"]]
+        choice_field(self, "origin").choices = none + choices["countries"]
+        choice_field(self, "passport").choices = none + choices["countries"]
+        choice_field(self, "destination").choices = [("", _("Any destination"))] + choices["destinations"]
+        choice_field(self, "currency").choices = currency_choices(set(choices["currencies"]))
+        choice_field(self, "language").choices = [("", _("No preference"))] + choices["languages"]
+        choice_field(self, "accreditation").choices = choices["bodies"]
         for name in self.WEIGHT_FIELDS:
             field = self.fields[name]
             field.initial = DEFAULT_WEIGHTS[name[2:]]
@@ -133,11 +133,12 @@ class SearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         if self.errors:
             return data
         weights = Weights(
             *(
-                data.get(name) if data.get(name) is not None else DEFAULT_WEIGHTS[name[2:]]
+                int(data[name]) if data.get(name) is not None else DEFAULT_WEIGHTS[name[2:]]
                 for name in self.WEIGHT_FIELDS
             )
         )

@@ -184,79 +184,104 @@ def _route(raw: RawSearch, ref: reference.Snapshot, procedure: ProcedureStay | N
     return Routing(raw.q.strip(), answer.result, chosen, "patient" if procedure else "triage", alternatives, answer)
 
 
-def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQuery:
-    """Check ``raw`` against the catalogue. Raises :class:`SearchParamErrors` naming each bad field."""
-    errors: dict[str, str] = {}
-    today = timezone.localdate()
-    ref = reference.snapshot()
+Errors = dict[str, str]
 
-    # What to search for: a procedure slug, or free text routed through triage.
-    procedure = procedure_pk = None
-    routing = None
+
+def _resolve_procedure(
+    raw: RawSearch, ref: reference.Snapshot, errors: Errors, *, require_procedure: bool
+) -> tuple[ProcedureStay | None, int | None, Routing | None]:
+    """What to search for: a procedure slug, or free text routed through triage."""
+    procedure: ProcedureStay | None = None
+    procedure_pk: int | None = None
     if raw.procedure:
         found = ref.procedures.get(raw.procedure)
         if found is None:
             errors["procedure"] = _("Unknown procedure %(slug)r: pick one from the list.") % {"slug": raw.procedure}
         else:
             procedure, procedure_pk = found
-    if raw.q.strip():
-        routing = _route(raw, ref, procedure)
-        if routing.answer is not None and routing.answer.emergency is not None:
-            procedure = procedure_pk = None  # never search treatments for an emergency text
-        elif procedure is None and routing.chosen and "procedure" not in errors:
-            found = ref.procedures.get(routing.chosen)
-            if found is not None:
-                procedure, procedure_pk = found
-    elif not raw.procedure and require_procedure:
-        errors["procedure"] = _("Choose a procedure, or describe the problem in your own words.")
+    if not raw.q.strip():
+        if not raw.procedure and require_procedure:
+            errors["procedure"] = _("Choose a procedure, or describe the problem in your own words.")
+        return procedure, procedure_pk, None
+    routing = _route(raw, ref, procedure)
+    if routing.answer is not None and routing.answer.emergency is not None:
+        return None, None, routing  # never search treatments for an emergency text
+    if procedure is None and routing.chosen and "procedure" not in errors:
+        found = ref.procedures.get(routing.chosen)
+        if found is not None:
+            procedure, procedure_pk = found
+    return procedure, procedure_pk, routing
 
-    countries = ref.countries
+
+def _check_countries(raw: RawSearch, ref: reference.Snapshot, errors: Errors) -> None:
     for name in ("origin", "passport", "destination"):
         value = getattr(raw, name)
-        if value and value not in countries:
+        if value and value not in ref.countries:
             errors[name] = _("Unknown country code %(code)r: use ISO 3166-1 alpha-2, e.g. GB.") % {"code": value}
 
+
+def _origin_airport(raw: RawSearch, ref: reference.Snapshot, errors: Errors) -> tuple[str | None, OriginAirport | None]:
+    """The country of origin and, when an airport code was given, that airport."""
     origin_country = raw.origin or None
+    if not raw.origin_airport:
+        return origin_country, None
+    airport = ref.airport_by_code(raw.origin_airport)
+    if airport is None:
+        errors["origin_airport"] = _("No airport with the code %(code)r in our data.") % {"code": raw.origin_airport}
+    elif origin_country and airport.country != origin_country:
+        errors["origin_airport"] = _("%(code)s is in %(country)s, not in the country of origin chosen.") % {
+            "code": raw.origin_airport,
+            "country": ref.countries.get(airport.country, airport.country),
+        }
+    else:
+        return airport.country, airport
+    return origin_country, None
+
+
+def _origin_from_city(
+    raw: RawSearch, ref: reference.Snapshot, origin_country: str, errors: Errors
+) -> OriginAirport | None:
+    """The airport serving the city of origin, else the country's main airport (saying so)."""
+    city = raw.origin_city.strip()
     origin = None
-    if raw.origin_airport:
-        airport = ref.airport_by_code(raw.origin_airport)
-        if airport is None:
-            errors["origin_airport"] = _("No airport with the code %(code)r in our data.") % {
-                "code": raw.origin_airport
+    if raw.origin_city:
+        serving = ref.city_airport(origin_country, city)
+        if serving.ambiguous:
+            errors["origin_city"] = ambiguous_city_message(
+                city, ref.countries.get(origin_country, origin_country), serving.choices
+            )
+        origin = ref.airport_in_city(origin_country, city)
+    if origin is not None or "origin_city" in errors:
+        return origin
+    origin = ref.country_airport(origin_country)
+    if origin is not None and raw.origin_city:
+        origin = OriginAirport(
+            **{
+                **origin.__dict__,
+                "basis": _("%(city)s has no airport in our data; %(basis)s")
+                % {"city": raw.origin_city, "basis": origin.basis},
             }
-        elif origin_country and airport.country != origin_country:
-            errors["origin_airport"] = _("%(code)s is in %(country)s, not in the country of origin chosen.") % {
-                "code": raw.origin_airport,
-                "country": countries.get(airport.country, airport.country),
-            }
-        else:
-            origin_country = airport.country
-            origin = airport
+        )
+    return origin
+
+
+def _resolve_origin(raw: RawSearch, ref: reference.Snapshot, errors: Errors) -> tuple[str | None, OriginAirport | None]:
+    origin_country, origin = _origin_airport(raw, ref, errors)
     if raw.origin_city and not origin_country:
         errors["origin_city"] = _("Choose your country as well.")
     if origin is None and origin_country and "origin" not in errors and "origin_airport" not in errors:
-        if raw.origin_city:
-            serving = ref.city_airport(origin_country, raw.origin_city.strip())
-            if serving.ambiguous:
-                errors["origin_city"] = ambiguous_city_message(
-                    raw.origin_city.strip(), countries.get(origin_country, origin_country), serving.choices
-                )
-            origin = ref.airport_in_city(origin_country, raw.origin_city.strip())
-        if origin is None and "origin_city" not in errors:
-            origin = ref.country_airport(origin_country)
-            if origin is not None and raw.origin_city:
-                origin = OriginAirport(
-                    **{
-                        **origin.__dict__,
-                        "basis": _("%(city)s has no airport in our data; %(basis)s")
-                        % {"city": raw.origin_city, "basis": origin.basis},
-                    }
-                )
+        origin = _origin_from_city(raw, ref, origin_country, errors)
+    return origin_country, origin
 
+
+def _resolve_currency(raw: RawSearch, ref: reference.Snapshot, errors: Errors) -> str:
     currency = (raw.currency or "USD").upper()
     if currency not in ref.currencies:
         errors["currency"] = _("No ECB exchange rate for %(ccy)s; choose another currency.") % {"ccy": currency}
+    return currency
 
+
+def _check_language(raw: RawSearch, ref: reference.Snapshot, errors: Errors) -> None:
     if (
         raw.language
         and raw.language.lower() not in ref.languages
@@ -266,25 +291,32 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
             "tag": raw.language
         }
 
-    bodies = tuple(dict.fromkeys(b.upper() for b in raw.accreditation if b))
-    if bodies:
-        known = set(ref.bodies)
-        unknown = [b for b in bodies if b not in known]
-        if unknown:
-            errors["accreditation"] = _("Unknown accreditation body: %(codes)s. Use one of %(known)s.") % {
-                "codes": ", ".join(unknown),
-                "known": ", ".join(sorted(known)),
-            }
 
-    if raw.travel_from and raw.travel_from < today:
+def _resolve_bodies(raw: RawSearch, ref: reference.Snapshot, errors: Errors) -> tuple[str, ...]:
+    bodies = tuple(dict.fromkeys(b.upper() for b in raw.accreditation if b))
+    known = set(ref.bodies)
+    unknown = [b for b in bodies if b not in known]
+    if unknown:
+        errors["accreditation"] = _("Unknown accreditation body: %(codes)s. Use one of %(known)s.") % {
+            "codes": ", ".join(unknown),
+            "known": ", ".join(sorted(known)),
+        }
+    return bodies
+
+
+def _check_window(raw: RawSearch, today: datetime.date, errors: Errors) -> None:
+    start, end = raw.travel_from, raw.travel_to
+    if start and start < today:
         errors["travel_from"] = _("The travel window cannot start in the past.")
-    if raw.travel_from and raw.travel_to and raw.travel_to < raw.travel_from:
+    if start and end and end < start:
         errors["travel_to"] = _("The end of the travel window is before its start.")
-    elif raw.travel_to and raw.travel_to < today:
+    elif end and end < today:
         errors["travel_to"] = _("The travel window cannot end in the past.")
-    elif raw.travel_from and raw.travel_to and (raw.travel_to - raw.travel_from).days > WINDOW_MAX_DAYS:
+    elif start and end and (end - start).days > WINDOW_MAX_DAYS:
         errors["travel_to"] = _("The travel window can be at most two years long.")
 
+
+def _check_limits(raw: RawSearch, errors: Errors) -> None:
     if raw.budget is not None and raw.budget <= 0:
         errors["budget"] = _("The budget must be more than 0.")
     if raw.max_flight_hours is not None and not (MIN_FLIGHT_HOURS <= raw.max_flight_hours <= MAX_FLIGHT_HOURS):
@@ -293,14 +325,33 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
             "max": MAX_FLIGHT_HOURS,
         }
 
+
+def _check_weights(raw: RawSearch, errors: Errors) -> None:
     w = raw.weights
+    bad = False
     for name in TERM_NAMES:
-        value = getattr(w, name)
-        if not 0 <= value <= WEIGHT_MAX:
+        if not 0 <= getattr(w, name) <= WEIGHT_MAX:
             errors[f"w_{name}"] = _("Weights go from 0 to %(max)d.") % {"max": WEIGHT_MAX}
-    if not any(k.startswith("w_") for k in errors) and sum(w.raw().values()) == 0:
+            bad = True
+    if not bad and sum(w.raw().values()) == 0:
         errors["w_cost"] = _("At least one weight must be above 0.")
 
+
+def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQuery:
+    """Check ``raw`` against the catalogue. Raises :class:`SearchParamErrors` naming each bad field."""
+    errors: Errors = {}
+    today = timezone.localdate()
+    ref = reference.snapshot()
+
+    procedure, procedure_pk, routing = _resolve_procedure(raw, ref, errors, require_procedure=require_procedure)
+    _check_countries(raw, ref, errors)
+    origin_country, origin = _resolve_origin(raw, ref, errors)
+    currency = _resolve_currency(raw, ref, errors)
+    _check_language(raw, ref, errors)
+    bodies = _resolve_bodies(raw, ref, errors)
+    _check_window(raw, today, errors)
+    _check_limits(raw, errors)
+    _check_weights(raw, errors)
     if errors:
         raise SearchParamErrors(errors)
 
@@ -311,7 +362,7 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
         procedure_pk=procedure_pk,
         routing=routing,
         origin_country=origin_country,
-        origin_country_name=countries.get(origin_country or "", origin_country or ""),
+        origin_country_name=ref.countries.get(origin_country or "", origin_country or ""),
         origin=origin,
         passport=passport,
         passport_assumed=bool(passport and not raw.passport),
@@ -324,7 +375,7 @@ def resolve_search(raw: RawSearch, *, require_procedure: bool = True) -> SearchQ
         bodies=bodies,
         max_flight_hours=raw.max_flight_hours,
         companion=raw.companion,
-        weights=w,
+        weights=raw.weights,
         today=today,
         snapshot=ref,
     )

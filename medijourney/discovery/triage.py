@@ -257,16 +257,15 @@ def _phrase(text: str, known: set[str], marked_caps: bool) -> _Phrase | None:
     return _Phrase(tuple(t.stem for t in toks), caps)
 
 
-@lru_cache(maxsize=1)
-def _model() -> _Model:
-    names = _load_taxonomy()
-    known = _load_known_words()
-    entries: dict[_Phrase, list[_Entry]] = defaultdict(list)
-    raw_words: set[str] = set()
-    rows = parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
+_Rows = list[tuple[str, float, list[str], tuple[str, ...]]]
+_Affixes = dict[str, list[tuple[str, float]]]
+
+
+def _lexicon_specials(rows: _Rows, names: dict[str, str]) -> tuple[dict[tuple[str, ...], float], _Affixes, _Affixes]:
+    """The lexicon's procedure-weight overrides and its specialty word roots (prefixes, suffixes)."""
     overrides: dict[tuple[str, ...], float] = {}
-    prefixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    suffixes: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    prefixes: _Affixes = defaultdict(list)
+    suffixes: _Affixes = defaultdict(list)
     for section, weight, phrases, _procs in rows:
         if section == PROCEDURE_SECTION:
             for text in phrases:
@@ -282,16 +281,30 @@ def _model() -> _Model:
                         suffixes[root.strip("-")].append((spec.strip(), weight))
                     elif root.endswith("-") and "-" not in root[:-1]:
                         prefixes[root[:-1]].append((spec.strip(), weight))
+    return overrides, prefixes, suffixes
 
-    def add(phrase: _Phrase, entry: _Entry) -> None:
-        for existing in entries[phrase]:
+
+class _EntryTable:
+    """Phrases and their entries, one entry per specialty (weights and pointers merged)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[_Phrase, list[_Entry]] = defaultdict(list)
+        self.raw_words: set[str] = set()
+
+    def add(self, phrase: _Phrase, entry: _Entry) -> None:
+        for existing in self.entries[phrase]:
             if existing.specialty == entry.specialty:
                 existing.weight = max(existing.weight, entry.weight)
                 existing.pointers = tuple(dict.fromkeys(existing.pointers + entry.pointers))
                 existing.named = tuple(dict.fromkeys(existing.named + entry.named))
                 return
-        entries[phrase].append(entry)
+        self.entries[phrase].append(entry)
 
+
+def _add_procedure_names(
+    table: _EntryTable, names: dict[str, str], known: set[str], overrides: dict[tuple[str, ...], float]
+) -> dict[str, _Procedure]:
+    """Each procedure's name, bracketed parts and synonyms name it (and its specialty)."""
     procedures: dict[str, _Procedure] = {}
     for row in load_procedures():
         slug, spec = row["slug"], row["specialty"]
@@ -305,9 +318,15 @@ def _model() -> _Model:
             phrase = _phrase(text, known, marked_caps=False) if text else None
             if phrase is None:
                 continue
-            raw_words.update(_words_of(text))
-            add(phrase, _Entry(spec, overrides.get(phrase.key, NAMED_WEIGHT), named=(slug,)))
+            table.raw_words.update(_words_of(text))
+            table.add(phrase, _Entry(spec, overrides.get(phrase.key, NAMED_WEIGHT), named=(slug,)))
+    return procedures
 
+
+def _add_lexicon_phrases(
+    table: _EntryTable, rows: _Rows, names: dict[str, str], known: set[str], procedures: dict[str, _Procedure]
+) -> None:
+    """The lexicon's specialty sections: phrases pointing at a specialty (and some procedures)."""
     for section, weight, phrases, procs in rows:
         if section in (PROCEDURE_SECTION, ROOTS_SECTION):
             continue
@@ -319,8 +338,20 @@ def _model() -> _Model:
             phrase = _phrase(text, known, marked_caps=marked)
             if phrase is None:
                 continue
-            raw_words.update(_words_of(text))
-            add(phrase, _Entry(section, weight, pointers=tuple(p for p in procs if p in procedures)))
+            table.raw_words.update(_words_of(text))
+            table.add(phrase, _Entry(section, weight, pointers=tuple(p for p in procs if p in procedures)))
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Model:
+    names = _load_taxonomy()
+    known = _load_known_words()
+    rows = parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
+    overrides, prefixes, suffixes = _lexicon_specials(rows, names)
+    table = _EntryTable()
+    procedures = _add_procedure_names(table, names, known, overrides)
+    _add_lexicon_phrases(table, rows, names, known, procedures)
+    entries = table.entries
 
     by_key: dict[tuple[str, ...], list[_Phrase]] = defaultdict(list)
     by_stem: dict[str, list[_Phrase]] = defaultdict(list)
@@ -329,7 +360,7 @@ def _model() -> _Model:
         if 2 <= len(phrase.key) <= 3:
             for s in set(phrase.key):
                 by_stem[s].append(phrase)
-    vocab_words = {w for w in raw_words if w.isalpha() and w not in STOPWORDS}
+    vocab_words = {w for w in table.raw_words if w.isalpha() and w not in STOPWORDS}
     vocab_words |= {w + "s" for w in vocab_words if not w.endswith("s")}
     return _Model(
         names=names,
@@ -444,10 +475,10 @@ def _negated(words: list[_Word], positions: tuple[int, ...]) -> bool:
     return any(words[p].negated_by >= 0 and words[p].negated_by not in inside for p in positions)
 
 
-def _candidates(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_Hit]:
+def _exact_hits(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_Hit]:
+    """Exact, contiguous phrases."""
     hits: list[_Hit] = []
     n = len(words)
-    # Exact, contiguous phrases.
     for i in range(n):
         for length in range(1, min(model.max_len, n - i) + 1):
             positions = tuple(range(i, i + length))
@@ -456,8 +487,28 @@ def _candidates(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_H
             for phrase in model.by_key.get(tuple(words[p].stem for p in positions), ()):
                 if _caps_ok(phrase, words, positions, mostly_caps):
                     hits.append(_Hit(phrase, positions, True, any(words[p].fuzzy for p in positions)))
-    # Two- and three-word phrases in another order or with a few words between them, within one
-    # sentence ("pain in my chest", "my knee is worn out", "stones in the kidney").
+    return hits
+
+
+def _nearby_positions(positions_list: list[list[int]], window: int) -> tuple[int, ...] | None:
+    """The first anchor whose other words each lie within ``window`` of it, nearest first."""
+    for anchor in positions_list[0]:
+        chosen = [anchor]
+        for options in positions_list[1:]:
+            near = [p for p in options if abs(p - anchor) < window and p not in chosen]
+            if not near:
+                break
+            chosen.append(min(near, key=lambda p: abs(p - anchor)))
+        else:
+            if max(chosen) - min(chosen) < window:
+                return tuple(chosen)
+    return None
+
+
+def _reordered_hits(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_Hit]:
+    """Two- and three-word phrases in another order or with a few words between them, within one
+    sentence ("pain in my chest", "my knee is worn out", "stones in the kidney")."""
+    hits: list[_Hit] = []
     where: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, w in enumerate(words):
         where[(w.sentence, w.stem)].append(i)
@@ -470,24 +521,16 @@ def _candidates(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_H
             positions_list = [where.get((w.sentence, s), []) for s in phrase.key]
             if not all(positions_list):
                 continue
-            window = len(phrase.key) + 3
-            best: tuple[int, ...] | None = None
-            for anchor in positions_list[0]:
-                chosen = [anchor]
-                for options in positions_list[1:]:
-                    near = [p for p in options if abs(p - anchor) < window and p not in chosen]
-                    if not near:
-                        break
-                    chosen.append(min(near, key=lambda p: abs(p - anchor)))
-                else:
-                    if max(chosen) - min(chosen) < window:
-                        best = tuple(chosen)
-                        break
+            best = _nearby_positions(positions_list, len(phrase.key) + 3)
             if best is None or best == tuple(range(best[0], best[0] + len(best))):
                 continue  # not found, or already an exact hit
             if _caps_ok(phrase, words, best, mostly_caps):
                 hits.append(_Hit(phrase, best, False, any(words[p].fuzzy for p in best)))
     return hits
+
+
+def _candidates(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_Hit]:
+    return [*_exact_hits(words, model, mostly_caps), *_reordered_hits(words, model, mostly_caps)]
 
 
 def _select(hits: list[_Hit], words: list[_Word], model: _Model) -> list[_Hit]:
@@ -544,14 +587,10 @@ def _evidence_text(folded: str, words: list[_Word], hit: _Hit) -> str:
     return " … ".join(folded[words[p].token.start : words[p].token.end] for p in sorted(hit.positions))
 
 
-def triage(text: str, lang: str = "en") -> TriageResult:
-    """Route ``text`` (a patient's or clinician's words) to specialties and candidate procedures.
-    ``lang`` is accepted for the API's sake; only English is understood today."""
-    model = _model()
-    folded, words, mostly_caps = _prepare((text or "")[:MAX_TEXT_LENGTH], model)
-    candidates = _candidates(words, model, mostly_caps)
-    hits = _select(candidates, words, model)
-
+def _specialty_weights(
+    folded: str, words: list[_Word], hits: list[_Hit], model: _Model
+) -> tuple[dict[str, dict[tuple[str, ...], float]], dict[str, dict[str, float]]]:
+    """Each specialty's weight per phrase (and word root), and the words that gave it."""
     weights: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
     evidence: dict[str, dict[str, float]] = defaultdict(dict)
     for hit in hits:
@@ -568,16 +607,14 @@ def triage(text: str, lang: str = "en") -> TriageResult:
             weights[sid][("root:", word.stem)] = weight
             surface = folded[word.token.start : word.token.end]
             evidence[sid][surface] = max(evidence[sid].get(surface, 0.0), weight)
-    # Each further phrase for a specialty counts a little less than the one before, so that one
-    # specific term ("overactive thyroid") is not outvoted by a list of symptoms of other organs.
-    raw: dict[str, float] = {}
-    best: dict[str, float] = {}
-    for sid, by_phrase in weights.items():
-        ordered = sorted(by_phrase.values(), reverse=True)
-        raw[sid] = sum(w * DECAY**i for i, w in enumerate(ordered))
-        best[sid] = ordered[0]
-    # Procedures: named ones from the chosen phrases; pointed-to ones from every phrase found,
-    # even one that overlaps a longer phrase ("two back teeth missing" -> "missing teeth").
+    return weights, evidence
+
+
+def _procedure_votes(
+    words: list[_Word], hits: list[_Hit], candidates: list[_Hit], model: _Model
+) -> tuple[dict[str, float], dict[str, dict[tuple[str, ...], float]]]:
+    """Procedures: named ones from the chosen phrases; pointed-to ones from every phrase found,
+    even one that overlaps a longer phrase ("two back teeth missing" -> "missing teeth")."""
     named: dict[str, float] = defaultdict(float)
     pointers: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
     for hit in hits:
@@ -591,6 +628,49 @@ def triage(text: str, lang: str = "en") -> TriageResult:
             for slug in entry.pointers:
                 vote = POINTER_VOTE * _factor(hit) * min(1.0, entry.weight / 3.0)
                 pointers[slug][hit.phrase.key] = max(pointers[slug].get(hit.phrase.key, 0.0), vote)
+    return named, pointers
+
+
+def _ranked_procedures(
+    named: dict[str, float],
+    pointers: dict[str, dict[tuple[str, ...], float]],
+    specialties: list[SpecialtyMatch],
+    model: _Model,
+) -> list[ProcedureMatch]:
+    spec_score = {s.id: s.score for s in specialties}
+    top3 = {s.id for s in specialties[:3] if s.score > 0}
+    procedures = []
+    for slug in set(named) | set(pointers):
+        proc = model.procedures[slug]
+        votes = sorted(pointers.get(slug, {}).values(), reverse=True)
+        pointer = min(0.9, votes[0] + 0.1 * (len(votes) - 1)) if votes and proc.specialty in top3 else 0.0
+        s = spec_score.get(proc.specialty, 0.0)
+        score = max(named.get(slug, 0.0) * (0.7 + 0.3 * s), pointer * (0.4 + 0.6 * s))
+        if score >= MIN_PROCEDURE_SCORE:
+            is_named = named.get(slug, 0.0) >= NAMED_MIN_VOTE
+            procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=round(score, 3), named=is_named))
+    order = {slug: i for i, slug in enumerate(model.procedures)}  # dataset order: commoner first
+    procedures.sort(key=lambda p: (-p.score, order[p.slug]))
+    return procedures
+
+
+def triage(text: str, lang: str = "en") -> TriageResult:
+    """Route ``text`` (a patient's or clinician's words) to specialties and candidate procedures.
+    ``lang`` is accepted for the API's sake; only English is understood today."""
+    model = _model()
+    folded, words, mostly_caps = _prepare((text or "")[:MAX_TEXT_LENGTH], model)
+    candidates = _candidates(words, model, mostly_caps)
+    hits = _select(candidates, words, model)
+    weights, evidence = _specialty_weights(folded, words, hits, model)
+    # Each further phrase for a specialty counts a little less than the one before, so that one
+    # specific term ("overactive thyroid") is not outvoted by a list of symptoms of other organs.
+    raw: dict[str, float] = {}
+    best: dict[str, float] = {}
+    for sid, by_phrase in weights.items():
+        ordered = sorted(by_phrase.values(), reverse=True)
+        raw[sid] = sum(w * DECAY**i for i, w in enumerate(ordered))
+        best[sid] = ordered[0]
+    named, pointers = _procedure_votes(words, hits, candidates, model)
 
     ranked = sorted(model.names, key=lambda sid: (-round(raw.get(sid, 0.0), 6), -best.get(sid, 0.0), model.prior[sid]))
     positive = [sid for sid in ranked if raw.get(sid, 0.0) > 0]
@@ -604,21 +684,7 @@ def triage(text: str, lang: str = "en") -> TriageResult:
         )
         for sid in ranked[:count]
     ]
-    spec_score = {s.id: s.score for s in specialties}
-    top3 = {s.id for s in specialties[:3] if s.score > 0}
-
-    procedures = []
-    for slug in set(named) | set(pointers):
-        proc = model.procedures[slug]
-        votes = sorted(pointers.get(slug, {}).values(), reverse=True)
-        pointer = min(0.9, votes[0] + 0.1 * (len(votes) - 1)) if votes and proc.specialty in top3 else 0.0
-        s = spec_score.get(proc.specialty, 0.0)
-        score = max(named.get(slug, 0.0) * (0.7 + 0.3 * s), pointer * (0.4 + 0.6 * s))
-        if score >= MIN_PROCEDURE_SCORE:
-            is_named = named.get(slug, 0.0) >= NAMED_MIN_VOTE
-            procedures.append(ProcedureMatch(slug=slug, name=proc.name, score=round(score, 3), named=is_named))
-    order = {slug: i for i, slug in enumerate(model.procedures)}  # dataset order: commoner first
-    procedures.sort(key=lambda p: (-p.score, order[p.slug]))
+    procedures = _ranked_procedures(named, pointers, specialties, model)
 
     top_raw = raw.get(ranked[0], 0.0)
     return TriageResult(

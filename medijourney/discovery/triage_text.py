@@ -216,53 +216,55 @@ _STEP4 = (
 )
 
 
-def _porter(w: str) -> str:
-    # Step 1a
+def _step1a(w: str) -> str:
     if w.endswith(("sses", "ies")):
-        w = w[:-2]
-    elif w.endswith("ss"):
-        pass
-    elif w.endswith("s") and not w.endswith(("us", "is")):
-        w = w[:-1]
-    # Step 1b
-    extra = False
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _step1b(w: str) -> str:
     if w.endswith("eed"):
-        if _measure(w[:-3]) > 0:
-            w = w[:-1]
-    elif w.endswith("ed") and _has_vowel(w[:-2]):
-        w, extra = w[:-2], True
+        return w[:-1] if _measure(w[:-3]) > 0 else w
+    if w.endswith("ed") and _has_vowel(w[:-2]):
+        w = w[:-2]
     elif w.endswith("ing") and _has_vowel(w[:-3]):
-        w, extra = w[:-3], True
-    if extra:
-        if w.endswith(("at", "bl", "iz")):
-            w += "e"
-        elif _double_cons(w) and w[-1] not in "lsz":
-            w = w[:-1]
-        elif _measure(w) == 1 and _cvc(w):
-            w += "e"
-    # Step 1c
-    if w.endswith("y") and _has_vowel(w[:-1]):
-        w = w[:-1] + "i"
-    # Step 2
-    for suffix, repl in _STEP2:
+        w = w[:-3]
+    else:
+        return w
+    if w.endswith(("at", "bl", "iz")):
+        return w + "e"
+    if _double_cons(w) and w[-1] not in "lsz":
+        return w[:-1]
+    if _measure(w) == 1 and _cvc(w):
+        return w + "e"
+    return w
+
+
+def _step1c(w: str) -> str:
+    return w[:-1] + "i" if w.endswith("y") and _has_vowel(w[:-1]) else w
+
+
+def _replace_first(w: str, table: tuple[tuple[str, str], ...]) -> str:
+    """Steps 2 and 3: the first suffix of the table that ends the word, replaced if allowed."""
+    for suffix, repl in table:
         if w.endswith(suffix):
-            w = _replace(w, suffix, repl, 0) or w
-            break
-    # Step 3
-    for suffix, repl in _STEP3:
-        if w.endswith(suffix):
-            w = _replace(w, suffix, repl, 0) or w
-            break
-    # Step 4
+            return _replace(w, suffix, repl, 0) or w
+    return w
+
+
+def _step4(w: str) -> str:
     for suffix in _STEP4:
         if w.endswith(suffix):
             base = w[: -len(suffix)]
             if suffix == "ion" and not base.endswith(("s", "t")):
-                break
-            if _measure(base) > 1:
-                w = base
-            break
-    # Step 5
+                return w
+            return base if _measure(base) > 1 else w
+    return w
+
+
+def _step5(w: str) -> str:
     if w.endswith("e"):
         base = w[:-1]
         m = _measure(base)
@@ -271,6 +273,12 @@ def _porter(w: str) -> str:
     if _measure(w) > 1 and _double_cons(w) and w.endswith("l"):
         w = w[:-1]
     return w
+
+
+def _porter(w: str) -> str:
+    w = _step1c(_step1b(_step1a(w)))
+    w = _replace_first(_replace_first(w, _STEP2), _STEP3)
+    return _step5(_step4(w))
 
 
 # --- tokens ---------------------------------------------------------------------------------

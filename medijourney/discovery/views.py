@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from medijourney.core.http import HtmxRequest
 from medijourney.safety.answer import emergency_localise
 
 from . import reference
@@ -41,7 +42,7 @@ def inquiry_prefill(query: SearchQuery | None, *, need: str = "", destinations: 
 
 
 @require_http_methods(["GET", "POST"])
-def triage_page(request: HttpRequest) -> HttpResponse:
+def triage_page(request: HtmxRequest) -> HttpResponse:
     """ "Describe your problem": open to everyone. The text is posted (not put in the URL, so it
     stays out of browser history and access logs) and is not stored. An emergency text is answered
     with the emergency message first; otherwise the answer says in words how sure it is and ends
@@ -72,7 +73,7 @@ def _context_query(query: SearchQuery | None, **extra: Any) -> str:
 
 
 @require_GET
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: HtmxRequest) -> HttpResponse:
     """Search: open to everyone. Works without JavaScript (a GET form); with htmx, moving a weight
     re-renders only the results."""
     form = SearchForm(request.GET or None)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medijourney.catalog.models import Country, Language, Procedure, Specialty
 from medijourney.core.currencies import currency_choices
+from medijourney.core.forms import choice_field
 from medijourney.core.uploads import CleanUpload, validate_upload
 
 from .models import AccreditationBody, Hospital
@@ -44,12 +45,12 @@ class HospitalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, countries: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country"))] + (countries or [])
-        self.fields["specialty"].choices = [("", _("Any specialty")), *_specialty_choices()]
-        self.fields["body"].choices = [("", _("Any accreditation"))] + [
+        choice_field(self, "country").choices = [("", _("Any country")), *(countries or [])]
+        choice_field(self, "specialty").choices = [("", _("Any specialty")), *_specialty_choices()]
+        choice_field(self, "body").choices = [("", _("Any accreditation"))] + [
             (b.code, b.short_name) for b in AccreditationBody.objects.filter(admits_to_network=True)
         ]
-        self.fields["procedure"].choices = [
+        choice_field(self, "procedure").choices = [
             ("", _("Any procedure")),
             *list(Procedure.objects.order_by("name").values_list("slug", "name")),
         ]
@@ -68,7 +69,7 @@ class StaffHospitalFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [
+        choice_field(self, "country").choices = [
             ("", _("Any country")),
             *list(Country.objects.filter(is_destination=True).order_by("name").values_list("code", "name")),
         ]
@@ -96,6 +97,7 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         if data.get("decision") == REJECT and not (data.get("note") or "").strip():
             self.add_error("note", _("Say why in the note when rejecting."))
         return data
@@ -124,8 +126,8 @@ class ProfileChangeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = _language_choices()
-        self.fields["specialties"].choices = _specialty_choices()
+        choice_field(self, "languages").choices = _language_choices()
+        choice_field(self, "specialties").choices = _specialty_choices()
 
 
 class DoctorChangeForm(forms.Form):
@@ -136,8 +138,8 @@ class DoctorChangeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = _language_choices()
-        self.fields["specialties"].choices = _specialty_choices()
+        choice_field(self, "languages").choices = _language_choices()
+        choice_field(self, "specialties").choices = _specialty_choices()
 
 
 class OfferChangeForm(forms.Form):
@@ -156,10 +158,11 @@ class OfferChangeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = list(Procedure.objects.order_by("name").values_list("slug", "name"))
+        choice_field(self, "procedure").choices = list(Procedure.objects.order_by("name").values_list("slug", "name"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         low, high = data.get("price_min"), data.get("price_max")
         if low is not None and high is not None and high < low:
             self.add_error("price_max", _("The highest price must be at least the lowest."))
@@ -185,6 +188,7 @@ class AccreditationSubmitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The end date is before the start date."))
@@ -210,6 +214,7 @@ class LicenceSubmitForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("The end date is before the start date."))

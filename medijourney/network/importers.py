@@ -19,6 +19,7 @@ import datetime
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -199,8 +200,8 @@ class WikidataMatcher:
             }
             self.exact[normalise_name(r["name"])].append(item)
             self.loose[loose_name(r["name"])].append(item)
-        self.nabh_exact = defaultdict(int)
-        self.nabh_loose = defaultdict(int)
+        self.nabh_exact: dict[str, int] = defaultdict(int)
+        self.nabh_loose: dict[str, int] = defaultdict(int)
         for name in nabh_names:
             self.nabh_exact[normalise_name(name)] += 1
             self.nabh_loose[loose_name(name)] += 1
@@ -231,146 +232,174 @@ class WikidataMatcher:
 # --- NABH registers --------------------------------------------------------------------------------------
 
 
-def _import_nabh(
-    ctx: ImportContext,
-    *,
-    source: Path,
-    columns: list[str],
-    prefix: str,
-    hospital_source: str,
-    kind: str,
-    body_code: str,
-    register_name: str,
-    match_wikidata: bool,
-    level: str,
-) -> ImportStats:
-    lines = read_csv(source, columns)
-    stats = ImportStats()
-    body = AccreditationBody.objects.get(code=body_code)
-    # Items held by another register's facility are not claimed twice; items imported on their
-    # own from Wikidata are taken over (that separate row is then removed by the Wikidata importer).
-    taken = set(
-        Hospital.objects.exclude(source__in=[hospital_source, Hospital.Source.WIKIDATA])
-        .exclude(wikidata_qid__isnull=True)
-        .values_list("wikidata_qid", flat=True)
-    )
-    parsed: list[tuple[int, dict[str, str], datetime.date, datetime.date]] = []
-    for line, r in lines:
+@dataclass(frozen=True)
+class NabhRegister:
+    """One NABH register file and what its rows become."""
+
+    path_key: str
+    columns: list[str]
+    prefix: str
+    hospital_source: str
+    kind: str
+    body_code: str
+    register_name: str
+    match_wikidata: bool
+    level: str
+
+    @property
+    def source(self) -> Path:
+        return path(self.path_key)
+
+
+@dataclass(frozen=True)
+class _NabhRow:
+    line: int
+    row: dict[str, str]
+    valid_from: datetime.date
+    valid_to: datetime.date
+
+
+@dataclass
+class _NabhPlan:
+    hospitals: list[dict[str, Any]] = field(default_factory=list)
+    accreditations: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    claimed: set[str] = field(default_factory=set)
+    matched: int = 0
+
+
+def _parse_nabh(reg: NabhRegister, stats: ImportStats) -> list[_NabhRow]:
+    """Parse: the register's rows with both dates read; bad rows are counted and left out."""
+    parsed: list[_NabhRow] = []
+    for line, r in read_csv(reg.source, reg.columns):
         if "__bad__" in r:
-            stats.bad_row(source, line, r["__bad__"])
+            stats.bad_row(reg.source, line, r["__bad__"])
             continue
         if not r["reference_no"].strip() or not r["accreditation_no"].strip() or not r["facility_name"].strip():
-            stats.bad_row(source, line, "reference number, accreditation number and name are required")
+            stats.bad_row(reg.source, line, "reference number, accreditation number and name are required")
             continue
         try:
             valid_from, valid_to = _date(r["valid_from"]), _date(r["valid_upto"])
         except ValueError:
             stats.bad_row(
-                source, line, f"dates not in the form '30 Oct 2021': {r['valid_from']!r}, {r['valid_upto']!r}"
+                reg.source, line, f"dates not in the form '30 Oct 2021': {r['valid_from']!r}, {r['valid_upto']!r}"
             )
             continue
         if valid_to < valid_from:
-            stats.bad_row(source, line, "valid_upto is before valid_from")
+            stats.bad_row(reg.source, line, "valid_upto is before valid_from")
             continue
-        parsed.append((line, r, valid_from, valid_to))
+        parsed.append(_NabhRow(line, r, valid_from, valid_to))
+    return parsed
+
+
+def _nabh_hospital(reg: NabhRegister, key: str, r: dict[str, str], hit: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "source_key": key,
+        "name": _clean(r["facility_name"])[:255],
+        "kind": reg.kind,
+        "city": _clean(r["city"])[:100],
+        "region": _clean(r["state"])[:100],
+        "country_id": "IN",
+        "source": reg.hospital_source,
+        "latitude": hit["lat"] if hit else None,
+        "longitude": hit["lon"] if hit else None,
+        "location_source": Hospital.LocationSource.WIKIDATA if hit else Hospital.LocationSource.NONE,
+        "wikidata_qid": hit["qid"] if hit else None,
+        "website": hit["website"] if hit else "",
+    }
+
+
+def _nabh_accreditation(reg: NabhRegister, body: AccreditationBody, parsed: _NabhRow) -> dict[str, Any]:
+    r = parsed.row
+    remark = _clean(r["remarks"])
+    edition = _EDITION_RE.search(remark)
+    scraped = r["extracted_date"].strip()[:10]
+    try:
+        scraped_on: datetime.date | None = datetime.date.fromisoformat(scraped)
+    except ValueError:
+        scraped_on = None
+    return {
+        "body_id": body.pk,
+        "number": r["accreditation_no"].strip(),
+        "level": reg.level + (f" ({edition.group(1)} edition standards)" if edition else ""),
+        "valid_from": parsed.valid_from,
+        "valid_to": parsed.valid_to,
+        "register_remark": remark[:255],
+        "withdrawn_by_body": bool(_WITHDRAWN_RE.search(remark)) and "was held in suspension" not in remark,
+        "verification_status": VerificationStatus.VERIFIED,
+        "verified_by_id": None,
+        "verified_at": (
+            datetime.datetime.combine(scraped_on, datetime.time(), tzinfo=datetime.UTC) if scraped_on else None
+        ),
+        "verification_note": (
+            f"Imported from the public {reg.register_name}; checked against the register, not by a person."
+        ),
+        "evidence_source": f"Public {reg.register_name} (portal.nabh.co), as scraped on {scraped or 'unknown'}",
+        "evidence_url": NABH_REGISTER_URL,
+    }
+
+
+def _transform_nabh(
+    reg: NabhRegister, body: AccreditationBody, parsed: list[_NabhRow], stats: ImportStats
+) -> _NabhPlan:
+    """Transform: hospital and accreditation rows, duplicates refused, Wikidata items matched once."""
+    # Items held by another register's facility are not claimed twice; items imported on their
+    # own from Wikidata are taken over (that separate row is then removed by the Wikidata importer).
+    taken = set(
+        Hospital.objects.exclude(source__in=[reg.hospital_source, Hospital.Source.WIKIDATA])
+        .exclude(wikidata_qid__isnull=True)
+        .values_list("wikidata_qid", flat=True)
+    )
     matcher = (
-        WikidataMatcher(read_csv(path("wikidata"), WIKIDATA_COLUMNS), [r["facility_name"] for _l, r, _f, _t in parsed])
-        if match_wikidata
+        WikidataMatcher(read_csv(path("wikidata"), WIKIDATA_COLUMNS), [p.row["facility_name"] for p in parsed])
+        if reg.match_wikidata
         else None
     )
-
-    hospitals: list[dict[str, Any]] = []
-    accreditations: list[tuple[str, dict[str, Any]]] = []
+    plan = _NabhPlan()
     seen_refs: set[str] = set()
     seen_numbers: set[str] = set()
-    claimed: set[str] = set()
-    matched = 0
-    for line, r, valid_from, valid_to in parsed:
-        key = f"{prefix}:{r['reference_no'].strip()}"
+    for p in parsed:
+        r = p.row
+        key = f"{reg.prefix}:{r['reference_no'].strip()}"
         number = r["accreditation_no"].strip()
         if key in seen_refs or number in seen_numbers:
-            stats.bad_row(source, line, f"duplicate reference {r['reference_no']!r} or accreditation number {number!r}")
+            stats.bad_row(
+                reg.source, p.line, f"duplicate reference {r['reference_no']!r} or accreditation number {number!r}"
+            )
             continue
         seen_refs.add(key)
         seen_numbers.add(number)
-        name = _clean(r["facility_name"])
-        hit = matcher.match(name, _clean(r["city"])) if matcher else None
-        if hit is not None and (hit["qid"] in claimed or hit["qid"] in taken):
+        hit = matcher.match(_clean(r["facility_name"]), _clean(r["city"])) if matcher else None
+        if hit is not None and (hit["qid"] in plan.claimed or hit["qid"] in taken):
             hit = None
         if hit is not None:
-            claimed.add(hit["qid"])
-            matched += 1
-        hospitals.append(
-            {
-                "source_key": key,
-                "name": name[:255],
-                "kind": kind,
-                "city": _clean(r["city"])[:100],
-                "region": _clean(r["state"])[:100],
-                "country_id": "IN",
-                "source": hospital_source,
-                "latitude": hit["lat"] if hit else None,
-                "longitude": hit["lon"] if hit else None,
-                "location_source": Hospital.LocationSource.WIKIDATA if hit else Hospital.LocationSource.NONE,
-                "wikidata_qid": hit["qid"] if hit else None,
-                "website": hit["website"] if hit else "",
-            }
-        )
-        remark = _clean(r["remarks"])
-        edition = _EDITION_RE.search(remark)
-        scraped = r["extracted_date"].strip()[:10]
-        try:
-            scraped_on = datetime.date.fromisoformat(scraped)
-        except ValueError:
-            scraped_on = None
-        accreditations.append(
-            (
-                key,
-                {
-                    "body_id": body.pk,
-                    "number": number,
-                    "level": level + (f" ({edition.group(1)} edition standards)" if edition else ""),
-                    "valid_from": valid_from,
-                    "valid_to": valid_to,
-                    "register_remark": remark[:255],
-                    "withdrawn_by_body": bool(_WITHDRAWN_RE.search(remark)) and "was held in suspension" not in remark,
-                    "verification_status": VerificationStatus.VERIFIED,
-                    "verified_by_id": None,
-                    "verified_at": (
-                        datetime.datetime.combine(scraped_on, datetime.time(), tzinfo=datetime.UTC)
-                        if scraped_on
-                        else None
-                    ),
-                    "verification_note": (
-                        f"Imported from the public {register_name}; checked against the register, not by a person."
-                    ),
-                    "evidence_source": f"Public {register_name} (portal.nabh.co), as scraped on {scraped or 'unknown'}",
-                    "evidence_url": NABH_REGISTER_URL,
-                },
-            )
-        )
-    # A Wikidata item that moves from one facility to another is released first (unique column).
-    wanted = {h["source_key"]: h["wikidata_qid"] for h in hospitals}
+            plan.claimed.add(hit["qid"])
+            plan.matched += 1
+        plan.hospitals.append(_nabh_hospital(reg, key, r, hit))
+        plan.accreditations.append((key, _nabh_accreditation(reg, body, p)))
+    return plan
+
+
+def _release_moving_qids(reg: NabhRegister, plan: _NabhPlan) -> None:
+    """A Wikidata item that moves from one facility to another is released first (unique column)."""
+    wanted = {h["source_key"]: h["wikidata_qid"] for h in plan.hospitals}
     moving = [
         key
-        for key, qid in Hospital.objects.filter(source=hospital_source, wikidata_qid__isnull=False).values_list(
+        for key, qid in Hospital.objects.filter(source=reg.hospital_source, wikidata_qid__isnull=False).values_list(
             "source_key", "wikidata_qid"
         )
         if wanted.get(key) != qid
     ]
     if moving:
         Hospital.objects.filter(source_key__in=moving).update(wikidata_qid=None)
-    if claimed:
-        Hospital.objects.filter(source=Hospital.Source.WIKIDATA, wikidata_qid__in=claimed).update(wikidata_qid=None)
-    pk_by_key = sync_rows(
-        Hospital,
-        hospitals,
-        key=("source_key",),
-        stats=stats,
-        ctx=ctx,
-        existing=Hospital.objects.filter(source=hospital_source),
-        desc="hospitals",
-    )
+    if plan.claimed:
+        Hospital.objects.filter(source=Hospital.Source.WIKIDATA, wikidata_qid__in=plan.claimed).update(
+            wikidata_qid=None
+        )
+
+
+def _sync_nabh_accreditations(
+    ctx: ImportContext, body: AccreditationBody, plan: _NabhPlan, pk_by_key: dict[tuple[Any, ...], Any]
+) -> ImportStats:
     # A quality lead's own decision on an imported accreditation outlives later re-imports.
     human = {
         row["number"]: row
@@ -379,11 +408,12 @@ def _import_nabh(
         )
     }
     acc_rows = []
-    for key, acc in accreditations:
+    for key, acc in plan.accreditations:
         hospital_pk = pk_by_key.get((key,))
         if hospital_pk is not None:
-            decided = human.get(acc["number"], {})
-            acc_rows.append({**acc, **{k: v for k, v in decided.items() if k != "number"}, "hospital_id": hospital_pk})
+            decided = human.get(acc["number"])
+            kept = {k: v for k, v in decided.items() if k != "number"} if decided else {}
+            acc_rows.append({**acc, **kept, "hospital_id": hospital_pk})
     acc_stats = ImportStats()
     sync_rows(
         Accreditation,
@@ -394,12 +424,30 @@ def _import_nabh(
         existing=Accreditation.objects.filter(body=body),
         desc="accreditations",
     )
+    return acc_stats
+
+
+def _sync_nabh(
+    ctx: ImportContext, reg: NabhRegister, body: AccreditationBody, plan: _NabhPlan, stats: ImportStats
+) -> None:
+    """Sync: hospitals, then their accreditations, then (dental) the dental specialty."""
+    _release_moving_qids(reg, plan)
+    pk_by_key = sync_rows(
+        Hospital,
+        plan.hospitals,
+        key=("source_key",),
+        stats=stats,
+        ctx=ctx,
+        existing=Hospital.objects.filter(source=reg.hospital_source),
+        desc="hospitals",
+    )
+    acc_stats = _sync_nabh_accreditations(ctx, body, plan, pk_by_key)
     stats.notes.append(
-        f"accreditations: {acc_stats.summary()}; {matched} of {len(hospitals)} located through Wikidata"
-        if match_wikidata
+        f"accreditations: {acc_stats.summary()}; {plan.matched} of {len(plan.hospitals)} located through Wikidata"
+        if reg.match_wikidata
         else f"accreditations: {acc_stats.summary()}"
     )
-    if kind == Hospital.Kind.DENTAL:
+    if reg.kind == Hospital.Kind.DENTAL:
         through = Hospital.specialties.through
         with transaction.atomic():
             through.objects.bulk_create(
@@ -407,37 +455,47 @@ def _import_nabh(
                 ignore_conflicts=True,
                 batch_size=2000,
             )
+
+
+def _import_nabh(ctx: ImportContext, reg: NabhRegister) -> ImportStats:
+    stats = ImportStats()
+    body = AccreditationBody.objects.get(code=reg.body_code)
+    parsed = _parse_nabh(reg, stats)
+    plan = _transform_nabh(reg, body, parsed, stats)
+    _sync_nabh(ctx, reg, body, plan, stats)
     return stats
 
 
+NABH_HOSPITALS = NabhRegister(
+    path_key="nabh_hospitals",
+    columns=NABH_COLUMNS,
+    prefix="nabh",
+    hospital_source=Hospital.Source.NABH_REGISTER,
+    kind=Hospital.Kind.HOSPITAL,
+    body_code="NABH",
+    register_name="NABH register of accredited hospitals",
+    match_wikidata=True,
+    level="Full accreditation",
+)
+NABH_DENTAL = NabhRegister(
+    path_key="nabh_dental",
+    columns=NABH_DENTAL_COLUMNS,
+    prefix="nabh-dental",
+    hospital_source=Hospital.Source.NABH_DENTAL_REGISTER,
+    kind=Hospital.Kind.DENTAL,
+    body_code="NABH_DENTAL",
+    register_name="NABH register of accredited dental facilities",
+    match_wikidata=False,
+    level="Dental accreditation",
+)
+
+
 def import_nabh_hospitals(ctx: ImportContext) -> ImportStats:
-    return _import_nabh(
-        ctx,
-        source=path("nabh_hospitals"),
-        columns=NABH_COLUMNS,
-        prefix="nabh",
-        hospital_source=Hospital.Source.NABH_REGISTER,
-        kind=Hospital.Kind.HOSPITAL,
-        body_code="NABH",
-        register_name="NABH register of accredited hospitals",
-        match_wikidata=True,
-        level="Full accreditation",
-    )
+    return _import_nabh(ctx, NABH_HOSPITALS)
 
 
 def import_nabh_dental(ctx: ImportContext) -> ImportStats:
-    return _import_nabh(
-        ctx,
-        source=path("nabh_dental"),
-        columns=NABH_DENTAL_COLUMNS,
-        prefix="nabh-dental",
-        hospital_source=Hospital.Source.NABH_DENTAL_REGISTER,
-        kind=Hospital.Kind.DENTAL,
-        body_code="NABH_DENTAL",
-        register_name="NABH register of accredited dental facilities",
-        match_wikidata=False,
-        level="Dental accreditation",
-    )
+    return _import_nabh(ctx, NABH_DENTAL)
 
 
 # --- Wikidata hospitals ------------------------------------------------------------------------------------

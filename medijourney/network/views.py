@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.catalog.forms import PassportForm
 from medijourney.catalog.models import Country
 from medijourney.catalog.selectors import (
@@ -33,6 +34,7 @@ from medijourney.catalog.selectors import (
     visa_requirement,
 )
 from medijourney.catalog.views import remembered_passport
+from medijourney.core.http import HtmxRequest
 from medijourney.core.uploads import KINDS
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
@@ -90,7 +92,7 @@ def _network_countries() -> list[tuple[str, str]]:
 # --- Public pages ---------------------------------------------------------------------------------
 
 
-def hospital_list(request: HttpRequest) -> HttpResponse:
+def hospital_list(request: HtmxRequest) -> HttpResponse:
     form = HospitalFilterForm(request.GET or None, countries=_network_countries())
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -245,7 +247,7 @@ def _decide(
 
 
 @require_perm("network.review_network")
-def accreditation_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def accreditation_review(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     acc = get_visible_or_404(
         accreditations_visible_to(request.user), request.user, "network.review_accreditation", public_id=public_id
     )
@@ -259,7 +261,7 @@ def accreditation_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_perm("network.review_network")
-def licence_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def licence_review(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     lic = get_visible_or_404(
         licences_visible_to(request.user), request.user, "network.review_licence", public_id=public_id
     )
@@ -273,7 +275,7 @@ def licence_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_perm("network.review_network")
-def change_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def change_review(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     change = get_visible_or_404(
         changes_visible_to(request.user), request.user, "network.review_change", public_id=public_id
     )
@@ -347,7 +349,7 @@ def staff_hospital_detail(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 @require_perm("network.review_network")
 @require_POST
-def hospital_suspend(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def hospital_suspend(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     hospital = get_visible_or_404(
         hospitals_visible_to(request.user), request.user, "network.suspend_hospital", public_id=public_id
     )
@@ -365,7 +367,7 @@ def hospital_suspend(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_perm("network.review_network")
 @require_POST
-def hospital_reinstate(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def hospital_reinstate(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     hospital = get_visible_or_404(
         hospitals_visible_to(request.user), request.user, "network.reinstate_hospital", public_id=public_id
     )
@@ -387,7 +389,7 @@ def evidence_download(request: HttpRequest, kind: str, public_id: UUID) -> HttpR
     if visible is None:
         raise Http404
     action = f"network.view_{kind}_evidence"
-    obj = get_visible_or_404(visible(request.user), request.user, action, public_id=public_id)
+    obj: Any = get_visible_or_404(visible(request.user), request.user, action, public_id=public_id)
     hospital = obj.hospital if kind == "accreditation" else obj.doctor.hospital
     if not can_view_evidence(request.user, hospital):
         deny(request.user, action, obj=obj, reason="not the hospital's desk")
@@ -431,7 +433,7 @@ def my_hospital(request: HttpRequest) -> HttpResponse:
 
 
 def _submit_change(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     form: Any,
     hospital: Hospital,
@@ -465,7 +467,7 @@ def _submit_change(
 
 
 @require_perm("network.manage_own_hospital")
-def my_profile_edit(request: HttpRequest) -> HttpResponse:
+def my_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     hospital = _own_hospital(request, "network.edit_profile")
     initial = {
         "website": hospital.website,
@@ -484,7 +486,7 @@ def my_profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("network.manage_own_hospital")
-def my_doctor_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+def my_doctor_edit(request: AuthenticatedRequest, public_id: UUID | None = None) -> HttpResponse:
     hospital = _own_hospital(request, "network.edit_doctor")
     doctor = None
     initial: dict[str, Any] = {}
@@ -506,7 +508,7 @@ def my_doctor_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpR
 
 
 @require_perm("network.manage_own_hospital")
-def my_offer_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpResponse:
+def my_offer_edit(request: AuthenticatedRequest, public_id: UUID | None = None) -> HttpResponse:
     hospital = _own_hospital(request, "network.edit_offer")
     offer = None
     initial: dict[str, Any] = {"currency": "USD"}
@@ -530,7 +532,7 @@ def my_offer_edit(request: HttpRequest, public_id: UUID | None = None) -> HttpRe
 
 
 @require_perm("network.manage_own_hospital")
-def my_accreditation_new(request: HttpRequest) -> HttpResponse:
+def my_accreditation_new(request: AuthenticatedRequest) -> HttpResponse:
     hospital = _own_hospital(request, "network.submit_accreditation")
     form = AccreditationSubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -547,7 +549,7 @@ def my_accreditation_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm("network.manage_own_hospital")
-def my_licence_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def my_licence_new(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     hospital = _own_hospital(request, "network.submit_licence")
     doctor = get_visible_or_404(
         doctors_visible_to(request.user), request.user, "network.submit_licence", public_id=public_id

@@ -81,6 +81,7 @@ def audit_verify() -> ChainReport:
     expected_seq, prev_hash = 1, ""
     for event in AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000):
         report.checked += 1
+        assert event.seq is not None  # filtered above
         if event.seq != expected_seq:
             report.problems.append(f"rows {expected_seq}–{event.seq - 1} are missing (deleted)")
         elif event.prev_hash != prev_hash:

@@ -32,6 +32,7 @@ class ErasureDecisionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None
         if data.get("decision") == "reject" and not (data.get("note") or "").strip():
             self.add_error("note", _("Say why the request is rejected; the patient is told."))
         return data

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.core.ratelimit import rate_limited
 
 from .access import get_visible_or_404, require_perm
@@ -17,7 +18,7 @@ from .services import ErasureError, erasure_request_create, erasure_request_deci
 
 @require_perm("privacy.manage_own_data")
 @require_http_methods(["GET", "POST"])
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     form = ErasureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         erasure_request_create(patient=request.user, reason=form.cleaned_data["reason"])
@@ -31,7 +32,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require_perm("privacy.manage_own_data")
 @require_POST
 @rate_limited("export")
-def my_data_export(request: HttpRequest) -> HttpResponse:
+def my_data_export(request: AuthenticatedRequest) -> HttpResponse:
     data = patient_export(patient=request.user, actor=request.user)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export_filename(request.user)}"'

@@ -14,6 +14,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
 from medijourney.catalog.models import Procedure
@@ -181,7 +182,7 @@ def partner_request_document(request: HttpRequest, request_id: UUID, document_id
     auth=any_auth,
     summary="Answer with a treatment plan and an itemised quote",
 )
-def partner_quote_submit(request: HttpRequest, request_id: UUID, payload: QuoteIn) -> Status:
+def partner_quote_submit(request: AuthenticatedRequest, request_id: UUID, payload: QuoteIn) -> Status:
     """State every standard item (``standard_items`` of the request): included with its amount,
     not included, or not applicable. Errors name the field, e.g. ``lines.implant``."""
     _require_partner(request)
@@ -212,7 +213,7 @@ def partner_quote_submit(request: HttpRequest, request_id: UUID, payload: QuoteI
     auth=any_auth,
     summary="Decline a request with a reason",
 )
-def partner_request_decline(request: HttpRequest, request_id: UUID, payload: DeclineIn) -> dict[str, Any]:
+def partner_request_decline(request: AuthenticatedRequest, request_id: UUID, payload: DeclineIn) -> dict[str, Any]:
     _require_partner(request)
     r = _request(request, request_id, "quote_request.decline")
     quote_request_decline(request=r, actor=request.user, reason=payload.reason)

@@ -124,7 +124,7 @@ def quotes_demo_setup() -> list[str]:
     partner = User.objects.filter(email__iexact=f"partner@{DEMO_DOMAIN}").select_related("partner_membership").first()
     membership = PartnerMembership.objects.select_related("hospital").filter(user=partner).first()
     knee_case, second_case = _case("demo:1"), _case("demo:2")
-    if membership is None or knee_case is None:
+    if partner is None or membership is None or knee_case is None:
         return ["Quotes demo skipped: the demo partner has no hospital or the demo cases are missing."]
     first = membership.hospital
     procedure = Procedure.objects.filter(slug="knee-replacement").first()

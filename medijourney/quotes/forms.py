@@ -63,9 +63,9 @@ class ConsentAskForm(forms.Form):
     def __init__(self, *args: Any, choices: list[HospitalChoice] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ids = [c.hospital.pk for c in choices or [] if c.consent is None]
-        self.fields["hospitals"].queryset = (
-            Hospital.objects.filter(pk__in=ids).select_related("country").order_by("name")
-        )  # type: ignore[attr-defined]
+        field = self.fields["hospitals"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Hospital.objects.filter(pk__in=ids).select_related("country").order_by("name")
 
 
 class DocumentsField(forms.ModelMultipleChoiceField):

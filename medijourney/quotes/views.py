@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.cases.models import Case
 from medijourney.cases.selectors import cases_visible_to
 from medijourney.cases.services import case_read_audit
@@ -91,7 +92,7 @@ def _line_field(field: str) -> str:
 # --- The patient -----------------------------------------------------------------------------------
 
 
-def _own_case(request: HttpRequest, reference: str, action: str) -> Case:
+def _own_case(request: AuthenticatedRequest, reference: str, action: str) -> Case:
     return get_visible_or_404(
         cases_visible_to(request.user).filter(patient=request.user), request.user, action, reference=reference
     )
@@ -99,7 +100,7 @@ def _own_case(request: HttpRequest, reference: str, action: str) -> Case:
 
 @never_cache
 @require_perm("quotes.grant_consent")
-def consents(request: HttpRequest, reference: str) -> HttpResponse:
+def consents(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """The patient's consents for one case: prompts from the case manager, a form to grant, and
     every grant and revocation with its date and text version."""
     case = _own_case(request, reference, "share_consent.view")
@@ -145,7 +146,7 @@ def consents(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("quotes.grant_consent")
-def consent_revoke_view(request: HttpRequest, reference: str, consent_id: str) -> HttpResponse:
+def consent_revoke_view(request: AuthenticatedRequest, reference: str, consent_id: str) -> HttpResponse:
     case = _own_case(request, reference, "share_consent.revoke")
     consent = get_visible_or_404(
         ShareConsent.objects.filter(case=case).select_related("case", "hospital"),
@@ -177,7 +178,7 @@ def _comparison_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 
 @never_cache
 @require_perm("quotes.compare_quotes")
-def compare(request: HttpRequest, reference: str) -> HttpResponse:
+def compare(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _own_case(request, reference, "quote.compare")
     context = _comparison_context(request, case)
     audit_record(
@@ -192,7 +193,7 @@ def compare(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("quotes.compare_quotes")
-def accept(request: HttpRequest, reference: str, quote_id: str) -> HttpResponse:
+def accept(request: AuthenticatedRequest, reference: str, quote_id: str) -> HttpResponse:
     case = _own_case(request, reference, "quote.accept")
     quote = get_visible_or_404(
         Quote.objects.filter(request__in=quote_requests_visible_to(request.user), request__case=case).select_related(
@@ -252,7 +253,7 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
 
 @never_cache
 @require_perm("quotes.request_quotes")
-def case_quotes(request: HttpRequest, reference: str) -> HttpResponse:
+def case_quotes(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """The quotes panel of a case: consents, the hospitals to ask, the request form with a
     de-identified draft, the requests sent with their clocks and answers."""
     case = _team_case(request, reference, "quote_request.send" if request.method == "POST" else "quote_request.list")
@@ -283,7 +284,7 @@ def case_quotes(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("quotes.request_quotes")
-def ask_consent(request: HttpRequest, reference: str) -> HttpResponse:
+def ask_consent(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _team_case(request, reference, "share_consent.ask")
     choices = hospital_choices(case)
     form = ConsentAskForm(request.POST, choices=choices)
@@ -310,7 +311,7 @@ def _team_request(request: HttpRequest, case: Case, request_id: str, action: str
 
 @require_POST
 @require_perm("quotes.request_quotes")
-def withdraw(request: HttpRequest, reference: str, request_id: str) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, reference: str, request_id: str) -> HttpResponse:
     case = _team_case(request, reference, "quote_request.withdraw")
     quote_request = _team_request(request, case, request_id, "quote_request.withdraw")
     try:
@@ -324,7 +325,7 @@ def withdraw(request: HttpRequest, reference: str, request_id: str) -> HttpRespo
 
 @require_POST
 @require_perm("quotes.request_quotes")
-def final_bill(request: HttpRequest, reference: str, request_id: str) -> HttpResponse:
+def final_bill(request: AuthenticatedRequest, reference: str, request_id: str) -> HttpResponse:
     case = _team_case(request, reference, "final_bill.record")
     quote_request = _team_request(request, case, request_id, "final_bill.record")
     form = FinalBillForm(request.POST)
@@ -432,7 +433,7 @@ def partner_request(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @require_perm("quotes.answer_requests")
-def partner_quote(request: HttpRequest, public_id: str) -> HttpResponse:
+def partner_quote(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     quote_request = _partner_request(request, public_id, "quote.submit")
     form = QuoteForm(request.POST, hospital=quote_request.hospital)
     if form.is_valid():
@@ -451,7 +452,7 @@ def partner_quote(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @require_perm("quotes.answer_requests")
-def partner_decline(request: HttpRequest, public_id: str) -> HttpResponse:
+def partner_decline(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     quote_request = _partner_request(request, public_id, "quote_request.decline")
     form = DeclineForm(request.POST)
     if form.is_valid():
@@ -505,7 +506,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_perm("quotes.manage_commissions")
-def commissions(request: HttpRequest) -> HttpResponse:
+def commissions(request: AuthenticatedRequest) -> HttpResponse:
     form = CommissionForm()
     status = 200
     if request.method == "POST":
@@ -533,7 +534,7 @@ def commissions(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_perm("quotes.manage_commissions")
 @require_http_methods(["GET", "POST"])
-def commission_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def commission_end(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """End an agreement (its last day), so a new one can follow without overlapping it."""
     agreement = get_visible_or_404(commission_agreements(), request.user, "commission.end", public_id=public_id)
     form = CommissionEndForm(request.POST or None)

@@ -38,11 +38,40 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     demo_accounts_ensure()  # the demo case manager (skips the second factor in demo mode)
     base = live_server.url
 
-    # 1. The public form, without an account. A file that says PDF but is not is refused, and
-    #    everything typed is kept.
     patient_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = patient_ctx.new_page()
     page.set_default_timeout(10_000)
+    reference = send_inquiry(page, base, tmp_path)
+    case = Case.objects.get()
+    assert case.reference == reference and case.documents.count() == 1
+    assert case.assigned_to.email == demo_email(Role.CASE_MANAGER)
+
+    drain(run_tasks)
+    ack = next(m for m in mail.outbox if m.to == ["grace@example.test"])
+    assert reference in ack.body
+    # The email links to SITE_URL; the test server listens elsewhere, so keep the path.
+    set_password_path = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", ack.body).group(1)
+
+    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    staff = staff_ctx.new_page()
+    staff.set_default_timeout(10_000)
+    reply_as_case_manager(staff, base, reference)
+    case.refresh_from_db()
+    assert case.first_responded_at is not None and case.first_responded_at <= case.first_response_due_at
+    assert case.stage == Stage.AWAITING_INFORMATION
+
+    drain(run_tasks)
+    notice = [m for m in mail.outbox if m.to == ["grace@example.test"] and "New message" in m.subject]
+    assert len(notice) == 1 and "blood test" not in notice[0].body
+
+    read_reply_as_patient(page, base, set_password_path, reference)
+    patient_ctx.close()
+    staff_ctx.close()
+
+
+def send_inquiry(page, base, tmp_path):
+    """1. The public form, without an account. A file that says PDF but is not is refused, and
+    everything typed is kept; the second try makes one case. Answers the case reference."""
     page.goto(f"{base}/")
     page.get_by_role("button", name="Ask for help: a human answers within 24 hours").click()
     page.get_by_label("Your full name").fill("Grace Browser")
@@ -73,20 +102,11 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     reference = page.locator("#case-reference").inner_text().strip()
     assert re.fullmatch(r"MJ-[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
     assert Case.objects.count() == 1
-    case = Case.objects.get()
-    assert case.reference == reference and case.documents.count() == 1
-    assert case.assigned_to.email == demo_email(Role.CASE_MANAGER)
+    return reference
 
-    drain(run_tasks)
-    ack = next(m for m in mail.outbox if m.to == ["grace@example.test"])
-    assert reference in ack.body
-    # The email links to SITE_URL; the test server listens elsewhere, so keep the path.
-    set_password_path = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", ack.body).group(1)
 
-    # 2. The case manager finds it at the top of the queue with its clock, and replies.
-    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    staff = staff_ctx.new_page()
-    staff.set_default_timeout(10_000)
+def reply_as_case_manager(staff, base, reference):
+    """2. The case manager finds the case at the top of the queue with its clock, and replies."""
     sign_in(staff, base, demo_email(Role.CASE_MANAGER), DEMO_PASSWORD)
     assert staff.url.endswith("/cases/")
     row = staff.locator("table.queue tbody tr").first
@@ -105,15 +125,10 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     staff.get_by_label("Move to stage").select_option(Stage.AWAITING_INFORMATION)
     staff.get_by_role("button", name="Change stage").click()
     staff.locator("#header").get_by_text("Awaiting information").first.wait_for()
-    case.refresh_from_db()
-    assert case.first_responded_at is not None and case.first_responded_at <= case.first_response_due_at
-    assert case.stage == Stage.AWAITING_INFORMATION
 
-    drain(run_tasks)
-    notice = [m for m in mail.outbox if m.to == ["grace@example.test"] and "New message" in m.subject]
-    assert len(notice) == 1 and "blood test" not in notice[0].body
 
-    # 3. The patient sets a password from the email, signs in, and reads the reply.
+def read_reply_as_patient(page, base, set_password_path, reference):
+    """3. The patient sets a password from the email, signs in, and reads the reply."""
     page.goto(f"{base}{set_password_path}")
     page.locator("#id_new_password1").fill("quiet harbour lantern seventy")
     page.locator("#id_new_password2").fill("quiet harbour lantern seventy")
@@ -127,5 +142,3 @@ def test_inquiry_to_reply_to_patient_reading_it(live_server, browser, run_tasks,
     page.get_by_role("textbox", name="Message").fill("Thank you, I will upload it tomorrow.")
     page.get_by_role("button", name="Send to my case team").click()
     page.locator("#messages").get_by_text("Thank you, I will upload it tomorrow.").wait_for()
-    patient_ctx.close()
-    staff_ctx.close()

@@ -67,7 +67,27 @@ def test_share_quote_compare_accept(live_server, browser):
     expect(staff.get_by_text("Request sent to 1 hospital(s).")).to_be_visible()
     request = QuoteRequest.objects.get()
 
-    # 3. The partner answers with a plan and an itemised quote (every item stated).
+    answer_as_partner(browser, base, request, case)
+    # 4. The patient compares and accepts.
+    page.goto(f"{base}/my/cases/{case.reference}/quotes/")
+    # No ECB rates are loaded in this test: every amount is in euros, and the page says why; the
+    # USD quote cannot be converted, so it stays in dollars and says so.
+    expect(page.get_by_text("Every amount on this page is in EUR.")).to_be_visible()
+    page.get_by_label("Show every amount in").select_option("EUR")
+    page.get_by_role("button", name="Show").click()
+    table = page.locator("table.compare")
+    assert "USD 4,500.00" in table.inner_text() and "no ECB exchange rate for USD" in table.inner_text()
+    assert "licence verified" in table.inner_text() and "Not applicable" in table.inner_text()
+    assert "Travel costs: not estimated for this hospital" in table.inner_text()
+    page.get_by_role("button", name="Accept the plan from Browser Test Hospital").click()
+    expect(page.get_by_text("You accepted the plan from Browser Test Hospital.")).to_be_visible()
+    case.refresh_from_db()
+    request.refresh_from_db()
+    assert case.stage == Stage.PLAN_ACCEPTED and request.status == RequestStatus.ACCEPTED
+
+
+def answer_as_partner(browser, base, request, case):
+    """3. The partner answers with a plan and an itemised quote (every item stated)."""
     desk = sign_in(browser, base, Role.PARTNER)
     desk.goto(f"{base}/partner/requests/")
     desk.get_by_role("link", name=request.code).click()
@@ -88,19 +108,3 @@ def test_share_quote_compare_accept(live_server, browser):
     desk.locator("#id_icu_status").select_option("not_applicable")
     desk.get_by_role("button", name="Send plan and quote").click()
     expect(desk.get_by_text("Your treatment plan and quote were sent")).to_be_visible()
-    # 4. The patient compares and accepts.
-    page.goto(f"{base}/my/cases/{case.reference}/quotes/")
-    # No ECB rates are loaded in this test: every amount is in euros, and the page says why; the
-    # USD quote cannot be converted, so it stays in dollars and says so.
-    expect(page.get_by_text("Every amount on this page is in EUR.")).to_be_visible()
-    page.get_by_label("Show every amount in").select_option("EUR")
-    page.get_by_role("button", name="Show").click()
-    table = page.locator("table.compare")
-    assert "USD 4,500.00" in table.inner_text() and "no ECB exchange rate for USD" in table.inner_text()
-    assert "licence verified" in table.inner_text() and "Not applicable" in table.inner_text()
-    assert "Travel costs: not estimated for this hospital" in table.inner_text()
-    page.get_by_role("button", name="Accept the plan from Browser Test Hospital").click()
-    expect(page.get_by_text("You accepted the plan from Browser Test Hospital.")).to_be_visible()
-    case.refresh_from_db()
-    request.refresh_from_db()
-    assert case.stage == Stage.PLAN_ACCEPTED and request.status == RequestStatus.ACCEPTED

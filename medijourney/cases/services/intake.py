@@ -118,16 +118,42 @@ def _email_validate(value: str) -> str:
     return value
 
 
+def _checked(errors: dict[str, list[str]], name: str, fn: Any, value: Any) -> Any:
+    """``fn(value)``, or ``value`` unchanged with the messages recorded under ``name``."""
+    try:
+        return fn(value)
+    except ValidationError as exc:
+        errors.setdefault(name, []).extend(exc.messages)
+        return value
+
+
+def _inquiry_budget_clean(data: InquiryData, errors: dict[str, list[str]]) -> None:
+    if data.budget_amount is not None:
+        if data.budget_amount < 0:
+            errors["budget_amount"] = [_("The budget cannot be negative.")]
+        if not data.budget_currency:
+            errors["budget_currency"] = [_("Please choose the currency of your budget.")]
+            return
+    if data.budget_currency:
+        data.budget_currency = _checked(errors, "budget_currency", currency_validate, data.budget_currency)
+
+
+def _inquiry_window_errors(data: InquiryData, errors: dict[str, list[str]]) -> None:
+    today = timezone.localdate()
+    if data.travel_earliest and data.travel_earliest < today:
+        errors["travel_earliest"] = [_("This date is in the past: choose today or a later day.")]
+    if data.travel_latest and data.travel_latest < today:
+        errors["travel_latest"] = [_("This date is in the past: choose today or a later day.")]
+    elif data.travel_earliest and data.travel_latest and data.travel_latest < data.travel_earliest:
+        errors["travel_latest"] = [_("The end of your travel window is before its start.")]
+
+
 def inquiry_clean(data: InquiryData) -> InquiryData:
     """Check and normalise an inquiry; raise ValidationError naming each bad field."""
     errors: dict[str, list[str]] = {}
 
     def check(name: str, fn: Any, value: Any) -> Any:
-        try:
-            return fn(value)
-        except ValidationError as exc:
-            errors.setdefault(name, []).extend(exc.messages)
-            return value
+        return _checked(errors, name, fn, value)
 
     data.full_name = (data.full_name or "").strip()
     data.email = (data.email or "").strip().lower()
@@ -142,26 +168,10 @@ def inquiry_clean(data: InquiryData) -> InquiryData:
     data.phone = check("phone", lambda v: phone_normalize(v, data.country_of_residence), data.phone)
     data.passport_country = check("passport_country", country_validate, data.passport_country)
     data.preferred_language = check("preferred_language", language_normalize, data.preferred_language)
-    clean_destinations = []
-    for code in data.destinations or []:
-        clean_destinations.append(check("destinations", country_validate, code))
+    clean_destinations = [check("destinations", country_validate, code) for code in data.destinations or []]
     data.destinations = list(dict.fromkeys(clean_destinations))
-    if data.budget_amount is not None:
-        if data.budget_amount < 0:
-            errors["budget_amount"] = [_("The budget cannot be negative.")]
-        if not data.budget_currency:
-            errors["budget_currency"] = [_("Please choose the currency of your budget.")]
-        else:
-            data.budget_currency = check("budget_currency", currency_validate, data.budget_currency)
-    elif data.budget_currency:
-        data.budget_currency = check("budget_currency", currency_validate, data.budget_currency)
-    today = timezone.localdate()
-    if data.travel_earliest and data.travel_earliest < today:
-        errors["travel_earliest"] = [_("This date is in the past: choose today or a later day.")]
-    if data.travel_latest and data.travel_latest < today:
-        errors["travel_latest"] = [_("This date is in the past: choose today or a later day.")]
-    elif data.travel_earliest and data.travel_latest and data.travel_latest < data.travel_earliest:
-        errors["travel_latest"] = [_("The end of your travel window is before its start.")]
+    _inquiry_budget_clean(data, errors)
+    _inquiry_window_errors(data, errors)
     if not data.consent:
         errors["consent"] = [_("We need your consent to process your health information to answer you.")]
     if data.consent_version not in CONSENT_TEXTS:

@@ -20,7 +20,7 @@ START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
 def subjects(to: str) -> list[str]:
-    return [m.subject for m in mail.outbox if m.to == [to]]
+    return [str(m.subject) for m in mail.outbox if m.to == [to]]
 
 
 def test_warning_at_four_hours_left_and_breach_at_zero_each_once(make_user, run_tasks):

@@ -43,7 +43,7 @@ def get_item(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key)
     value = getattr(mapping, str(key), None)
-    if hasattr(value, "all"):
+    if value is not None and hasattr(value, "all"):
         return ", ".join(str(v) for v in value.all())
     return value
 

@@ -16,6 +16,7 @@ from medijourney.catalog.models import (
     Specialty,
     VisaRule,
 )
+from medijourney.testing.factories import ModelFactory
 
 COUNTRY_NAMES = {
     "IN": ("India", "INR"),
@@ -48,7 +49,7 @@ def specialty(sid: str = "orthopedics", name: str | None = None) -> Specialty:
     return Specialty.objects.get_or_create(id=sid, defaults={"name": name or sid.replace("_", " ").title()})[0]
 
 
-class ProcedureFactory(factory.django.DjangoModelFactory):
+class ProcedureFactory(ModelFactory[Procedure]):
     class Meta:
         model = Procedure
         django_get_or_create = ("slug",)
@@ -63,7 +64,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     data_date = datetime.date(2026, 11, 24)
 
 
-class FitToFlyFactory(factory.django.DjangoModelFactory):
+class FitToFlyFactory(ModelFactory[FitToFlyGuidance]):
     class Meta:
         model = FitToFlyGuidance
         django_get_or_create = ("condition",)
@@ -76,7 +77,7 @@ class FitToFlyFactory(factory.django.DjangoModelFactory):
     source_url = "https://caa.co.uk/example"
 
 
-class AirportFactory(factory.django.DjangoModelFactory):
+class AirportFactory(ModelFactory[Airport]):
     class Meta:
         model = Airport
         django_get_or_create = ("ident",)
@@ -93,7 +94,7 @@ class AirportFactory(factory.django.DjangoModelFactory):
     time_zone = "Asia/Kolkata"
 
 
-class ReferencePriceFactory(factory.django.DjangoModelFactory):
+class ReferencePriceFactory(ModelFactory[ReferencePrice]):
     class Meta:
         model = ReferencePrice
 

@@ -84,7 +84,7 @@ def test_the_basis_names_the_source_or_the_rule():
     bangkok = city_airport(shipped(), "TH", "Bangkok")
     assert "longest runway" in bangkok.basis and bangkok.curated is None
     only = city_airport(shipped(), "DE", "Berlin")
-    assert only.airport.code == "BER" and "the only airport" in only.basis
+    assert only.airport is not None and only.airport.code == "BER" and "the only airport" in only.basis
 
 
 def test_curated_rows_name_real_airports_and_sources():

@@ -138,7 +138,11 @@ def test_procedures_import_validates_rows_against_the_taxonomy_and_fit_to_fly(pa
     assert Procedure.objects.count() == 3
     assert "procedures_small.csv:4: unknown specialty 'astrology'" in stats.problems
     cataract = Procedure.objects.get(slug="cataract-surgery")
-    assert cataract.fit_to_fly.condition == "Cataract surgery" and cataract.min_days_before_flying == 1
+    assert (
+        cataract.fit_to_fly is not None
+        and cataract.fit_to_fly.condition == "Cataract surgery"
+        and cataract.min_days_before_flying == 1
+    )
     assert cataract.synonyms == ["cataract operation"] and cataract.stay_source == "editorial estimate"
     # A min_days that disagrees with the guidance row: the guidance value wins, and it is reported.
     assert Procedure.objects.get(slug="lasik").min_days_before_flying == 1

@@ -38,7 +38,9 @@ def test_fx_converts_through_eur_with_the_rate_date():
     rate("USD", D(2026, 10, 29), "1.10")
     rate("USD", D(2026, 10, 30), "1.1172")
     rate("INR", D(2026, 10, 30), "106.084")
-    amount, day = fx_convert(Decimal("1000"), "USD", "INR", on=D(2026, 11, 2))
+    converted = fx_convert(Decimal("1000"), "USD", "INR", on=D(2026, 11, 2))
+    assert converted is not None
+    amount, day = converted
     assert day == D(2026, 10, 30)
     assert amount == (Decimal("1000") / Decimal("1.1172") * Decimal("106.084")).quantize(Decimal("0.01"))
     # The latest rate on or before the day asked for, never a later one.

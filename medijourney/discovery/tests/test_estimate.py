@@ -183,6 +183,7 @@ def test_fast_totals_equal_the_full_estimate_for_every_candidate():
     )
     query = resolve_search(RawSearch(procedure="knee-replacement", origin="GB", currency="INR", companion=True))
     ctx = _context(query)
+    assert query.procedure_pk is not None
     cands = search_candidates(procedure_pk=query.procedure_pk, specialty="orthopedics", today=query.today)
     assert len(cands) == 4
     for cand in cands:

@@ -5,6 +5,7 @@ on cost by leaving it out. The per-procedure list is shipped data with its sourc
 import csv
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -17,7 +18,7 @@ from medijourney.network.offer_items import OFFER_ITEM_IDS
 
 pytestmark = pytest.mark.django_db
 
-LONDON = {"procedure": "knee-replacement", "origin": "GB", "origin_airport": "LHR"}
+LONDON: dict[str, Any] = {"procedure": "knee-replacement", "origin": "GB", "origin_airport": "LHR"}
 
 
 def _search(**kw):

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def link(html, css_class):
-    href = re.search(r'<a href="([^"]+)" role="button" class="[^"]*' + css_class, html).group(1)
+    found = re.search(r'<a href="([^"]+)" role="button" class="[^"]*' + css_class, html)
+    assert found is not None, css_class
+    href = found.group(1)
     return href.replace("&amp;", "&")
 
 

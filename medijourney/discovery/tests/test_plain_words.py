@@ -3,6 +3,7 @@ given" column, quality in words rather than "0.42 of 1", IATA and SIFL explained
 their label, active currencies only, one date format."""
 
 import re
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,10 @@ def test_one_date_format_on_the_results(client):
 def test_currency_lists_hold_active_currencies_only():
     active = active_currency_codes()
     assert 140 < len(active) < 170 and "DDM" not in active and "XAU" not in active and "USD" in active
-    codes = [c for c, _label in InquiryForm().fields["budget_currency"].choices if c]
+    budget_field: Any = InquiryForm().fields["budget_currency"]
+    codes = [c for c, _label in budget_field.choices if c]
     assert "DDM" not in codes and "FRF" not in codes and len(codes) == len(set(codes)) < 170
     assert set(codes) <= active
-    search_codes = [c for c, _label in SearchForm().fields["currency"].choices]
+    currency_field: Any = SearchForm().fields["currency"]
+    search_codes = [c for c, _label in currency_field.choices]
     assert set(search_codes) <= active

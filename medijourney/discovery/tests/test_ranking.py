@@ -48,6 +48,7 @@ def test_score_is_the_weighted_sum_of_normalised_values():
             "quality": 0.2,
         }
         assert terms["cost"].value == pytest.approx(1 - totals[row.cand.name] / dearest)
+        assert row.cand.wait_days is not None
         assert terms["wait"].value == pytest.approx(1 - row.cand.wait_days / 30)
         assert row.score.total == pytest.approx(sum(t.weight * t.value for t in row.score.terms))
         assert all(t.explanation for t in row.score.terms)

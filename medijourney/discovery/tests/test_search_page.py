@@ -46,7 +46,9 @@ def test_free_text_naming_only_a_condition_offers_the_specialtys_procedures(clie
     assert "Your words" in page and "Orthopaedics" in page
     assert "We searched for" not in page and "results for" not in page  # nothing chosen for the patient
     assert "Choose a treatment to search for" in page
-    link = re.search(r'href="\?([^"]*procedure=partial-knee-replacement)"', page).group(1).replace("&amp;", "&")
+    found = re.search(r'href="\?([^"]*procedure=partial-knee-replacement)"', page)
+    assert found is not None
+    link = found.group(1).replace("&amp;", "&")
     assert "origin=GB" in link and "q=my+knee+is+worn+out" in link and link.count("procedure=") == 1
     assert "procedure=knee-replacement" in page
     chosen = client.get(URL + "?" + link).content.decode()
@@ -60,7 +62,9 @@ def test_free_text_without_evidence_could_not_tell_and_offers_the_inquiry(client
     page = client.get(URL, {"q": text, "origin": "GB"}).content.decode()
     assert "We could not tell from this" in page
     assert "Orthopaedics" not in page.split("How ranking works")[0].split("</form>")[-1]
-    link = re.search(r'href="(/inquiry/\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    found = re.search(r'href="(/inquiry/\?[^"]*)"', page)
+    assert found is not None
+    link = found.group(1).replace("&amp;", "&")
     assert "origin=GB" in link and "need=" in link
     form = client.get(link).content.decode()
     assert "emergency" not in form.lower() or "This may be an emergency" not in form

@@ -40,7 +40,10 @@ def test_no_row_for_the_country_is_none():
 
 def test_lodging_cost_single_rate():
     rate = travel.lodging_rate("TH", "Bangkok")
-    total, used = travel.lodging_cost(rate, D(2026, 12, 1), 10)
+    assert rate is not None
+    cost = travel.lodging_cost(rate, D(2026, 12, 1), 10)
+    assert cost is not None
+    total, used = cost
     assert total == Decimal(2590)  # 10 × USD 259 (April 2026 file)
     assert used == ((Decimal(259), 10),)
 
@@ -48,7 +51,10 @@ def test_lodging_cost_single_rate():
 def test_lodging_cost_follows_the_seasons_night_by_night():
     # Mumbai: S1 02-01..03-31 USD 282, S2 04-01..01-31 USD 218.
     rate = travel.lodging_rate("IN", "Mumbai")
-    total, used = travel.lodging_cost(rate, D(2027, 1, 29), 5)  # Jan 29, 30, 31 (S2) + Feb 1, 2 (S1)
+    assert rate is not None
+    cost = travel.lodging_cost(rate, D(2027, 1, 29), 5)  # Jan 29, 30, 31 (S2) + Feb 1, 2 (S1)
+    assert cost is not None
+    total, used = cost
     assert total == 3 * 218 + 2 * 282
     assert dict(used) == {Decimal(218): 3, Decimal(282): 2}
 

@@ -2,6 +2,8 @@
 Figures: `python bench/triage_eval`. Floors sit a little under what was measured (dev 98%/100%,
 holdout 95%/97% top-1/top-3 on 2026-11-24)."""
 
+from typing import Any
+
 import pytest
 
 from medijourney.discovery.triage_eval import evaluate, load_cases
@@ -14,7 +16,7 @@ def cases():
 
 def test_the_set_is_large_and_covers_every_specialty_in_both_voices(cases):
     assert len(cases) >= 150
-    per = {}
+    per: dict[str, Any] = {}
     for c in cases:
         per.setdefault(c["expected_specialty"], set()).add(c["voice"])
     assert len([s for s in per if s != "none"]) == 18

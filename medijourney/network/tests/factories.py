@@ -19,6 +19,7 @@ from medijourney.network.models import (
     PartnerMembership,
     VerificationStatus,
 )
+from medijourney.testing.factories import ModelFactory
 
 
 def body(code: str = "NABH", *, admits: bool = True) -> AccreditationBody:
@@ -27,7 +28,7 @@ def body(code: str = "NABH", *, admits: bool = True) -> AccreditationBody:
     )[0]
 
 
-class HospitalFactory(factory.django.DjangoModelFactory):
+class HospitalFactory(ModelFactory[Hospital]):
     class Meta:
         model = Hospital
 
@@ -38,7 +39,7 @@ class HospitalFactory(factory.django.DjangoModelFactory):
     source = Hospital.Source.ONBOARDED
 
 
-class AccreditationFactory(factory.django.DjangoModelFactory):
+class AccreditationFactory(ModelFactory[Accreditation]):
     class Meta:
         model = Accreditation
 
@@ -59,7 +60,7 @@ def in_network_hospital(**kwargs: Any) -> Hospital:
     return hospital
 
 
-class DoctorFactory(factory.django.DjangoModelFactory):
+class DoctorFactory(ModelFactory[Doctor]):
     class Meta:
         model = Doctor
 
@@ -68,7 +69,7 @@ class DoctorFactory(factory.django.DjangoModelFactory):
     qualifications = "MS"
 
 
-class LicenceFactory(factory.django.DjangoModelFactory):
+class LicenceFactory(ModelFactory[DoctorLicence]):
     class Meta:
         model = DoctorLicence
 
@@ -81,7 +82,7 @@ class LicenceFactory(factory.django.DjangoModelFactory):
     verification_status = VerificationStatus.VERIFIED
 
 
-class OfferFactory(factory.django.DjangoModelFactory):
+class OfferFactory(ModelFactory[Offer]):
     class Meta:
         model = Offer
 

@@ -62,7 +62,7 @@ def test_only_fictional_demo_hospitals_carry_invented_rows():
     assert "fictional hospitals" in notes[0] and "real hospitals carry only their real data" in notes[0]
     demo = Hospital.objects.filter(is_demo=True)
     assert demo.count() == len(DEMO_HOSPITALS)
-    assert all(h.name.startswith("Demo ") and h.source_key.startswith("demo:") for h in demo)
+    assert all(h.name.startswith("Demo ") and (h.source_key or "").startswith("demo:") for h in demo)
     assert all(h.latitude is None for h in demo)  # no invented coordinates
     # Nothing invented on the real hospitals; the real NABH accreditation is untouched.
     for hospital in (real, wikidata):

@@ -139,7 +139,7 @@ def test_evidence_file_matrix(matrix):
         hospital = in_network_hospital()
         own(user, owner, hospital)
         return accreditation_submit(
-            hospital=hospital, actor=user or hospital.created_by, body=body("JCI"),
+            hospital=hospital, actor=user, body=body("JCI"),
             number=f"JCI-{Accreditation.objects.count()}", valid_from=datetime.date(2025, 1, 1),
             valid_to=datetime.date(2030, 1, 1), evidence=evidence(),
         ) if user else AccreditationFactory(hospital=hospital)  # fmt: skip

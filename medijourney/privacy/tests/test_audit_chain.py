@@ -31,8 +31,9 @@ def raw(sql: str, params: list) -> None:
         cursor.execute(sql, params)
 
 
-def verify_output() -> tuple[int, str]:
+def verify_output() -> tuple[int | str | None, str]:
     out = io.StringIO()
+    code: int | str | None
     try:
         call_command("verify_audit", stdout=out)
         code = 0

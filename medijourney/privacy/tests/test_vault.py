@@ -1,5 +1,4 @@
 import base64
-import os
 from pathlib import Path
 
 import pytest
@@ -93,4 +92,3 @@ def test_key_entries_are_32_bytes():
     entry = generate_key_entry("k9")
     encoded = entry.split(":", 1)[1]
     assert len(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))) == 32
-    assert os.urandom  # the generator uses the OS CSPRNG via secrets

@@ -74,6 +74,37 @@ def _answerable(request: QuoteRequest, actor: User) -> QuoteRequest:
     return request
 
 
+def _plan_days_errors(plan: PlanInput, errors: dict[str, list[str]]) -> None:
+    for name in ("pre_op_days", "inpatient_nights", "days_before_flying"):
+        value = getattr(plan, name)
+        if value is None or value < 0 or value > 365:
+            errors[name] = [_("Enter a number of days between 0 and 365.")]
+    if (
+        "inpatient_nights" not in errors
+        and "days_before_flying" not in errors
+        and plan.days_before_flying < plan.inpatient_nights
+    ):
+        errors["days_before_flying"] = [_("The patient cannot fly home before leaving hospital.")]
+
+
+def _plan_lines_errors(plan: PlanInput, errors: dict[str, list[str]]) -> None:
+    """Every standard item stated: included (with its amount), not included or not applicable."""
+    for item in OFFER_ITEM_IDS:
+        line = plan.lines.get(item)
+        label = str(OFFER_ITEM_LABELS[item])
+        if line is None or line.status not in LineStatus.values:
+            errors.setdefault(f"lines.{item}", []).append(
+                _("%(item)s: state included, not included or not applicable.") % {"item": label}
+            )
+        elif line.status == LineStatus.INCLUDED and (line.amount is None or line.amount < 0):
+            errors.setdefault(f"lines.{item}", []).append(
+                _("%(item)s: give the amount of an included item.") % {"item": label}
+            )
+    unknown = set(plan.lines) - set(OFFER_ITEM_IDS)
+    if unknown:
+        errors["lines"] = [_("Unknown items: %(ids)s.") % {"ids": ", ".join(sorted(unknown))}]
+
+
 def _clean_plan(plan: PlanInput, hospital: Hospital) -> tuple[dict[str, list[str]], str]:
     errors: dict[str, list[str]] = {}
     currency = plan.currency
@@ -89,34 +120,12 @@ def _clean_plan(plan: PlanInput, hospital: Hospital) -> tuple[dict[str, list[str
         errors["doctor"] = [_("Choose the doctor.")]
     elif not verified_doctors(hospital).filter(pk=plan.doctor.pk).exists():
         errors["doctor"] = [_("Choose one of your hospital's doctors with a verified, current licence.")]
-    for name in ("pre_op_days", "inpatient_nights", "days_before_flying"):
-        value = getattr(plan, name)
-        if value is None or value < 0 or value > 365:
-            errors[name] = [_("Enter a number of days between 0 and 365.")]
-    if (
-        "inpatient_nights" not in errors
-        and "days_before_flying" not in errors
-        and plan.days_before_flying < plan.inpatient_nights
-    ):
-        errors["days_before_flying"] = [_("The patient cannot fly home before leaving hospital.")]
+    _plan_days_errors(plan, errors)
     if plan.valid_until is None:
         errors["valid_until"] = [_("Say until when the quote is valid.")]
     elif plan.valid_until < timezone.localdate():
         errors["valid_until"] = [_("The quote must be valid today or later.")]
-    for item in OFFER_ITEM_IDS:
-        line = plan.lines.get(item)
-        label = str(OFFER_ITEM_LABELS[item])
-        if line is None or line.status not in LineStatus.values:
-            errors.setdefault(f"lines.{item}", []).append(
-                _("%(item)s: state included, not included or not applicable.") % {"item": label}
-            )
-        elif line.status == LineStatus.INCLUDED and (line.amount is None or line.amount < 0):
-            errors.setdefault(f"lines.{item}", []).append(
-                _("%(item)s: give the amount of an included item.") % {"item": label}
-            )
-    unknown = set(plan.lines) - set(OFFER_ITEM_IDS)
-    if unknown:
-        errors["lines"] = [_("Unknown items: %(ids)s.") % {"ids": ", ".join(sorted(unknown))}]
+    _plan_lines_errors(plan, errors)
     return errors, currency
 
 

@@ -31,18 +31,20 @@ def item_label(item_id: str) -> str:
 
 @register.simple_tag
 def line_badge(status: str) -> SafeString:
-    css = {LineStatus.INCLUDED: "badge", LineStatus.NOT_INCLUDED: "badge badge-warn"}.get(status, "badge badge-muted")
+    styles: dict[str, str] = {LineStatus.INCLUDED: "badge", LineStatus.NOT_INCLUDED: "badge badge-warn"}
+    css = styles.get(status, "badge badge-muted")
     return format_html('<span class="{}">{}</span>', css, LineStatus(status).label if status else "—")
 
 
 @register.simple_tag
 def request_badge(status: str) -> SafeString:
-    css = {
+    styles: dict[str, str] = {
         RequestStatus.SENT: "badge badge-warn",
         RequestStatus.QUOTED: "badge",
         RequestStatus.ACCEPTED: "badge",
         RequestStatus.DECLINED: "badge badge-danger",
-    }.get(status, "badge badge-muted")
+    }
+    css = styles.get(status, "badge badge-muted")
     return format_html('<span class="{}">{}</span>', css, RequestStatus(status).label)
 
 

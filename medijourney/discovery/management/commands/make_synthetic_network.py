@@ -95,13 +95,26 @@ class Command(BaseCommand):
         return len(ids)
 
     def _create(self, n: int, with_offers: int, per_hospital: int, slugs: str, rng: random.Random) -> int:
-        today = timezone.localdate()
-        templates = list(
-            hospitals_in_network(today)
+        gen = _Generator(rng, slugs)
+        created = 0
+        for start in range(0, n, BATCH):
+            with transaction.atomic():
+                created += gen.batch(start, min(BATCH, n - start), with_offers, per_hospital)
+        return created
+
+
+class _Generator:
+    """Invented rows copying the places, procedures and price levels of the real network."""
+
+    def __init__(self, rng: random.Random, slugs: str) -> None:
+        self.rng = rng
+        self.today = timezone.localdate()
+        self.templates = list(
+            hospitals_in_network(self.today)
             .filter(synthetic_marker__isnull=True, nearest_airport__isnull=False)
             .values("country_id", "city", "region", "latitude", "longitude", "nearest_airport_id", "nearest_airport_km")
         )
-        if not templates:
+        if not self.templates:
             raise CommandError("No hospital in the network to copy places from: import the reference data first.")
         real_offers = list(
             Offer.objects.filter(hospital__synthetic_marker__isnull=True).values_list(
@@ -116,128 +129,134 @@ class Command(BaseCommand):
             )
         if not procedure_ids:
             raise CommandError("No procedure to make offers for.")
-        prices: dict[int, list[tuple[str, Decimal, Decimal]]] = {}
+        self.procedure_ids = procedure_ids
+        self.prices: dict[int, list[tuple[str, Decimal, Decimal]]] = {}
         for pid, ccy, low, high in real_offers:
-            prices.setdefault(pid, []).append((ccy, low, high))
-        specialty_of = dict(Procedure.objects.filter(pk__in=procedure_ids).values_list("pk", "specialty_id"))
-        specialties = {s.id: s for s in Specialty.objects.filter(id__in=set(specialty_of.values()))}
-        jci, _ = AccreditationBody.objects.get_or_create(
+            self.prices.setdefault(pid, []).append((ccy, low, high))
+        self.specialty_of = dict(Procedure.objects.filter(pk__in=procedure_ids).values_list("pk", "specialty_id"))
+        self.specialties = {s.id: s for s in Specialty.objects.filter(id__in=set(self.specialty_of.values()))}
+        self.jci, _ = AccreditationBody.objects.get_or_create(
             code="JCI",
             defaults={"name": "Joint Commission International", "short_name": "JCI", "admits_to_network": True},
         )
-        batch = uuid.uuid4().hex[:8]
-        created = 0
-        for start in range(0, n, BATCH):
-            size = min(BATCH, n - start)
-            with transaction.atomic():
-                hospitals = []
-                for i in range(start, start + size):
-                    t = rng.choice(templates)
-                    lat = (t["latitude"] or 0) + rng.uniform(-0.05, 0.05) if t["latitude"] is not None else None
-                    lon = (t["longitude"] or 0) + rng.uniform(-0.05, 0.05) if t["longitude"] is not None else None
-                    hospitals.append(
-                        Hospital(
-                            name=f"Synthetic hospital {batch}-{i:06d} (benchmark)",
-                            city=t["city"],
-                            region=t["region"],
-                            country_id=t["country_id"],
-                            latitude=lat,
-                            longitude=lon,
-                            nearest_airport_id=t["nearest_airport_id"],
-                            nearest_airport_km=t["nearest_airport_km"],
-                            airport_basis=Hospital.AirportBasis.COORDINATES
-                            if lat is not None
-                            else Hospital.AirportBasis.CITY,
-                            languages=rng.choice([["en"], ["en", "ar"], ["en", "de"], ["en", "hi"], []]),
-                            source=Hospital.Source.ONBOARDED,
-                            source_key=f"synthetic:{batch}:{i}",
-                            is_demo=True,
-                        )
-                    )
-                Hospital.objects.bulk_create(hospitals)
-                saved = list(
-                    Hospital.objects.filter(source_key__startswith=f"synthetic:{batch}:")
-                    .exclude(synthetic_marker__isnull=False)
-                    .order_by("id")
+        self.batch_id = uuid.uuid4().hex[:8]
+
+    def batch(self, start: int, size: int, with_offers: int, per_hospital: int) -> int:
+        saved = self._hospitals(start, size)
+        SyntheticHospital.objects.bulk_create([SyntheticHospital(hospital=h, batch=self.batch_id) for h in saved])
+        self._accreditations(saved)
+        doctors: list[tuple[Doctor, str]] = []
+        offers: list[Offer] = []
+        for k, h in enumerate(saved):
+            if start + k >= with_offers:
+                continue
+            chosen = self.rng.sample(self.procedure_ids, min(per_hospital, len(self.procedure_ids)))
+            offers.extend(self._offer(h, pid) for pid in chosen)
+            if self.rng.random() < 0.5:
+                doctors.append((self._doctor(h), self.specialty_of[chosen[0]]))
+        Offer.objects.bulk_create(offers)
+        self._doctors(doctors)
+        return len(saved)
+
+    def _hospitals(self, start: int, size: int) -> list[Hospital]:
+        rng, batch = self.rng, self.batch_id
+        hospitals = []
+        for i in range(start, start + size):
+            t = rng.choice(self.templates)
+            lat = (t["latitude"] or 0) + rng.uniform(-0.05, 0.05) if t["latitude"] is not None else None
+            lon = (t["longitude"] or 0) + rng.uniform(-0.05, 0.05) if t["longitude"] is not None else None
+            hospitals.append(
+                Hospital(
+                    name=f"Synthetic hospital {batch}-{i:06d} (benchmark)",
+                    city=t["city"],
+                    region=t["region"],
+                    country_id=t["country_id"],
+                    latitude=lat,
+                    longitude=lon,
+                    nearest_airport_id=t["nearest_airport_id"],
+                    nearest_airport_km=t["nearest_airport_km"],
+                    airport_basis=Hospital.AirportBasis.COORDINATES if lat is not None else Hospital.AirportBasis.CITY,
+                    languages=rng.choice([["en"], ["en", "ar"], ["en", "de"], ["en", "hi"], []]),
+                    source=Hospital.Source.ONBOARDED,
+                    source_key=f"synthetic:{batch}:{i}",
+                    is_demo=True,
                 )
-                SyntheticHospital.objects.bulk_create([SyntheticHospital(hospital=h, batch=batch) for h in saved])
-                Accreditation.objects.bulk_create(
-                    [
-                        Accreditation(
-                            hospital=h,
-                            body=jci,
-                            number=f"SYN-{batch}-{h.pk}",
-                            level="Synthetic (benchmark)",
-                            valid_from=today - datetime.timedelta(days=rng.randint(30, 900)),
-                            valid_to=today + datetime.timedelta(days=rng.randint(30, 900)),
-                            verification_status=VerificationStatus.VERIFIED,
-                            evidence_source="Synthetic benchmark row, not a real accreditation.",
-                            is_demo=True,
-                        )
-                        for h in saved
-                    ]
+            )
+        Hospital.objects.bulk_create(hospitals)
+        return list(
+            Hospital.objects.filter(source_key__startswith=f"synthetic:{batch}:")
+            .exclude(synthetic_marker__isnull=False)
+            .order_by("id")
+        )
+
+    def _accreditations(self, saved: list[Hospital]) -> None:
+        rng, today = self.rng, self.today
+        Accreditation.objects.bulk_create(
+            [
+                Accreditation(
+                    hospital=h,
+                    body=self.jci,
+                    number=f"SYN-{self.batch_id}-{h.pk}",
+                    level="Synthetic (benchmark)",
+                    valid_from=today - datetime.timedelta(days=rng.randint(30, 900)),
+                    valid_to=today + datetime.timedelta(days=rng.randint(30, 900)),
+                    verification_status=VerificationStatus.VERIFIED,
+                    evidence_source="Synthetic benchmark row, not a real accreditation.",
+                    is_demo=True,
                 )
-                doctors = []
-                offers = []
-                for k, h in enumerate(saved):
-                    if start + k >= with_offers:
-                        continue
-                    chosen = rng.sample(procedure_ids, min(per_hospital, len(procedure_ids)))
-                    for pid in chosen:
-                        base = prices.get(pid)
-                        if base:
-                            ccy, low, high = rng.choice(base)
-                        else:
-                            ccy, low = "USD", Decimal(rng.randint(2000, 15000))
-                            high = low * Decimal("1.3")
-                        factor = Decimal(str(round(rng.uniform(0.7, 1.3), 2)))
-                        offers.append(
-                            Offer(
-                                hospital=h,
-                                procedure_id=pid,
-                                currency=ccy,
-                                price_min=(low * factor).quantize(Decimal("1")),
-                                price_max=(high * factor).quantize(Decimal("1")),
-                                inclusions={item: rng.random() < 0.5 for item in OFFER_ITEM_IDS},
-                                wait_days=rng.choice([None, *range(0, 61)]),
-                                source_kind=Offer.SourceKind.HOSPITAL_SUBMITTED,
-                                source_note=NOTE,
-                                as_of=today,
-                                is_demo=True,
-                            )
-                        )
-                    if rng.random() < 0.5:
-                        doctors.append(
-                            (
-                                Doctor(
-                                    hospital=h,
-                                    full_name=f"Dr Synthetic {h.pk}",
-                                    qualifications="Synthetic (benchmark)",
-                                    languages=rng.choice([["en"], ["en", "ar"], ["de"]]),
-                                    is_demo=True,
-                                ),
-                                specialty_of[chosen[0]],
-                            )
-                        )
-                Offer.objects.bulk_create(offers)
-                Doctor.objects.bulk_create([d for d, _s in doctors])
-                through = Doctor.specialties.through
-                through.objects.bulk_create(
-                    [through(doctor_id=d.pk, specialty_id=specialties[s].pk) for d, s in doctors if s in specialties]
+                for h in saved
+            ]
+        )
+
+    def _offer(self, h: Hospital, pid: int) -> Offer:
+        rng = self.rng
+        base = self.prices.get(pid)
+        if base:
+            ccy, low, high = rng.choice(base)
+        else:
+            ccy, low = "USD", Decimal(rng.randint(2000, 15000))
+            high = low * Decimal("1.3")
+        factor = Decimal(str(round(rng.uniform(0.7, 1.3), 2)))
+        return Offer(
+            hospital=h,
+            procedure_id=pid,
+            currency=ccy,
+            price_min=(low * factor).quantize(Decimal("1")),
+            price_max=(high * factor).quantize(Decimal("1")),
+            inclusions={item: rng.random() < 0.5 for item in OFFER_ITEM_IDS},
+            wait_days=rng.choice([None, *range(0, 61)]),
+            source_kind=Offer.SourceKind.HOSPITAL_SUBMITTED,
+            source_note=NOTE,
+            as_of=self.today,
+            is_demo=True,
+        )
+
+    def _doctor(self, h: Hospital) -> Doctor:
+        return Doctor(
+            hospital=h,
+            full_name=f"Dr Synthetic {h.pk}",
+            qualifications="Synthetic (benchmark)",
+            languages=self.rng.choice([["en"], ["en", "ar"], ["de"]]),
+            is_demo=True,
+        )
+
+    def _doctors(self, doctors: list[tuple[Doctor, str]]) -> None:
+        Doctor.objects.bulk_create([d for d, _s in doctors])
+        through = Doctor.specialties.through
+        through.objects.bulk_create(
+            [through(doctor_id=d.pk, specialty_id=self.specialties[s].pk) for d, s in doctors if s in self.specialties]
+        )
+        DoctorLicence.objects.bulk_create(
+            [
+                DoctorLicence(
+                    doctor=d,
+                    registry="Synthetic registry (benchmark)",
+                    number=f"SYN-{d.pk}",
+                    country_id=d.hospital.country_id,
+                    valid_to=self.today + datetime.timedelta(days=365),
+                    verification_status=VerificationStatus.VERIFIED,
+                    is_demo=True,
                 )
-                DoctorLicence.objects.bulk_create(
-                    [
-                        DoctorLicence(
-                            doctor=d,
-                            registry="Synthetic registry (benchmark)",
-                            number=f"SYN-{d.pk}",
-                            country_id=d.hospital.country_id,
-                            valid_to=today + datetime.timedelta(days=365),
-                            verification_status=VerificationStatus.VERIFIED,
-                            is_demo=True,
-                        )
-                        for d, _s in doctors
-                    ]
-                )
-                created += len(saved)
-        return created
+                for d, _s in doctors
+            ]
+        )
