@@ -38,6 +38,40 @@
   document.addEventListener("click", function (event) {
     if (!event.target.closest("details[data-nav-group]")) { closeGroups(null); }
   });
+  // Wide tables (<div class="table-scroll" data-scroll-cue>): say how many columns are out of view
+  // to the right ("Swipe sideways to see 2 more hospitals"), or that the first are to the left.
+  function updateCue(box) {
+    var inner = box.querySelector(".table-scroll-inner");
+    var cue = box.querySelector(".scroll-cue");
+    if (!inner || !cue) { return; }
+    var view = inner.getBoundingClientRect();
+    var rtl = getComputedStyle(inner).direction === "rtl";
+    var hidden = 0;
+    inner.querySelectorAll("thead th[scope=col]").forEach(function (th) {
+      var r = th.getBoundingClientRect();
+      var beyond = rtl ? r.left < view.left - 1 : r.right > view.right + 1;
+      if (beyond) { hidden += 1; }
+    });
+    var scrolled = Math.abs(inner.scrollLeft) > 2;
+    var state = hidden > 0 ? "more" : (scrolled ? "back" : "fits");
+    box.setAttribute("data-cue-state", state);
+    box.classList.toggle("more-end", hidden > 0);
+    if (state === "more") {
+      cue.textContent = hidden === 1 ? box.getAttribute("data-cue-one") : box.getAttribute("data-cue-many").replace("%(n)s", hidden);
+    } else if (state === "back") {
+      cue.textContent = box.getAttribute("data-cue-back");
+    }
+  }
+  function initCues() {
+    document.querySelectorAll("[data-scroll-cue]").forEach(function (box) {
+      var inner = box.querySelector(".table-scroll-inner");
+      if (!inner) { return; }
+      inner.addEventListener("scroll", function () { updateCue(box); }, { passive: true });
+      updateCue(box);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", initCues);
+  window.addEventListener("resize", function () { document.querySelectorAll("[data-scroll-cue]").forEach(updateCue); });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
     var open = document.querySelector("details[data-nav-group][open]");
