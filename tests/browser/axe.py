@@ -22,7 +22,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => {
-          const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+          const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('axe took more than 30 s')), 30000));
+          const r = await Promise.race([timeout, axe.run(document, {iframes: false,
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})]);
           return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                          nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
         }"""
