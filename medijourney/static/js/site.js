@@ -71,6 +71,18 @@
     });
   }
   document.addEventListener("DOMContentLoaded", initCues);
+  // A table that scrolls inside its own box on a phone (site.css) can be scrolled with the keyboard:
+  // it takes the focus (tabindex) only while it is wider than its box.
+  function focusableScrollers(root) {
+    (root || document).querySelectorAll("main table").forEach(function (table) {
+      var scrolls = getComputedStyle(table).overflowX === "auto" && table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) { table.setAttribute("tabindex", "0"); table.dataset.scrollFocus = "1"; }
+      if (!scrolls && table.dataset.scrollFocus) { table.removeAttribute("tabindex"); delete table.dataset.scrollFocus; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusableScrollers(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { focusableScrollers(event.target); });
+  window.addEventListener("resize", function () { focusableScrollers(document); });
   window.addEventListener("resize", function () { document.querySelectorAll("[data-scroll-cue]").forEach(updateCue); });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
