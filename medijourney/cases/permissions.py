@@ -36,9 +36,9 @@ define(
     }
 )
 
-register(_("Case queue"), "cases:queue", "cases.work_cases", order=20)
-register(_("Board"), "cases:board", "cases.work_cases", order=21)
-register(_("Availability"), "cases:availability", "cases.view_availability", order=25)
+register(_("Case queue"), "cases:queue", "cases.work_cases", order=20, group="cases")
+register(_("Board"), "cases:board", "cases.work_cases", order=21, group="cases")
+register(_("Availability"), "cases:availability", "cases.view_availability", order=25, group="cases")
 register(_("My cases"), "cases:my_cases", "cases.view_own_cases", order=20)
 register(_("Ask for help"), "cases:inquiry", "cases.view_own_cases", order=22)
 set_role_home(Role.CASE_MANAGER, "cases:queue")

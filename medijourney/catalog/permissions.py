@@ -9,4 +9,4 @@ from medijourney.accounts.roles import Role
 
 define({"catalog.view_catalogue": list(Role)})
 
-register(_("Procedures"), "catalog:procedure_list", "catalog.view_catalogue", order=20)
+register(_("Procedures"), "catalog:procedure_list", "catalog.view_catalogue", order=20, group="browse")

@@ -40,6 +40,14 @@ class AccreditationBody(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    @property
+    def spelled_out(self) -> str:
+        """The short name with the full name in words, as shown to people: "JCI (Joint Commission
+        International)", never the letters alone."""
+        if self.name and self.name.strip().lower() != self.short_name.strip().lower():
+            return f"{self.short_name} ({self.name})"
+        return self.short_name
+
 
 class Hospital(BaseModel):
     class Kind(models.TextChoices):

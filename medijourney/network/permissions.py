@@ -27,10 +27,10 @@ define(
     }
 )
 
-register(_("Hospitals"), "network:hospital_list", "network.view_hospitals", order=21)
-register(_("Countries"), "network:country_list", "network.view_hospitals", order=22)
-register(_("Verification queue"), "network:queue", "network.review_network", order=30)
-register(_("All hospitals"), "network:staff_hospital_list", "network.review_network", order=31)
+register(_("Hospitals"), "network:hospital_list", "network.view_hospitals", order=21, group="browse")
+register(_("Countries"), "network:country_list", "network.view_hospitals", order=22, group="browse")
+register(_("Verification queue"), "network:queue", "network.review_network", order=30, group="network")
+register(_("All hospitals"), "network:staff_hospital_list", "network.review_network", order=31, group="network")
 register(_("My hospital"), "network:my_hospital", "network.manage_own_hospital", order=30)
 set_role_home(Role.QUALITY_LEAD, "network:queue")
 set_role_home(Role.PARTNER, "network:my_hospital")

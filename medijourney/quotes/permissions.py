@@ -34,8 +34,8 @@ define(
 )
 
 register(_("Quote requests"), "quotes:partner_requests", "quotes.answer_requests", order=29)
-register(_("Scorecards"), "quotes:scorecards", "quotes.view_scorecards", order=34)
-register(_("Commissions"), "quotes:commissions", "quotes.manage_commissions", order=35)
+register(_("Scorecards"), "quotes:scorecards", "quotes.view_scorecards", order=34, group="network")
+register(_("Commissions"), "quotes:commissions", "quotes.manage_commissions", order=35, group="network")
 
 
 def can_request_quotes(user: Any, case: Case) -> bool:
