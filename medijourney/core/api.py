@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Query, Schema
@@ -171,10 +172,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["Retry-After"] = str(exc.retry_after)
         return response
 
+    def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from .middleware import database_unavailable_response
+
+        return database_unavailable_response(request)
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return on_database_unavailable(request, exc)
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
 
+    api.add_exception_handler(OperationalError, on_database_unavailable)
+    api.add_exception_handler(InterfaceError, on_database_unavailable)
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(HttpError, on_http_error)
