@@ -13,8 +13,9 @@ some reads there. A read goes to the replica only when all of these hold:
   sets a short-lived cookie that pins the next requests of that browser to the primary, so a
   partner who just edited an offer sees the edit on the public page;
 * no transaction is open on the primary (a read inside a write stays with the write);
-* the replica answered its last check (a failed connection marks it down for
-  ``REPLICA_RETRY_SECONDS``; a GET that fails on the replica is run again on the primary).
+* the replica is not marked down: a GET that got the database-unavailable answer while the
+  replica is unreachable is run again on the primary, and the replica is skipped for
+  ``REPLICA_RETRY_SECONDS`` before it is tried again.
 
 Without a replica alias every read goes to the primary, as on one machine.
 """
@@ -28,7 +29,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
@@ -109,28 +110,22 @@ class ReplicaRoutingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not replica_configured():
             return self.get_response(request)
-        with replica_reads(self.eligible(request)):
+        eligible = self.eligible(request)
+        with replica_reads(eligible):
             response = self.get_response(request)
+        if eligible and getattr(response, "database_unavailable", False) and _replica_broken():
+            # The replica, not the primary, is unreachable: mark it down and answer this GET again
+            # from the primary (safe: a GET writes nothing that a second run would repeat).
+            logger.warning("read replica unreachable; reading from the primary")
+            replica_mark_down()
+            with replica_reads(False):
+                response = self.get_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             seconds = int(getattr(settings, "REPLICA_PIN_SECONDS", 10))
             response.set_cookie(
                 PIN_COOKIE, "1", max_age=seconds, httponly=True, samesite="Lax", secure=request.is_secure()
             )
         return response
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """A GET that failed because the replica is unreachable is answered from the primary."""
-        if not (isinstance(exception, OperationalError) and _replica_allowed.get()):
-            return None
-        if not _replica_broken():
-            return None
-        logger.warning("read replica unreachable; reading from the primary")
-        replica_mark_down()
-        match = request.resolver_match
-        if match is None:
-            return None
-        with replica_reads(False):
-            return match.func(request, *match.args, **match.kwargs)  # type: ignore[no-any-return]
 
 
 def _replica_broken() -> bool:

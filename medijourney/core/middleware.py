@@ -119,6 +119,7 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
         )
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
+    response.database_unavailable = True  # type: ignore[attr-defined]  # read by ReplicaRoutingMiddleware
     return response
 
 

@@ -69,3 +69,25 @@ def test_middleware_picks_paths_methods_and_pins_after_a_write(with_replica):
     response = middleware(rf.post("/hospitals/"))
     assert response.cookies[db_routing.PIN_COOKIE]["max-age"] == 10
     assert "mj_primary" not in middleware(rf.get("/search/")).cookies
+
+
+def test_a_get_that_failed_on_an_unreachable_replica_is_answered_from_the_primary(with_replica, monkeypatch):
+    from django.http import HttpResponse
+
+    from medijourney.core.middleware import database_unavailable_response
+
+    monkeypatch.setattr(db_routing, "_replica_broken", lambda: True)
+    monkeypatch.setattr(db_routing, "replica_mark_down", lambda: monkeypatch.setattr(db_routing, "_down_until", 1e12))
+    calls = []
+
+    def view(request):
+        alias = db_routing.read_alias_for("catalog")
+        calls.append(alias)
+        return database_unavailable_response(request) if alias == "replica" else HttpResponse("from primary")
+
+    response = db_routing.ReplicaRoutingMiddleware(view)(RequestFactory().get("/api/v1/procedures"))
+    assert calls == ["replica", "default"]
+    assert response.status_code == 200
+    # and the next request skips the replica until it is retried
+    db_routing.ReplicaRoutingMiddleware(view)(RequestFactory().get("/api/v1/procedures"))
+    assert calls[-1] == "default"
