@@ -153,6 +153,11 @@ TASKS = {
     }
 }
 
+# A task left RUNNING this long was orphaned by a killed worker and is queued again by the
+# scheduler tick (every SCHEDULER_TICK_SECONDS). Must exceed the longest task.
+TASKS_ORPHAN_SECONDS = env.float("TASKS_ORPHAN_SECONDS", default=900)
+SCHEDULER_TICK_SECONDS = env.float("SCHEDULER_TICK_SECONDS", default=60)
+
 # --- Accounts and sessions ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
