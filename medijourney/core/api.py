@@ -26,6 +26,7 @@ from ninja.pagination import LimitOffsetPagination
 
 from .context import get_context
 from .ratelimit import RateLimitedError
+from .uploads import StorageFullError
 
 logger = logging.getLogger(__name__)
 
@@ -177,12 +178,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
         return database_unavailable_response(request)
 
+    def on_storage_full(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("document storage full", extra={"path": request.path})
+        message = StorageFullError.message
+        return error_response(api, request, 507, message, [{"field": "files", "message": message}])
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
         if isinstance(exc, (OperationalError, InterfaceError)):
             return on_database_unavailable(request, exc)
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
 
+    api.add_exception_handler(StorageFullError, on_storage_full)
     api.add_exception_handler(OperationalError, on_database_unavailable)
     api.add_exception_handler(InterfaceError, on_database_unavailable)
     api.add_exception_handler(ValidationError, on_validation)

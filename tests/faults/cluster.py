@@ -181,7 +181,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: int = 4)
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: http("GET", f"{base}/healthz", timeout=2)[0] in (200, 503), 60, "gunicorn")
+        wait_for(lambda: http("GET", f"{base}/healthz", timeout=2)[0] in (200, 503), 180, "gunicorn")
         yield base
     finally:
         stop_process(proc)
