@@ -11,12 +11,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/medijourney
 # pytest-xdist workers per run (each worker gets its own test database: test_<name>_gw0, ...).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint typecheck checks test-sqlite test-postgres api-fuzz postgres chromium lock clean
+.PHONY: run test lint typecheck checks test-sqlite test-postgres test-faults api-fuzz postgres chromium haproxy lock clean
 
 run: $(VENV)/.stamp-base node_modules/.stamp
 	@PORT=$${PORT:-8000} ./scripts/run.sh
 
-test: $(VENV)/.stamp-dev node_modules/.stamp chromium lint typecheck checks test-sqlite test-postgres api-fuzz
+test: $(VENV)/.stamp-dev node_modules/.stamp chromium lint typecheck checks test-sqlite test-postgres test-faults api-fuzz
 	@echo "All checks and both test runs passed."
 
 $(VENV)/bin/python:
@@ -65,6 +65,17 @@ postgres:
 
 test-postgres: $(VENV)/.stamp-dev node_modules/.stamp chromium postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+
+# Fault tests (tests/faults, marker `faults`): kill workers, restart PostgreSQL, build a streaming
+# replica, fill the upload disk. Serial, on a throw-away cluster of their own (port 5440, made with
+# pg_createcluster and dropped after; the main cluster on 5432 is never touched). Need root.
+test-faults: $(VENV)/.stamp-dev postgres
+	$(VENV)/bin/pytest -m faults -p no:xdist tests/faults
+
+# HAProxy in front of several gunicorn processes, for bench/stateless and bench/soak.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { echo "Installing Debian's haproxy for the scale-out benches"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq haproxy >/dev/null; }
 
 lock: $(VENV)/bin/python
 	$(PIP) install -q pip-tools

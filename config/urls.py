@@ -7,6 +7,8 @@ from medijourney.core import views as core_views
 admin.site.site_header = "MediJourney administration"
 admin.site.site_title = "MediJourney admin"
 
+handler500 = "medijourney.core.views.server_error"
+
 urlpatterns = [
     path("", core_views.landing, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

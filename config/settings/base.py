@@ -58,8 +58,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 503 with Retry-After while the database is unreachable (instead of a 500).
+    "medijourney.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "medijourney.core.middleware.RequestContextMiddleware",
+    "medijourney.core.db_routing.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +119,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming read replica (optional): search, compare, catalogue and hospital pages read the
+# reference data from it (medijourney/core/db_routing.py says exactly what goes there and why).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["medijourney.core.db_routing.ReplicaRouter"]
+REPLICA_APPS = ["catalog", "network", "discovery"]
+REPLICA_READ_PATHS = [
+    r"^/search/",
+    r"^/compare/",
+    r"^/procedures/",
+    r"^/hospitals/",
+    r"^/countries/",
+    r"^/api/v1/(search|compare|procedures|specialties|hospitals|visa)(/|$)",
+]
+# After a write, the browser reads from the primary for this long (longer than replica lag).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
+# While the database is unreachable, pages and the API answer 503 with this Retry-After.
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks (Django tasks API, durable database backend) ---------------------------
@@ -125,6 +152,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# A task left RUNNING this long was orphaned by a killed worker and is queued again by the
+# scheduler tick (every SCHEDULER_TICK_SECONDS). Must exceed the longest task.
+TASKS_ORPHAN_SECONDS = env.float("TASKS_ORPHAN_SECONDS", default=900)
+SCHEDULER_TICK_SECONDS = env.float("SCHEDULER_TICK_SECONDS", default=60)
 
 # --- Accounts and sessions ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -137,7 +137,7 @@ def inquiry_create(request: HttpRequest, payload: InquiryIn, response: HttpRespo
 
 @router.post(
     "/inquiries/{reference}/documents",
-    response={201: list[DocumentOut], 404: ErrorOut, 422: ErrorOut},
+    response={201: list[DocumentOut], 404: ErrorOut, 422: ErrorOut, 507: ErrorOut},
     auth=None,
     url_name="inquiry_documents",
     summary="Attach medical reports to a new inquiry (multipart)",
@@ -329,7 +329,7 @@ def document_list(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
 
 @router.post(
     "/cases/{reference}/documents",
-    response={201: list[DocumentOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: list[DocumentOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 507: ErrorOut},
     auth=any_auth,
     summary="Upload documents to a case (multipart)",
 )

@@ -1,6 +1,7 @@
 """Pages: the public inquiry form, the case team's queue, board and case workspace, the
 patient's portal, and the one view that serves documents."""
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from medijourney.accounts.permissions import has_perm
 from medijourney.core.forms import add_service_errors
 from medijourney.core.http import HtmxRequest, client_ip
 from medijourney.core.ratelimit import RateLimitedError, rate_limit_reserve, rate_limited
+from medijourney.core.uploads import StorageFullError
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
 from medijourney.privacy.vault import vault_attachment_response
@@ -81,6 +83,8 @@ from .tokens import confirm_valid_for, inquiry_confirm_read
 PAGE_SIZE = 25
 TIMELINE_SHOWN = 200  # the latest rows of a case's timeline on its page
 SESSION_RECEIVED = "cases_inquiry_received"
+
+logger = logging.getLogger(__name__)
 
 
 def _files_not_kept(form: Any) -> None:
@@ -489,8 +493,12 @@ def document_upload(request: AuthenticatedRequest, reference: str) -> HttpRespon
     form = DocumentUploadForm(request.POST, request.FILES)
     after = _patient_after if patient_view else _after_action
     if form.is_valid():
-        documents_add(case=case, uploads=form.cleaned_data["documents"], actor=request.user)
-        return after(request, case, "documents")
+        try:
+            documents_add(case=case, uploads=form.cleaned_data["documents"], actor=request.user)
+            return after(request, case, "documents")
+        except StorageFullError:  # nothing was stored; said on the field, the form kept
+            logger.error("document storage full", extra={"path": request.path})
+            form.add_error("documents", StorageFullError.message)
     if request.FILES:
         _files_not_kept(form)
     return after(request, case, "documents", status=422, upload_form=form)

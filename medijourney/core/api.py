@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Query, Schema
@@ -25,6 +26,7 @@ from ninja.pagination import LimitOffsetPagination
 
 from .context import get_context
 from .ratelimit import RateLimitedError
+from .uploads import StorageFullError
 
 E = TypeVar("E", bound=Exception)
 
@@ -178,7 +180,19 @@ class _ErrorHandlers:
         response["Retry-After"] = str(exc.retry_after)
         return response
 
+    def on_database_unavailable(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        from .middleware import database_unavailable_response
+
+        return database_unavailable_response(request)
+
+    def on_storage_full(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("document storage full", extra={"path": request.path})
+        message = StorageFullError.message
+        return error_response(self.api, request, 507, message, [{"field": "files", "message": message}])
+
     def on_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return self.on_database_unavailable(request, exc)
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(self.api, request, 500, "Something went wrong on our side; it has been logged.")
 
@@ -190,6 +204,9 @@ def _on(api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], H
 
 def install_error_handlers(api: NinjaAPI) -> None:
     h = _ErrorHandlers(api)
+    _on(api, StorageFullError, h.on_storage_full)
+    _on(api, OperationalError, h.on_database_unavailable)
+    _on(api, InterfaceError, h.on_database_unavailable)
     _on(api, ValidationError, h.on_validation)
     _on(api, DjangoValidationError, h.on_django_validation)
     _on(api, HttpError, h.on_http_error)

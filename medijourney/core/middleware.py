@@ -3,8 +3,11 @@ import re
 import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from .context import RequestContext, get_context, new_request_id, reset_context, set_context
 from .http import client_ip
@@ -93,3 +96,54 @@ class RateLimitMiddleware:
         response = render(request, "429.html", {"retry_after": exception.retry_after}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response
+
+
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON naming the cause for the API, a plain page for people. Renders
+    without the request context (which would read the session from the unreachable database)."""
+    retry_after = int(getattr(settings, "DATABASE_RETRY_AFTER_SECONDS", 5))
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {
+                "detail": f"The service is briefly unavailable (database unreachable). Retry in {retry_after} s.",
+                "errors": [],
+            },
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": retry_after}), status=503, content_type="text/html"
+        )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    response.database_unavailable = True  # type: ignore[attr-defined]  # read by ReplicaRoutingMiddleware
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL is unreachable (restarting, failing over) every request gets a 503 with
+    Retry-After instead of a 500 and a logged traceback; the next request after it comes back is
+    served normally (connections are health-checked at the start of each request). Errors raised
+    inside other middleware reach ``core.views.server_error`` (handler500), which answers the same."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except DATABASE_DOWN_ERRORS:
+            return self.unavailable(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_DOWN_ERRORS):
+            return self.unavailable(request)
+        return None
+
+    @staticmethod
+    def unavailable(request: HttpRequest) -> HttpResponse:
+        logger.warning("database unavailable", extra={"path": request.path})
+        return database_unavailable_response(request)

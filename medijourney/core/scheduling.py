@@ -16,13 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from .models import ScheduledJob
 
-STALE_AFTER = timedelta(minutes=15)
+STALE_AFTER = timedelta(minutes=15)  # default orphan timeout; settings.TASKS_ORPHAN_SECONDS overrides
+
+
+def orphan_timeout() -> timedelta:
+    """How long a task may stay RUNNING before it counts as orphaned by a killed worker and is
+    queued again. Must exceed the longest task (tasks here take well under a second)."""
+    seconds = getattr(settings, "TASKS_ORPHAN_SECONDS", None)
+    return timedelta(seconds=float(seconds)) if seconds else STALE_AFTER
 
 
 @dataclass(frozen=True)
@@ -61,9 +69,9 @@ def schedule_run_due(*, now: datetime | None = None) -> list[str]:
     return enqueued
 
 
-def tasks_requeue_stale(*, now: datetime | None = None, older_than: timedelta = STALE_AFTER) -> int:
+def tasks_requeue_stale(*, now: datetime | None = None, older_than: timedelta | None = None) -> int:
     """Put tasks left RUNNING by a killed worker back in the queue."""
-    cutoff = (now or timezone.now()) - older_than
+    cutoff = (now or timezone.now()) - (older_than or orphan_timeout())
     return DBTaskResult.objects.filter(status="RUNNING", started_at__lt=cutoff).update(status="READY", started_at=None)
 
 

@@ -12,7 +12,12 @@ from django_tasks_db.models import DBTaskResult
 from .ratelimit import purge_old_counters
 from .scheduling import register_job, schedule_run_due, tasks_requeue_stale, tick_pending
 
-TICK_EVERY = timedelta(minutes=1)
+TICK_EVERY = timedelta(minutes=1)  # settings.SCHEDULER_TICK_SECONDS overrides
+
+
+def tick_every() -> timedelta:
+    seconds = getattr(settings, "SCHEDULER_TICK_SECONDS", None)
+    return timedelta(seconds=float(seconds)) if seconds else TICK_EVERY
 
 
 @task()
@@ -29,7 +34,7 @@ def scheduler_tick() -> list[str]:
     tasks_requeue_stale()
     enqueued = schedule_run_due()
     if not tick_pending_other():
-        scheduler_tick.using(run_after=timezone.now() + TICK_EVERY).enqueue()
+        scheduler_tick.using(run_after=timezone.now() + tick_every()).enqueue()
     return enqueued
 
 

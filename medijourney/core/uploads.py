@@ -54,6 +54,17 @@ _SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
 _MAX_PIXELS = 40_000_000
 
 
+class StorageFullError(Exception):
+    """The disk that holds uploaded documents is full (or over quota). Nothing was stored: no
+    partial file is left and the database transaction is rolled back. Pages show it on the upload
+    field; the API answers 507 naming the field."""
+
+    message = (
+        "We could not store your document because our document storage is full. Nothing was saved; "
+        "please try again later. Your case manager has not been sent a partial file."
+    )
+
+
 def max_upload_bytes() -> int:
     return int(getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 

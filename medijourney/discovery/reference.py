@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,7 @@ TTL_SECONDS = 300.0
 def fingerprint() -> tuple[Any, ...]:
     """(highest ImportRun id, highest ExchangeRate id): one query on two primary-key indexes."""
     runs, rates = ImportRun._meta.db_table, ExchangeRate._meta.db_table
+    connection = connections[router.db_for_read(ImportRun)]  # the replica on pages that may use it
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT (SELECT MAX(id) FROM {runs}), (SELECT MAX(id) FROM {rates})")  # noqa: S608  # nosec B608
         row = cursor.fetchone()

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.db.models import (
     BooleanField,
     CharField,
@@ -285,7 +286,9 @@ def _candidate_rows(
     for i, code in enumerate(bodies):
         values[f"body{i}"] = code
     in_network = len(_CANDIDATE_FIELDS)  # the extra column added by network_flag
-    return prepared, [row[:in_network] for row in prepared.run_raw(**values) if row[in_network]]
+    return prepared, [
+        row[:in_network] for row in prepared.run_raw(router.db_for_read(Offer), **values) if row[in_network]
+    ]
 
 
 def search_candidates(
@@ -405,7 +408,7 @@ def _detail_rows(hospital_pks: Sequence[int], today: datetime.date) -> list[tupl
     if not pks:
         return []
     ids: dict[str, Any] = {f"h{i}": pk for i, pk in enumerate(pks)}
-    rows = _prepared_details(len(pks)).run_raw(today=today, **ids)
+    rows = _prepared_details(len(pks)).run_raw(router.db_for_read(Offer), today=today, **ids)
     return sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
 
 

@@ -11,6 +11,7 @@ replaced atomically, so a killed run resumes where it stopped.
 """
 
 import base64
+import errno
 import os
 import re
 import secrets
@@ -27,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from medijourney.core.uploads import KINDS, upload_filename
+from medijourney.core.uploads import KINDS, StorageFullError, upload_filename
 
 MAGIC = b"MJV1"
 _PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
@@ -113,7 +114,12 @@ def vault_store(*, data: bytes, purpose: str) -> str:
         raise ValueError("purpose must be a short lowercase word, e.g. 'documents'")
     token = secrets.token_hex(16)
     storage_key = f"{purpose}/{token[:2]}/{token}"
-    _write_atomic(_path(storage_key), _encrypt(data, storage_key))
+    try:
+        _write_atomic(_path(storage_key), _encrypt(data, storage_key))
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # the partial temporary file is already removed
+            raise StorageFullError(StorageFullError.message) from exc
+        raise
     return storage_key
 
 
