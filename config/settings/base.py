@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "medijourney.discovery",
     "medijourney.cases",
     "medijourney.quotes",
+    "medijourney.exchange",
     "medijourney.demo",
 ]
 
@@ -315,3 +316,5 @@ DISCOVERY_PG_PREPARED_STATEMENTS = env.bool("DISCOVERY_PG_PREPARED_STATEMENTS", 
 # Hours a hospital has to answer a quote request, and how long before the deadline it is reminded.
 QUOTES_RESPONSE_HOURS = env.int("QUOTES_RESPONSE_HOURS", default=48)
 QUOTES_REMINDER_HOURS_BEFORE = env.int("QUOTES_REMINDER_HOURS_BEFORE", default=12)
+# Second opinions (exchange): working days the specialist has, in their own time zone.
+EXCHANGE_OPINION_WORKING_DAYS = env.int("EXCHANGE_OPINION_WORKING_DAYS", default=5)
