@@ -429,6 +429,12 @@ OPINION_FIELDS = (
 def opinion_save(*, request: OpinionRequest, actor: User, data: dict[str, Any], submit: bool = False) -> Opinion:
     """Save the draft; with ``submit``, check that every part is there (each question answered)
     and send it: the patient reads it on their case page and it goes on the timeline."""
+    with transaction.atomic():
+        request = OpinionRequest.objects.select_for_update().get(pk=request.pk)
+        return _opinion_save_locked(request, actor, data, submit)
+
+
+def _opinion_save_locked(request: OpinionRequest, actor: User, data: dict[str, Any], submit: bool) -> Opinion:
     if not can_give_opinion(actor, request):
         raise ValidationError(_("This request is not assigned to you."))
     answers = [str(a or "").strip() for a in (data.get("answers") or [])]
@@ -457,36 +463,35 @@ def opinion_save(*, request: OpinionRequest, actor: User, data: dict[str, Any], 
                 errors[name] = [message]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        request = OpinionRequest.objects.select_for_update().get(pk=request.pk)
-        opinion = Opinion.objects.filter(request=request).first() or Opinion(
-            request=request, author=actor, created_by=actor
-        )
-        if opinion.submitted_at is not None:
-            raise ValidationError(_("This opinion was already sent."))
-        for name, value in values.items():
-            setattr(opinion, name, value)
-        opinion.answers = answers
-        opinion.author = actor
-        now = timezone.now()
-        if submit:
-            opinion.submitted_at = now
-        opinion.full_clean()
-        opinion.save()
-        audit_record(
-            actor=actor,
-            action="opinion.submit" if submit else "opinion.save_draft",
-            obj=request,
-            patient=request.patient,
-        )
-        if submit:
-            request.status = OpinionStatus.ANSWERED
-            request.answered_at = now
-            request.save(update_fields=["status", "answered_at", "updated_at"])
-            late = bool(request.due_at and now > request.due_at)
-            case_event_add(case=request.case, kind="opinion_answered", actor=actor, request=request.code, late=late)
-            _patient_notify(request, "opinion_ready", f"opinion-ready:{request.public_id}")
-            _team_notify(request, "opinion_answered", f"opinion-answered:{request.public_id}")
+    # Inside the caller's transaction, with the request row locked.
+    opinion = Opinion.objects.filter(request=request).first() or Opinion(
+        request=request, author=actor, created_by=actor
+    )
+    if opinion.submitted_at is not None:
+        raise ValidationError(_("This opinion was already sent."))
+    for name, value in values.items():
+        setattr(opinion, name, value)
+    opinion.answers = answers
+    opinion.author = actor
+    now = timezone.now()
+    if submit:
+        opinion.submitted_at = now
+    opinion.full_clean()
+    opinion.save()
+    audit_record(
+        actor=actor,
+        action="opinion.submit" if submit else "opinion.save_draft",
+        obj=request,
+        patient=request.patient,
+    )
+    if submit:
+        request.status = OpinionStatus.ANSWERED
+        request.answered_at = now
+        request.save(update_fields=["status", "answered_at", "updated_at"])
+        late = bool(request.due_at and now > request.due_at)
+        case_event_add(case=request.case, kind="opinion_answered", actor=actor, request=request.code, late=late)
+        _patient_notify(request, "opinion_ready", f"opinion-ready:{request.public_id}")
+        _team_notify(request, "opinion_answered", f"opinion-answered:{request.public_id}")
     return opinion
 
 
