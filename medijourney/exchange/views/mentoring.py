@@ -263,8 +263,8 @@ def slides(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 def attendance(request: HttpRequest, public_id: Any) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if (refused := _require_mentoring(request, "attendance.record")) is not None:
+        return refused
     s = _session(request, public_id, "attendance.record")
     if not perms.can_run_programme(request.user, s.programme):
         deny(request.user, "attendance.record", obj=s, reason="not on the hub")
@@ -291,8 +291,8 @@ def attendance(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 def present(request: HttpRequest, public_id: Any) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if (refused := _require_mentoring(request, "presentation.submit")) is not None:
+        return refused
     s = _session(request, public_id, "presentation.submit")
     if not perms.can_present_at(request.user, s):
         deny(request.user, "presentation.submit", obj=s, reason="not a participant")
@@ -319,8 +319,8 @@ def present(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 def recommend(request: HttpRequest, public_id: Any) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if (refused := _require_mentoring(request, "recommendation.add")) is not None:
+        return refused
     pr = get_visible_or_404(
         presentations_visible_to(request.user), request.user, "recommendation.add", public_id=public_id
     )
