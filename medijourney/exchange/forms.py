@@ -17,6 +17,10 @@ from .models import MAX_QUESTIONS, Agreement, AttendanceStatus, Cadence, Confide
 _ZONES = sorted(available_timezones())
 
 
+def _person(user: User) -> str:
+    return user.get_full_name()
+
+
 def _questions_fields(form: forms.Form, required_first: bool = True) -> None:
     for i in range(1, MAX_QUESTIONS + 1):
         form.fields[f"question_{i}"] = forms.CharField(
@@ -78,6 +82,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         if specialists is not None:
             self.fields["specialist"].queryset = specialists
+        self.fields["specialist"].label_from_instance = _person  # type: ignore[attr-defined]
 
 
 class AnswerForm(forms.Form):
@@ -175,6 +180,7 @@ class ProgrammeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if hub is not None:
             self.fields["hub"].queryset = hub
+        self.fields["hub"].label_from_instance = _person  # type: ignore[attr-defined]
 
 
 class InviteForm(forms.Form):
@@ -197,7 +203,7 @@ class SessionForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Participant"))
-    status = forms.ChoiceField(label=_("Attendance"), choices=AttendanceStatus.choices)
+    status = forms.ChoiceField(label=_("Present, late or absent"), choices=AttendanceStatus.choices)
     minutes = forms.IntegerField(label=_("Minutes attended"), min_value=0, initial=0)
     reason = forms.CharField(label=_("Reason for a change (needed when changing)"), required=False, max_length=500)
 
@@ -205,6 +211,7 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["user"].queryset = people
+        self.fields["user"].label_from_instance = _person  # type: ignore[attr-defined]
 
 
 class PresentationForm(forms.Form):
