@@ -243,6 +243,8 @@ RATE_LIMITS = {
     "message": (120, 3600),
     "export": (10, 3600),
     "partner_export": (30, 3600),  # the partner's CSV of quote requests, per person
+    "opinion_request": (20, 3600),  # a patient's second-opinion request (free text)
+    "presentation": (60, 3600),  # a spoke clinician's case presentation
 }
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True

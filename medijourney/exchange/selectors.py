@@ -36,7 +36,7 @@ PROPOSED = 3
 
 
 def opinion_requests_visible_to(user: Any) -> QuerySet[OpinionRequest]:
-    base = OpinionRequest.objects.select_related("case", "specialty", "specialist", "patient")
+    base = OpinionRequest.objects.select_related("case", "specialty", "specialist__specialist_profile", "patient")
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return base.none()
     q = Q(pk__in=[])
@@ -55,7 +55,11 @@ def active_opinion_consent(case: Case) -> OpinionConsent | None:
 
 
 def case_opinion_requests(case: Case) -> QuerySet[OpinionRequest]:
-    return OpinionRequest.objects.filter(case=case).select_related("specialty", "specialist").order_by("-requested_at")
+    return (
+        OpinionRequest.objects.filter(case=case)
+        .select_related("specialty", "specialist__specialist_profile")
+        .order_by("-requested_at")
+    )
 
 
 def opinion_of(request: OpinionRequest) -> Opinion | None:

@@ -12,6 +12,7 @@ from medijourney.catalog.tests.factories import specialty
 from medijourney.exchange.models import OpinionRequest, OpinionStatus
 from medijourney.privacy.models import AuditEvent
 from medijourney.quotes.tests.factories import add_report
+from medijourney.testing.queries import assert_flat
 
 from .factories import assigned_request, make_manager, make_specialist
 
@@ -146,3 +147,13 @@ def test_the_specialist_reaches_only_shared_material():
     other = make_specialist()
     assert login(other).get(reverse("exchange:opinion", args=[request.public_id])).status_code == 404
     assert AuditEvent.objects.filter(action="opinion_request.view", outcome="denied", actor_id=other.public_id).exists()
+
+
+def test_workspace_query_count_is_flat():
+    specialist = make_specialist()
+    client = login(specialist)
+    assigned_request(specialist=specialist)
+    assert_flat(
+        lambda: client.get(reverse("exchange:workspace")),
+        lambda: [assigned_request(specialist=specialist) for _ in range(2)],
+    )

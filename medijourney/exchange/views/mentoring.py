@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.core.forms import add_service_errors
+from medijourney.core.ratelimit import rate_limited
 from medijourney.privacy.access import deny, get_visible_or_404
 from medijourney.privacy.services import audit_record
 from medijourney.privacy.vault import vault_attachment_response
@@ -177,6 +178,7 @@ def invite(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("upload")
 def session_new(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -290,6 +292,7 @@ def attendance(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("presentation")
 def present(request: HttpRequest, public_id: Any) -> HttpResponse:
     if (refused := _require_mentoring(request, "presentation.submit")) is not None:
         return refused

@@ -18,6 +18,7 @@ from medijourney.cases.models import Case, Document
 from medijourney.cases.selectors import cases_visible_to
 from medijourney.core.audit import audit_record_many
 from medijourney.core.forms import add_service_errors
+from medijourney.core.ratelimit import rate_limited
 from medijourney.network.models import Hospital
 from medijourney.privacy.access import deny, get_visible_or_404, require_perm
 from medijourney.privacy.services import audit_record
@@ -78,6 +79,7 @@ def _own_case(request: HttpRequest, reference: str, action: str) -> Case:
 
 @never_cache
 @require_perm("exchange.request_opinion")
+@rate_limited("opinion_request")
 def my_opinions(request: HttpRequest, reference: str) -> HttpResponse:
     case = _own_case(request, reference, "opinion_request.list")
     form = PatientRequestForm()
