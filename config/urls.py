@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("medijourney.discovery.urls")),
     path("", include("medijourney.cases.urls")),
     path("", include("medijourney.quotes.urls")),
+    path("", include("medijourney.exchange.urls")),
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "medijourney.discovery",
     "medijourney.cases",
     "medijourney.quotes",
+    "medijourney.exchange",
     "medijourney.demo",
 ]
 
@@ -274,6 +275,8 @@ RATE_LIMITS = {
     "message": (120, 3600),
     "export": (10, 3600),
     "partner_export": (30, 3600),  # the partner's CSV of quote requests, per person
+    "opinion_request": (20, 3600),  # a patient's second-opinion request (free text)
+    "presentation": (60, 3600),  # a spoke clinician's case presentation
 }
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -347,3 +350,5 @@ DISCOVERY_PG_PREPARED_STATEMENTS = env.bool("DISCOVERY_PG_PREPARED_STATEMENTS", 
 # Hours a hospital has to answer a quote request, and how long before the deadline it is reminded.
 QUOTES_RESPONSE_HOURS = env.int("QUOTES_RESPONSE_HOURS", default=48)
 QUOTES_REMINDER_HOURS_BEFORE = env.int("QUOTES_REMINDER_HOURS_BEFORE", default=12)
+# Second opinions (exchange): working days the specialist has, in their own time zone.
+EXCHANGE_OPINION_WORKING_DAYS = env.int("EXCHANGE_OPINION_WORKING_DAYS", default=5)

@@ -73,7 +73,7 @@ def all_permissions() -> dict[str, frozenset[str]]:
 define(
     {
         "accounts.view_dashboard": list(Role),
-        "accounts.manage_api_tokens": [Role.PARTNER, Role.ADMIN],
+        "accounts.manage_api_tokens": [Role.PARTNER, Role.SPECIALIST, Role.ADMIN],
         "accounts.use_admin_site": [Role.ADMIN],
         # Every API token, not only one's own.
         "accounts.manage_all_api_tokens": [Role.ADMIN],

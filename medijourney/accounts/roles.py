@@ -8,6 +8,8 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner hospital")
     QUALITY_LEAD = "quality_lead", _("Network quality lead")
     SPECIALIST = "specialist", _("Specialist / mentor")
+    # A doctor or nurse elsewhere who joins tele-mentoring programmes (exchange app).
+    CLINICIAN = "clinician", _("Spoke clinician")
     ADMIN = "admin", _("Operator / admin")
 
 

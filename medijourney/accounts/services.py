@@ -106,6 +106,7 @@ DEMO_PEOPLE: dict[str, tuple[str, list[str]]] = {
     Role.PARTNER: ("Priya Demo (partner hospital desk)", ["en", "hi"]),
     Role.QUALITY_LEAD: ("Quinn Demo (quality lead)", ["en"]),
     Role.SPECIALIST: ("Sofia Demo (specialist)", ["en", "pt"]),
+    Role.CLINICIAN: ("Kwame Demo (spoke clinician)", ["en"]),
     Role.ADMIN: ("Ada Demo (operator)", ["en"]),
 }
 

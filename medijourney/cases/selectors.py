@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case as Choose
 from django.db.models import Count, F, Prefetch, Q, QuerySet, When
+from django.urls import reverse
 from django.utils import timezone
 
 from medijourney.accounts.models import User
@@ -84,6 +85,26 @@ def event_label(event: CaseEvent) -> str:
 def event_extra_detail(event: CaseEvent) -> str:
     found = _EVENT_KINDS.get(event.kind)
     return found[1](event.data or {}) if found and found[1] else ""
+
+
+# Links from the case page (side "staff") and the patient's case page (side "patient") to later
+# apps' pages about the case (exchange: second opinions), shown to holders of the permission.
+_CASE_LINKS: list[tuple[str, Any, str, str]] = []
+
+
+def register_case_link(*, side: str, label: Any, url_name: str, permission: str) -> None:
+    entry = (side, label, url_name, permission)
+    if entry not in _CASE_LINKS:
+        _CASE_LINKS.append(entry)
+
+
+def case_links(user: Any, case: Case, side: str) -> list[tuple[str, str]]:
+    """(label, url) of the registered links for this side that ``user`` may follow."""
+    return [
+        (str(label), reverse(url_name, args=[case.reference]))
+        for s, label, url_name, permission in _CASE_LINKS
+        if s == side and has_perm(user, permission)
+    ]
 
 
 def _visibility_q(user: Any) -> Q | None:

@@ -114,13 +114,13 @@ def test_only_patients_use_my_data_and_only_leads_decide(matrix, make_user):
         method="GET",
         url=lambda obj: reverse("privacy:my_data"),
         expect={"anonymous": 302, "patient": 200, "case_manager": 403, "partner": 403, "quality_lead": 403,
-                "specialist": 403, "admin": 403},
+                "specialist": 403, "clinician": 403, "admin": 403},
     )  # fmt: skip
     matrix.check(
         method="GET",
         url=lambda obj: reverse("privacy:erasure_queue"),
         expect={"anonymous": 302, "patient": 403, "case_manager": 403, "partner": 403, "quality_lead": 200,
-                "specialist": 403, "admin": 200},
+                "specialist": 403, "clinician": 403, "admin": 200},
     )  # fmt: skip
 
     def setup(user, owner):
@@ -133,7 +133,7 @@ def test_only_patients_use_my_data_and_only_leads_decide(matrix, make_user):
         url=lambda req: reverse("privacy:erasure_decide", args=[req.public_id]),
         setup=setup,
         expect={"anonymous": 302, "patient": 403, "case_manager": 403, "partner": 403, "quality_lead": 200,
-                "specialist": 403, "admin": 200},
+                "specialist": 403, "clinician": 403, "admin": 200},
     )  # fmt: skip
 
 

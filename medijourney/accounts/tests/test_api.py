@@ -87,7 +87,8 @@ def test_paged_lists_use_items_and_count(make_user):
 
 
 def test_token_api_permission_matrix(matrix):
-    # A partner or the operator manages tokens; other roles are refused and the refusal audited.
+    # A partner, a specialist (the second-opinion API) or the operator manages tokens; other
+    # roles are refused and the refusal audited.
     matrix.check(
         method="GET",
         url=lambda obj: "/api/v1/tokens",
@@ -97,7 +98,8 @@ def test_token_api_permission_matrix(matrix):
             "case_manager": 403,
             "partner": 200,
             "quality_lead": 403,
-            "specialist": 403,
+            "specialist": 200,
+            "clinician": 403,
             "admin": 200,
         },
     )
@@ -119,8 +121,10 @@ def test_revoking_someone_elses_token_is_404_and_audited(matrix, make_user):
             "partner:owner": 204,
             "partner:other": 404,
             "quality_lead": 403,
-            "specialist": 403,
+            "specialist:owner": 204,
+            "specialist:other": 404,
+            "clinician": 403,
             "admin:other": 204,
         },
     )
-    assert AuditEvent.objects.filter(action="api_token.revoke", outcome="denied").count() == 1
+    assert AuditEvent.objects.filter(action="api_token.revoke", outcome="denied").count() == 2

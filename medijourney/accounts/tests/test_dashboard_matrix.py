@@ -10,7 +10,9 @@ def test_dashboard_matrix(matrix):
         url=lambda obj: reverse("accounts:dashboard"),
         expect={
             "anonymous": 302,
-            **dict.fromkeys(["patient", "case_manager", "partner", "quality_lead", "specialist", "admin"], 200),
+            **dict.fromkeys(
+                ["patient", "case_manager", "partner", "quality_lead", "specialist", "clinician", "admin"], 200
+            ),
         },
     )
 
@@ -32,6 +34,7 @@ def test_matrix_helper_fails_on_a_wrong_status(matrix):
                 "partner": 200,
                 "quality_lead": 200,
                 "specialist": 200,
+                "clinician": 200,
                 "admin": 200,
             },
         )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.cases.models import Stage
-from medijourney.cases.selectors import clock_warning_before, event_extra_detail, event_label
+from medijourney.cases.selectors import case_links, clock_warning_before, event_extra_detail, event_label
 from medijourney.cases.stages import next_step
 from medijourney.cases.values import language_name
 
@@ -125,3 +125,9 @@ def event_detail(event: Any, people: dict[str, str] | None = None) -> str:
             "n": data.get("documents", 0),
         }
     return event_extra_detail(event)
+
+
+@register.simple_tag(takes_context=True)
+def case_page_links(context: Any, case: Any, side: str) -> list[tuple[str, str]]:
+    """Links registered by later apps (``register_case_link``) for this case page."""
+    return case_links(context["request"].user, case, side)

@@ -56,6 +56,7 @@ CASE_TEAM_ONLY = {
     "partner": 403,
     "quality_lead": 200,
     "specialist": 403,
+    "clinician": 403,
     "admin": 200,
 }
 PATIENT_OR_TEAM = {
@@ -67,6 +68,7 @@ PATIENT_OR_TEAM = {
     "partner": 403,
     "quality_lead": 200,
     "specialist": 403,
+    "clinician": 403,
     "admin": 200,
 }
 
@@ -78,7 +80,7 @@ def with_status(expect, ok, anonymous=None):
     return out
 
 
-ALL_ROLES = ["patient", "case_manager", "partner", "quality_lead", "specialist", "admin"]
+ALL_ROLES = ["patient", "case_manager", "partner", "quality_lead", "specialist", "clinician", "admin"]
 
 
 def test_inquiry_form_is_public(matrix):
@@ -131,6 +133,7 @@ def test_queue_and_board(matrix, name):
             "partner": 403,
             "quality_lead": 200,
             "specialist": 403,
+            "clinician": 403,
             "admin": 200,
         },
     )
@@ -144,6 +147,7 @@ def test_availability_view_and_edit(matrix):
         "partner": 403,
         "quality_lead": 200,
         "specialist": 403,
+        "clinician": 403,
         "admin": 200,
     }
     matrix.check(method="GET", url=lambda o: reverse("cases:availability"), expect=view)
@@ -205,6 +209,7 @@ def test_reassign_is_for_leads(make_user, matrix):
             "partner": 403,
             "quality_lead": 302,
             "specialist": 403,
+            "clinician": 403,
             "admin": 302,
         },
     )
@@ -240,7 +245,14 @@ def test_download_document(matrix):
 
 
 def test_patient_portal(matrix):
-    others = {"case_manager": 403, "partner": 403, "quality_lead": 403, "specialist": 403, "admin": 403}
+    others = {
+        "case_manager": 403,
+        "partner": 403,
+        "quality_lead": 403,
+        "specialist": 403,
+        "clinician": 403,
+        "admin": 403,
+    }
     matrix.check(
         method="GET", url=lambda o: reverse("cases:my_cases"), expect={"anonymous": 302, "patient": 200, **others}
     )
@@ -302,6 +314,7 @@ def test_api_case_list(matrix):
             "partner": 403,
             "quality_lead": 200,
             "specialist": 403,
+            "clinician": 403,
             "admin": 200,
         },
     )

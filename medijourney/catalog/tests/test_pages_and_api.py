@@ -16,7 +16,7 @@ from medijourney.testing.queries import assert_flat
 pytestmark = pytest.mark.django_db
 EVERYONE_200 = {
     "anonymous": 200,
-    **dict.fromkeys(["patient", "case_manager", "partner", "quality_lead", "specialist", "admin"], 200),
+    **dict.fromkeys(["patient", "case_manager", "partner", "quality_lead", "specialist", "clinician", "admin"], 200),
 }
 
 

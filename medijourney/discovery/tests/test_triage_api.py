@@ -127,6 +127,7 @@ def test_every_role_and_anonymous_may_triage(matrix):
             "partner": 200,
             "quality_lead": 200,
             "specialist": 200,
+            "clinician": 200,
             "admin": 200,
         },
     )

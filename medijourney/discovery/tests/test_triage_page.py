@@ -133,6 +133,7 @@ def test_everyone_may_use_the_page(matrix):
         "partner": 200,
         "quality_lead": 200,
         "specialist": 200,
+        "clinician": 200,
         "admin": 200,
     }
     matrix.check(method="GET", url=lambda obj: reverse("discovery:triage"), expect=everyone)

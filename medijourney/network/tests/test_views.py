@@ -26,7 +26,7 @@ from medijourney.testing.files import pdf_bytes
 from medijourney.testing.queries import assert_flat
 
 pytestmark = pytest.mark.django_db
-ROLES = ["patient", "case_manager", "partner", "quality_lead", "specialist", "admin"]
+ROLES = ["patient", "case_manager", "partner", "quality_lead", "specialist", "clinician", "admin"]
 EVERYONE = {"anonymous": 200, **dict.fromkeys(ROLES, 200)}
 HIDDEN = {"anonymous": 404, **dict.fromkeys(ROLES, 404)}
 LEAD_ONLY = {"anonymous": 302, **dict.fromkeys(ROLES, 403), "quality_lead": 200, "admin": 200}

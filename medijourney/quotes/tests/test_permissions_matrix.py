@@ -58,6 +58,7 @@ NOBODY_BUT_PARTNERS = {
     "partner:other": 404,
     "quality_lead": 403,
     "specialist": 403,
+    "clinician": 403,
     "admin": 403,
 }
 PATIENT_ONLY = {
@@ -68,6 +69,7 @@ PATIENT_ONLY = {
     "partner": 403,
     "quality_lead": 403,
     "specialist": 403,
+    "clinician": 403,
     "admin": 403,
 }
 CASE_TEAM = {
@@ -78,6 +80,7 @@ CASE_TEAM = {
     "partner": 403,
     "quality_lead": 200,
     "specialist": 403,
+    "clinician": 403,
     "admin": 200,
 }
 API_PARTNERS = {**NOBODY_BUT_PARTNERS, "anonymous": 401}
@@ -393,6 +396,7 @@ def test_scorecards(matrix):
             "partner": 200,
             "quality_lead": 200,
             "specialist": 403,
+            "clinician": 403,
             "admin": 200,
         },
     )
@@ -406,6 +410,7 @@ def test_commissions(matrix):
         "partner": 403,
         "quality_lead": 200,
         "specialist": 403,
+        "clinician": 403,
         "admin": 200,
     }
     matrix.check(method="GET", url=lambda r: reverse("quotes:commissions"), expect=lead_only)
@@ -426,6 +431,7 @@ def test_commission_end(matrix):
         "partner": 403,
         "quality_lead": 200,
         "specialist": 403,
+        "clinician": 403,
         "admin": 200,
     }
 

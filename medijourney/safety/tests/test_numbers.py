@@ -105,6 +105,6 @@ def test_emergency_page_shows_the_chosen_country_or_asks(client):
 @pytest.mark.django_db
 def test_emergency_page_is_open_to_everyone(matrix):
     everyone = dict.fromkeys(
-        ["anonymous", "patient", "case_manager", "partner", "quality_lead", "specialist", "admin"], 200
+        ["anonymous", "patient", "case_manager", "partner", "quality_lead", "specialist", "clinician", "admin"], 200
     )
     matrix.check(method="GET", url=lambda obj: "/emergency/?country=GB", expect=everyone)
