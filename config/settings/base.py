@@ -175,6 +175,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Console backend by default; set EMAIL_URL (e.g. smtp+tls://user:pass@host:587) for SMTP.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MediJourney <care@medijourney.test>")
+# Named on the About and Contact pages: who runs this installation and where to write.
+SITE_OPERATOR = env("SITE_OPERATOR", default="")
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="care@medijourney.test")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
