@@ -241,6 +241,7 @@ RATE_LIMITS = {
     "password_reset": (10, 3600),  # per client address
     "password_reset_email": (3, 3600),  # per email address typed, known or not
     "intake": (10, 3600),
+    "signup": (5, 3600),  # accepted sign-ups, per client address and per email typed
     "upload": (60, 3600),
     "message": (120, 3600),
     "export": (10, 3600),
@@ -300,6 +301,7 @@ CASES_CLOCK_WARNING_HOURS = env.int("CASES_CLOCK_WARNING_HOURS", default=4)
 # Days the emailed link stays valid for the owner of an existing account to confirm an inquiry
 # sent with their address (docs/security.md, "Inquiries and accounts").
 INQUIRY_CONFIRM_DAYS = env.int("INQUIRY_CONFIRM_DAYS", default=7)
+SIGNUP_CONFIRM_DAYS = env.int("SIGNUP_CONFIRM_DAYS", default=3)  # the link that finishes a sign-up
 
 # --- discovery ---
 # Bench only: let search and compare return the synthetic hospitals added by
