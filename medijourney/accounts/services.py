@@ -159,12 +159,14 @@ def demo_accounts_allowed() -> bool:
 
 
 DEMO_PEOPLE: dict[str, tuple[str, list[str]]] = {
-    Role.PATIENT: ("Amina Demo (patient)", ["en", "ar"]),
-    Role.CASE_MANAGER: ("Carlos Demo (case manager)", ["en", "es", "ar"]),
-    Role.PARTNER: ("Priya Demo (partner hospital desk)", ["en", "hi"]),
-    Role.QUALITY_LEAD: ("Quinn Demo (quality lead)", ["en"]),
-    Role.SPECIALIST: ("Sofia Demo (specialist)", ["en", "pt"]),
-    Role.ADMIN: ("Ada Demo (operator)", ["en"]),
+    # Names only: pages add the role where it matters ("Carlos Demo (case team)"), so a role in
+    # the name would show twice.
+    Role.PATIENT: ("Amina Demo", ["en", "ar"]),
+    Role.CASE_MANAGER: ("Carlos Demo", ["en", "es", "ar"]),
+    Role.PARTNER: ("Priya Demo", ["en", "hi"]),
+    Role.QUALITY_LEAD: ("Quinn Demo", ["en"]),
+    Role.SPECIALIST: ("Sofia Demo", ["en", "pt"]),
+    Role.ADMIN: ("Ada Demo", ["en"]),
 }
 
 
@@ -191,6 +193,7 @@ def demo_accounts_ensure() -> list[User]:
                     spoken_languages=languages,
                 )
             user.is_demo = True
+            user.full_name = name  # an older install's "Carlos Demo (case manager)" loses its doubled role
             user.set_password(DEMO_PASSWORD)
             user.save()
             users.append(user)

@@ -28,6 +28,7 @@ from .forms import EmailAuthenticationForm, SecondFactorForm, SignupForm, Signup
 from .lockout import login_normalize
 from .models import User
 from .navigation import navigation_for, role_home_url
+from .permissions import has_perm
 from .roles import Role
 from .services import DEMO_PASSWORD, demo_email, signup_complete, signup_request
 from .tokens import signup_token_read, signup_valid_for
@@ -176,7 +177,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
-        {"role_label": Role(request.user.role).label, "shortcuts": navigation_for(request.user, "")},
+        {
+            "role_label": Role(request.user.role).label,
+            "shortcuts": navigation_for(request.user, ""),
+            "admin_url": reverse("admin:index") if has_perm(request.user, "accounts.use_admin_site") else "",
+        },
     )
 
 

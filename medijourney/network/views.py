@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from medijourney.catalog.forms import PassportForm
-from medijourney.catalog.models import Country
+from medijourney.catalog.models import Country, Procedure, Specialty
 from medijourney.catalog.selectors import (
     country_get,
     fx_convert,
@@ -288,12 +288,26 @@ def change_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
         context={
             "change": change,
             "current": _change_current(change),
+            "proposed": _change_proposed(change),
             "offer_items": OFFER_ITEMS,
             "field_labels": CHANGE_FIELD_LABELS,
         },
         apply=apply,
         allow_evidence=False,
     )
+
+
+def _change_proposed(change: PendingChange) -> dict[str, Any]:
+    """The proposed values in words: specialties and the procedure by their names, not their ids."""
+    shown = dict(change.payload)
+    if shown.get("specialties"):
+        ids = [str(i) for i in shown["specialties"]]
+        names = dict(Specialty.objects.filter(id__in=ids).values_list("id", "name"))
+        shown["specialties"] = [names.get(i, i) for i in ids]
+    if shown.get("procedure"):
+        slug = str(shown["procedure"])
+        shown["procedure"] = Procedure.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+    return shown
 
 
 def _change_current(change: PendingChange) -> Any:

@@ -89,6 +89,14 @@ def _clean_plan(plan: PlanInput, hospital: Hospital) -> tuple[dict[str, list[str
         errors["doctor"] = [_("Choose the doctor.")]
     elif not verified_doctors(hospital).filter(pk=plan.doctor.pk).exists():
         errors["doctor"] = [_("Choose one of your hospital's doctors with a verified, current licence.")]
+    elif (
+        plan.procedure is not None
+        and not verified_doctors(hospital, specialty=plan.procedure.specialty_id).filter(pk=plan.doctor.pk).exists()
+    ):
+        errors["doctor"] = [
+            _("%(doctor)s is not listed for %(specialty)s. Choose a doctor of the procedure's specialty.")
+            % {"doctor": plan.doctor.full_name, "specialty": plan.procedure.specialty.name}
+        ]
     for name in ("pre_op_days", "inpatient_nights", "days_before_flying"):
         value = getattr(plan, name)
         if value is None or value < 0 or value > 365:
