@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
@@ -60,3 +62,9 @@ class SignupForm(forms.Form):
 class SignupPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """Django's set-password form (both fields, every AUTH_PASSWORD_VALIDATORS check), run
     against the account about to be created so "similar to your email" works too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password2"].label = _("The same password again")
+        self.fields["new_password2"].help_text = _("To make sure there is no typing mistake.")

@@ -67,8 +67,8 @@ def test_sign_up_confirm_and_save_a_search(live_server, page, run_tasks, width):
     expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
     fits(page)
     shot(page, "signup-confirm", width)
-    page.get_by_label("New password", exact=True).fill("a long passphrase for tests 42")
-    page.get_by_label("New password confirmation").fill("a long passphrase for tests 42")
+    page.locator("#id_new_password1").fill("a long passphrase for tests 42")
+    page.locator("#id_new_password2").fill("a long passphrase for tests 42")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_text("Your account is ready")).to_be_visible()
 
@@ -132,7 +132,7 @@ def test_the_patient_reads_the_timeline_and_a_reply_updates_it_without_a_reload(
     expect(timeline).not_to_contain_text("note")
     fits(page)
     shot(page, "my-case", width)
-    page.get_by_label("Message").fill("Thank you, here are my questions.")
+    page.locator("#message_body").fill("Thank you, here are my questions.")
     page.get_by_role("button", name="Send to my case team").click()
     expect(timeline.locator("li").last).to_contain_text("Message from you")
 
@@ -143,7 +143,7 @@ def test_the_patient_reads_the_timeline_and_a_reply_updates_it_without_a_reload(
     staff_timeline = page.locator("#timeline .timeline li")
     before = staff_timeline.count()
     page.evaluate("window.__notReloaded = true")
-    page.locator("#messages").get_by_label("Message").fill("Thanks, I will call you tomorrow.")
+    page.locator("#message_body").fill("Thanks, I will call you tomorrow.")
     page.get_by_role("button", name="Send to the patient").click()
     expect(page.locator("#messages .thread")).to_contain_text("I will call you tomorrow")
     expect(staff_timeline).to_have_count(before + 1)
