@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from medijourney.accounts.roles import Role
+from medijourney.accounts.services import user_create
 from medijourney.core.text import accent_insensitive_regex, fold
 from medijourney.network.tests.factories import in_network_hospital
 
@@ -64,3 +65,10 @@ def test_punctuation_in_the_term_is_matched_literally(client, hospitals):
 def test_fold_and_pattern():
     assert fold("Charité İstanbul Łódź") == "charite istanbul lodz"
     assert accent_insensitive_regex("a.").startswith("[aA")
+
+
+def test_the_admin_search_ignores_accents_too(client, hospitals):
+    admin_user = user_create(email="ops@example.test", password="x" * 12, role=Role.ADMIN)
+    client.force_login(admin_user)
+    page = client.get("/admin/network/hospital/", {"q": "charite"}).content.decode()
+    assert hospitals["charite"].name in page and hospitals["other"].name not in page
