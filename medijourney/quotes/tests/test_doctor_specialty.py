@@ -8,7 +8,7 @@ from django.urls import reverse
 from medijourney.catalog.tests.factories import ProcedureFactory, specialty
 from medijourney.network.tests.factories import DoctorFactory, LicenceFactory
 from medijourney.quotes.forms import QuoteForm
-from medijourney.quotes.models import Quote
+from medijourney.quotes.models import Quote, QuoteRequest
 from medijourney.quotes.services import quote_submit
 
 from .factories import knee, plan, shared_request
@@ -55,6 +55,7 @@ def test_the_service_refuses_a_doctor_of_another_specialty():
 
 def test_the_page_refuses_a_doctor_of_another_specialty_by_field(client):
     request = shared_request()
+    QuoteRequest.objects.filter(pk=request.pk).update(procedure=knee())  # the request names the procedure
     dental = dentist(request.hospital)
     partner = request.hospital.memberships.get().user
     client.force_login(partner)
