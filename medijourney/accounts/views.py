@@ -140,9 +140,10 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def signup_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the sign-up email: choose a password and the account is created, signed in."""
-    claim = signup_token_read(token)
+def signup_confirm(request: HttpRequest) -> HttpResponse:
+    """The link from the sign-up email (``?token=…``: the query string stays out of the request
+    log, and the token carries the address): choose a password and the account is created."""
+    claim = signup_token_read(request.GET.get("token", ""))
     if claim is None:
         audit_record(actor=None, action="auth.signup.confirm", outcome=DENIED, detail={"reason": "bad or old link"})
         return render(request, "accounts/signup_link_invalid.html", {"days": signup_valid_for().days}, status=400)

@@ -62,7 +62,7 @@ def test_sign_up_confirm_and_save_a_search(live_server, page, run_tasks, width):
     shot(page, "signup-sent", width)
 
     run_tasks()
-    link = re.search(r"https?://\S+(/accounts/signup/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\?token=\S+)", mail.outbox[-1].body).group(1)
     page.goto(f"{live_server.url}{link}")
     expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
     fits(page)
