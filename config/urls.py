@@ -12,6 +12,11 @@ handler500 = "medijourney.core.views.server_error"
 urlpatterns = [
     path("", core_views.landing, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("privacy/", core_views.text_page, {"page": "privacy_notice"}, name="privacy_notice"),
+    path("terms/", core_views.text_page, {"page": "terms"}, name="terms"),
+    path("about/", core_views.text_page, {"page": "about"}, name="about"),
+    path("contact/", core_views.text_page, {"page": "contact"}, name="contact"),
+    path("reviews/", core_views.text_page, {"page": "reviews"}, name="reviews"),
     path("accounts/", include("medijourney.accounts.urls")),
     path("", include("medijourney.catalog.urls")),
     path("", include("medijourney.network.urls")),

@@ -208,6 +208,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Console backend by default; set EMAIL_URL (e.g. smtp+tls://user:pass@host:587) for SMTP.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MediJourney <care@medijourney.test>")
+# Named on the About and Contact pages: who runs this installation and where to write.
+SITE_OPERATOR = env("SITE_OPERATOR", default="")
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="care@medijourney.test")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -271,6 +274,7 @@ RATE_LIMITS = {
     "password_reset": (10, 3600),  # per client address
     "password_reset_email": (3, 3600),  # per email address typed, known or not
     "intake": (10, 3600),
+    "signup": (5, 3600),  # accepted sign-ups, per client address and per email typed
     "upload": (60, 3600),
     "message": (120, 3600),
     "export": (10, 3600),
@@ -332,6 +336,7 @@ CASES_CLOCK_WARNING_HOURS = env.int("CASES_CLOCK_WARNING_HOURS", default=4)
 # Days the emailed link stays valid for the owner of an existing account to confirm an inquiry
 # sent with their address (docs/security.md, "Inquiries and accounts").
 INQUIRY_CONFIRM_DAYS = env.int("INQUIRY_CONFIRM_DAYS", default=7)
+SIGNUP_CONFIRM_DAYS = env.int("SIGNUP_CONFIRM_DAYS", default=3)  # the link that finishes a sign-up
 
 # --- discovery ---
 # Bench only: let search and compare return the synthetic hospitals added by

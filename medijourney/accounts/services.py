@@ -5,14 +5,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from medijourney.core.audit import audit_record
+from medijourney.core.audit import DENIED, audit_record
+from medijourney.core.tasks import send_email
 
+from .lockout import login_normalize
 from .models import ApiToken, User
 from .permissions import role_has_perm
 from .roles import Role
+from .tokens import SignupClaim, signup_token, signup_valid_for
 
 DEMO_PASSWORD = "medijourney-demo"  # noqa: S105 - published on purpose; demo accounts exist only in DEMO_MODE
 DEMO_DOMAIN = "demo.medijourney.test"
@@ -71,6 +79,60 @@ def placeholder_patient_create(*, full_name: str, preferred_language: str) -> Us
         return user
 
 
+# --- Patient sign-up without an inquiry (email confirmation) ----------------------------------
+
+
+def signup_request(*, email: str, full_name: str, preferred_language: str) -> None:
+    """Someone asks for a patient account. Nothing is created yet: the address gets a signed link
+    (accounts.tokens) to finish, or, when an account already uses it, a note saying so with the
+    way to sign in or reset the password. Either way one email is queued and the caller shows
+    the same answer, so the page never reveals whether an address has an account."""
+    email = login_normalize(email)
+    existing = User.objects.filter(email__iexact=email).exists()
+    with transaction.atomic(), translation.override(preferred_language or "en"):
+        if existing:
+            body = render_to_string(
+                "accounts/email/signup_existing.txt",
+                {"login_url": settings.SITE_URL + reverse("accounts:login"),
+                 "reset_url": settings.SITE_URL + reverse("accounts:password_reset")},
+            )  # fmt: skip
+            subject = _("MediJourney: you already have an account")
+        else:
+            claim = SignupClaim(email=email, full_name=full_name.strip(), preferred_language=preferred_language)
+            # In the query string, which the request log leaves out: the token carries the address.
+            link = (
+                f"{settings.SITE_URL}{reverse('accounts:signup_confirm')}?{urlencode({'token': signup_token(claim)})}"
+            )
+            days = signup_valid_for().days
+            body = render_to_string("accounts/email/signup_confirm.txt", {"link": link, "days": days})
+            subject = _("MediJourney: confirm your email address")
+        send_email.enqueue(to=[email], subject=subject, body=body)
+        audit_record(actor=None, action="auth.signup.request")
+
+
+def signup_complete(*, claim: SignupClaim, password: str) -> User:
+    """The owner of the address opened the link and chose a password: the patient account is
+    created now, active. Raises ValidationError (``email``) when the address has an account by
+    then (the link was used already, or the address signed up another way)."""
+    spent = ValidationError({"email": _("This link has been used already. Sign in with your email and password.")})
+    if User.objects.filter(email__iexact=claim.email).exists():
+        audit_record(actor=None, action="auth.signup.confirm", outcome=DENIED, detail={"reason": "link spent"})
+        raise spent
+    try:
+        with transaction.atomic():
+            user = user_create(
+                email=claim.email,
+                password=password,
+                role=Role.PATIENT,
+                full_name=claim.full_name,
+                preferred_language=claim.preferred_language,
+            )
+            audit_record(actor=user, action="auth.signup.confirm", obj=user)
+    except IntegrityError:  # two tabs confirming at once: the unique email decides
+        raise spent from None
+    return user
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: ApiToken
@@ -101,13 +163,15 @@ def demo_accounts_allowed() -> bool:
 
 
 DEMO_PEOPLE: dict[str, tuple[str, list[str]]] = {
-    Role.PATIENT: ("Amina Demo (patient)", ["en", "ar"]),
-    Role.CASE_MANAGER: ("Carlos Demo (case manager)", ["en", "es", "ar"]),
-    Role.PARTNER: ("Priya Demo (partner hospital desk)", ["en", "hi"]),
-    Role.QUALITY_LEAD: ("Quinn Demo (quality lead)", ["en"]),
-    Role.SPECIALIST: ("Sofia Demo (specialist)", ["en", "pt"]),
-    Role.CLINICIAN: ("Kwame Demo (spoke clinician)", ["en"]),
-    Role.ADMIN: ("Ada Demo (operator)", ["en"]),
+    # Names only: pages add the role where it matters ("Carlos Demo (case team)"), so a role in
+    # the name would show twice.
+    Role.PATIENT: ("Amina Demo", ["en", "ar"]),
+    Role.CASE_MANAGER: ("Carlos Demo", ["en", "es", "ar"]),
+    Role.PARTNER: ("Priya Demo", ["en", "hi"]),
+    Role.QUALITY_LEAD: ("Quinn Demo", ["en"]),
+    Role.SPECIALIST: ("Sofia Demo", ["en", "pt"]),
+    Role.CLINICIAN: ("Kwame Demo", ["en"]),
+    Role.ADMIN: ("Ada Demo", ["en"]),
 }
 
 
@@ -134,6 +198,7 @@ def demo_accounts_ensure() -> list[User]:
                     spoken_languages=languages,
                 )
             user.is_demo = True
+            user.full_name = name  # an older install's "Carlos Demo (case manager)" loses its doubled role
             user.set_password(DEMO_PASSWORD)
             user.save()
             users.append(user)

@@ -3,28 +3,37 @@ from typing import Any
 import django_otp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.core.audit import DENIED, audit_record
-from medijourney.core.ratelimit import rate_limit_hit, rate_limited
+from medijourney.core.forms import add_service_errors
+from medijourney.core.http import client_ip
+from medijourney.core.ratelimit import RateLimitedError, rate_limit_hit, rate_limit_reserve, rate_limited
 
 from .access import require_perm
-from .forms import EmailAuthenticationForm, SecondFactorForm
+from .forms import EmailAuthenticationForm, SecondFactorForm, SignupForm, SignupPasswordForm
 from .lockout import login_normalize
+from .models import User
 from .navigation import navigation_for, role_home_url
+from .permissions import has_perm
 from .roles import Role
-from .services import DEMO_PASSWORD, demo_email
+from .services import DEMO_PASSWORD, demo_email, signup_complete, signup_request
+from .tokens import signup_token_read, signup_valid_for
 from .twofactor import (
     has_confirmed_device,
     recovery_codes_left,
@@ -90,6 +99,75 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """A patient account without an inquiry. Accepted requests are counted per client address and
+    per email typed (a form with mistakes costs nothing); over the limit the page keeps what was
+    typed. A new and a known address get the same answer (the email differs)."""
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            rate_limit_reserve(scope="signup", identities=[f"ip:{client_ip(request) or 'unknown'}", f"email:{email}"])
+        except RateLimitedError as exc:
+            minutes = max(1, round(exc.retry_after / 60))
+            limited = ngettext(
+                "Several sign-ups came from here or for this address in the last hour. Nothing has been sent "
+                "this time; what you typed is still below. Please try again in about %(n)d minute.",
+                "Several sign-ups came from here or for this address in the last hour. Nothing has been sent "
+                "this time; what you typed is still below. Please try again in about %(n)d minutes.",
+                minutes,
+            ) % {"n": minutes}
+            response = render(request, "accounts/signup.html", {"form": form, "limited": limited}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        language = (getattr(request, "LANGUAGE_CODE", "") or "en").split("-")[0]
+        signup_request(email=email, full_name=form.cleaned_data["full_name"], preferred_language=language)
+        request.session["signup_sent_to"] = email
+        return redirect("accounts:signup_sent")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+@never_cache
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("signup_sent_to")
+    if not email:
+        return redirect("accounts:signup")
+    return render(request, "accounts/signup_sent.html", {"email": email, "days": signup_valid_for().days})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request: HttpRequest) -> HttpResponse:
+    """The link from the sign-up email (``?token=…``: the query string stays out of the request
+    log, and the token carries the address): choose a password and the account is created."""
+    claim = signup_token_read(request.GET.get("token", ""))
+    if claim is None:
+        audit_record(actor=None, action="auth.signup.confirm", outcome=DENIED, detail={"reason": "bad or old link"})
+        return render(request, "accounts/signup_link_invalid.html", {"days": signup_valid_for().days}, status=400)
+    if User.objects.filter(email__iexact=claim.email).exists():
+        return render(request, "accounts/signup_link_used.html", status=409)
+    candidate = User(email=claim.email, full_name=claim.full_name)
+    form = SignupPasswordForm(candidate, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signup_complete(claim=claim, password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            if "email" in getattr(exc, "error_dict", {}):
+                return render(request, "accounts/signup_link_used.html", status=409)
+            add_service_errors(form, exc)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready. You can now save searches and send inquiries."))
+            return redirect("accounts:home")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/signup_confirm.html", {"form": form, "email": claim.email}, status=status)
+
+
 def home(request: HttpRequest) -> HttpResponseRedirect:
     """Where a person lands after signing in: their role's home page."""
     if not request.user.is_authenticated:
@@ -102,7 +180,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
-        {"role_label": Role(request.user.role).label, "shortcuts": navigation_for(request.user, "")},
+        {
+            "role_label": Role(request.user.role).label,
+            "shortcuts": navigation_for(request.user, ""),
+            "admin_url": reverse("admin:index") if has_perm(request.user, "accounts.use_admin_site") else "",
+        },
     )
 
 

@@ -47,30 +47,30 @@ class DemoInquiry:
 
 DEMO_INQUIRIES = (
     DemoInquiry(
-        "demo:1", "Amina Demo (patient)", demo_email(Role.PATIENT), "en", "NG", "+234 803 123 4567",
+        "demo:1", "Amina Demo", demo_email(Role.PATIENT), "en", "NG", "+234 803 123 4567",
         "My right knee has hurt for two years and I can barely climb stairs. My orthopaedic surgeon in Lagos "
         "says I need a total knee replacement.", "Total knee replacement", ("IN", "TR"), 30, Stage.IN_REVIEW, 3,
     ),
     DemoInquiry(
-        "demo:2", "Amina Demo (patient)", demo_email(Role.PATIENT), "en", "NG", "+234 803 123 4567",
+        "demo:2", "Amina Demo", demo_email(Role.PATIENT), "en", "NG", "+234 803 123 4567",
         "I lost two back teeth and would like dental implants.", "Dental implants", ("TR",), 4,
     ),
     DemoInquiry(
-        "demo:3", "Jonas Demo (patient)", f"patient-jonas@{DEMO_DOMAIN}", "de", "DE", "+49 30 901820",
+        "demo:3", "Jonas Demo", f"patient-jonas@{DEMO_DOMAIN}", "de", "DE", "+49 30 901820",
         "Ich habe seit Monaten Brustschmerzen beim Treppensteigen; mein Kardiologe empfiehlt eine Bypass-Operation.",
         "", ("IN",), 21,
     ),
     DemoInquiry(
-        "demo:4", "Fatima Demo (patient)", f"patient-fatima@{DEMO_DOMAIN}", "ar", "AE", "+971 50 123 4567",
+        "demo:4", "Fatima Demo", f"patient-fatima@{DEMO_DOMAIN}", "ar", "AE", "+971 50 123 4567",
         "أعاني من آلام في الظهر منذ سنوات وأحتاج إلى رأي حول جراحة العمود الفقري", "", ("IN", "DE"), 26,
     ),
     DemoInquiry(
-        "demo:5", "Rosa Demo (patient)", f"patient-rosa@{DEMO_DOMAIN}", "es", "MX", "+52 55 1234 5678",
+        "demo:5", "Rosa Demo", f"patient-rosa@{DEMO_DOMAIN}", "es", "MX", "+52 55 1234 5678",
         "Tengo cataratas en ambos ojos y quiero operarme este año.", "Cirugía de cataratas", ("CO", "CR"), 50,
         Stage.AWAITING_INFORMATION, 20,
     ),
     DemoInquiry(
-        "demo:6", "Kwame Demo (patient)", f"patient-kwame@{DEMO_DOMAIN}", "en", "GH", "+233 20 123 4567",
+        "demo:6", "Kwame Demo", f"patient-kwame@{DEMO_DOMAIN}", "en", "GH", "+233 20 123 4567",
         "We have tried to have a baby for four years and our doctor suggested IVF.", "IVF", ("IN", "TH"), 1,
         unassigned=True,
     ),

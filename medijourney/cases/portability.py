@@ -12,10 +12,8 @@ from medijourney.core.uploads import upload_filename
 from medijourney.privacy.portability import DataSource, FileEntry, register_data_source
 from medijourney.privacy.vault import vault_delete
 
-from .models import Case, Document, EventKind, IntakeRequest, Message, Notification, ScanStatus, Thread
-from .selectors import event_label
-
-_INTERNAL_EVENTS = {EventKind.NOTE_ADDED, EventKind.TASK_ADDED, EventKind.TASK_DONE, EventKind.TASK_REOPENED}
+from .models import Case, Document, IntakeRequest, Message, Notification, ScanStatus, Thread
+from .selectors import event_visible_to_patient, patient_event
 
 
 def _cases(patient: User) -> Any:
@@ -52,10 +50,10 @@ def cases_export(patient: User) -> dict[str, Any]:
                 "routing": {"specialty": case.specialty_id, "procedure": case.procedure_slug, "triage": case.triage},
                 "consent_to_process_health_data": {"version": case.consent_version, "given_at": case.consent_given_at},
                 "first_response": {"due_at": case.first_response_due_at, "answered_at": case.first_responded_at},
-                "timeline": [
-                    {"when": e.occurred_at, "what": event_label(e)}
+                "timeline": [  # the patient's own timeline: the same rule as their case page
+                    {"when": e.occurred_at, "what": (p := patient_event(e)).label + p.detail}
                     for e in case.events.all()
-                    if e.kind not in _INTERNAL_EVENTS
+                    if event_visible_to_patient(e.kind)
                 ],
                 "messages": [
                     {"when": m.created_at, "from": "you" if m.author_id == patient.pk else "case team", "text": m.body}

@@ -13,10 +13,12 @@ from django.db.models import Case as Choose
 from django.db.models import Count, F, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.cases.permissions import is_case_lead, is_case_team
+from medijourney.catalog.models import Procedure
 
 from .models import (
     FINAL_STAGES,
@@ -71,9 +73,85 @@ def register_document_visibility(permission: str, rule: VisibilityRule) -> None:
 # function giving a few plain words about the row's data. Cases' own kinds are EventKind.
 _EVENT_KINDS: dict[str, tuple[Any, Callable[[dict[str, Any]], str] | None]] = {}
 
+Detail = Callable[[dict[str, Any]], str]
 
-def register_event_kind(kind: str, label: Any, detail: Callable[[dict[str, Any]], str] | None = None) -> None:
+
+def _stage_words(data: dict[str, Any]) -> str:
+    to = data.get("to")
+    return f": {Stage(to).label}" if to in Stage.values else ""
+
+
+def _message_words(data: dict[str, Any]) -> str:
+    return str(_(" from your case team")) if data.get("from_staff") else str(_(" from you"))
+
+
+# The patient's timeline. THE one place that decides which kinds of event a patient sees, and in
+# which words: a kind listed here (or registered by a later app with ``patient_label``) is shown
+# on the patient's case page and in their data export; every other kind is staff-only (internal
+# notes, tasks, flags, clock warnings, escalations, an account holder's confirmation step). Its
+# details never carry a stage change's reason, staff notes or who did what beyond "you" and
+# "your case team".
+_PATIENT_KINDS: dict[str, tuple[Any, Detail | None]] = {
+    EventKind.INTAKE: (_("We received your inquiry"), None),
+    EventKind.ASSIGNED: (_("A case manager took on your case"), None),
+    EventKind.REASSIGNED: (_("Another case manager took over your case"), None),
+    EventKind.STAGE_CHANGED: (_("Your case moved on"), _stage_words),
+    EventKind.MESSAGE_SENT: (_("Message"), _message_words),
+    EventKind.FIRST_RESPONSE: (_("Your case manager answered"), None),
+    EventKind.DOCUMENT_ADDED: (_("Document added"), None),
+    EventKind.CLOCK_BREACHED: (
+        _("Our 24-hour answer time passed without an answer; the network's leads were told"),
+        None,
+    ),
+    "owner_confirmed": (_("You added this inquiry to your account"), None),
+}
+
+
+def register_event_kind(
+    kind: str,
+    label: Any,
+    detail: Detail | None = None,
+    *,
+    patient_label: Any = None,
+    patient_detail: Detail | None = None,
+) -> None:
+    """A later app's timeline kind. With ``patient_label`` the patient sees it too, in those words
+    (``patient_detail`` must give only what the patient may read); without, it is staff-only."""
     _EVENT_KINDS[kind] = (label, detail)
+    if patient_label is not None:
+        _PATIENT_KINDS[kind] = (patient_label, patient_detail)
+    else:
+        _PATIENT_KINDS.pop(kind, None)
+
+
+def event_visible_to_patient(kind: str) -> bool:
+    return kind in _PATIENT_KINDS
+
+
+@dataclass(frozen=True)
+class PatientEvent:
+    occurred_at: datetime
+    label: str
+    detail: str
+
+
+PATIENT_TIMELINE_SHOWN = 100
+
+
+def patient_timeline(case: Case, limit: int = PATIENT_TIMELINE_SHOWN) -> list[PatientEvent]:
+    """What happened on a case, as its patient may read it: the latest ``limit`` patient-visible
+    events, oldest first (one query)."""
+    rows = list(
+        case.events.filter(kind__in=list(_PATIENT_KINDS))
+        .only("kind", "occurred_at", "data")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    return [patient_event(e) for e in reversed(rows)]
+
+
+def patient_event(event: CaseEvent) -> PatientEvent:
+    label, detail = _PATIENT_KINDS[event.kind]
+    return PatientEvent(event.occurred_at, str(label), detail(event.data or {}) if detail else "")
 
 
 def event_label(event: CaseEvent) -> str:
@@ -333,3 +411,22 @@ def allowed_transitions(stage: str) -> tuple[str, ...]:
     if stage in FINAL_STAGES:
         return following
     return (*following, Stage.CANCELLED)
+
+
+def case_treatments(cases: list[Case]) -> dict[int, str]:
+    """Each case's treatment in words, for the patient's list (one query for the whole page): the
+    procedure the patient named, else the catalogue procedure the inquiry was routed to, else the
+    specialty ("Orthopaedics: treatment not chosen yet"), else "Treatment not chosen yet"."""
+    slugs = {c.procedure_slug for c in cases if c.procedure_slug and not c.procedure_requested}
+    names = dict(Procedure.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    out: dict[int, str] = {}
+    for case in cases:
+        if case.procedure_requested:
+            out[case.pk] = case.procedure_requested
+        elif case.procedure_slug in names:
+            out[case.pk] = names[case.procedure_slug]
+        elif case.specialty_id:
+            out[case.pk] = str(_("%(specialty)s: treatment not chosen yet") % {"specialty": case.specialty_name})
+        else:
+            out[case.pk] = str(_("Treatment not chosen yet"))
+    return out

@@ -2,6 +2,7 @@
 codes, and case references. Validation helpers raise Django ValidationError with field-ready
 messages."""
 
+import datetime
 import re
 import secrets
 from functools import lru_cache
@@ -10,11 +11,13 @@ import phonenumbers
 import pycountry
 from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.core.currencies import currency_choices as active_currency_choices
 from medijourney.core.currencies import is_active_currency
+from medijourney.core.dates import day_text
 
 # Crockford base32 (no I, L, O, U): easy to read out on the phone, hard to guess.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -115,3 +118,19 @@ def phone_normalize(raw: str, region: str | None = None) -> str:
             _("Enter a valid phone number with its country code, e.g. +44 20 7946 0958."), code="invalid_phone"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def travel_window_text(earliest: datetime.date | None, latest: datetime.date | None, *, months: bool = False) -> str:
+    """A travel window in words, never "? – ?": both ends, one end ("from …", "until …") or "not
+    given yet". ``months`` writes "March 2027" (the de-identified summary hospitals receive)."""
+
+    def show(day: datetime.date) -> str:
+        return formats.date_format(day, "F Y") if months else day_text(day)
+
+    if earliest and latest:
+        return _("%(start)s – %(end)s") % {"start": show(earliest), "end": show(latest)}
+    if earliest:
+        return _("from %(start)s") % {"start": show(earliest)}
+    if latest:
+        return _("until %(end)s") % {"end": show(latest)}
+    return _("not given yet")

@@ -55,9 +55,11 @@ from .selectors import (
     case_notes,
     case_queue,
     case_tasks,
+    case_treatments,
     cases_visible_to,
     documents_visible_to,
     first_response_stats,
+    patient_timeline,
     staff_names,
 )
 from .services import (
@@ -449,6 +451,7 @@ def _patient_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str
         "can_message": perms.can_message_case(request.user, case),
         "can_upload": perms.can_upload_document(request.user, case),
         "patient_view": True,
+        "patient_events": patient_timeline(case),
     }
 
 
@@ -457,7 +460,9 @@ def _patient_after(request: HtmxRequest, case: Case, section: str, status: int =
     if request.htmx:
         if section == "messages":
             _audit_messages(request.user, case, context["messages_list"])
-        return render(request, f"cases/partials/{section}.html", context)
+        html = render_to_string(f"cases/partials/{section}.html", context, request=request)
+        html += render_to_string("cases/partials/patient_timeline.html", {**context, "oob": True}, request=request)
+        return HttpResponse(html)  # htmx swaps only 2xx answers: the form's errors are in the fragment
     if status >= 400:
         case_read_audit(user=request.user, case=case)
         return render(request, "cases/my_case.html", context, status=status)
@@ -545,7 +550,9 @@ def my_cases(request: AuthenticatedRequest) -> HttpResponse:
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cases_list_audit(user=request.user, cases=page.object_list)
-    return render(request, "cases/my_cases.html", {"page": page})
+    treatments = case_treatments(list(page.object_list))
+    rows = [(case, treatments[case.pk]) for case in page.object_list]
+    return render(request, "cases/my_cases.html", {"page": page, "rows": rows})
 
 
 @never_cache

@@ -1,14 +1,52 @@
+import datetime
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import check_database, check_task_queue
 from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
+
+# The text pages every health site needs (footer links). ``updated`` is the day the text last
+# changed in a way a reader would care about: change it with the text.
+TEXT_PAGES: dict[str, tuple[str, Any, datetime.date]] = {
+    "privacy_notice": ("core/pages/privacy.html", _("Privacy"), datetime.date(2026, 12, 1)),
+    "terms": ("core/pages/terms.html", _("Terms"), datetime.date(2026, 12, 1)),
+    "about": ("core/pages/about.html", _("About"), datetime.date(2026, 12, 1)),
+    "contact": ("core/pages/contact.html", _("Contact"), datetime.date(2026, 12, 1)),
+    "reviews": ("core/pages/reviews.html", _("Reviews"), datetime.date(2026, 12, 1)),
+}
+
+
+def text_page_links() -> list[tuple[str, Any]]:
+    """(URL name, label) of every text page, in footer order."""
+    return [(name, label) for name, (_template, label, _updated) in TEXT_PAGES.items()]
+
+
+@require_GET
+def text_page(request: HttpRequest, page: str) -> HttpResponse:
+    template, _label, updated = TEXT_PAGES[page]
+    context = {
+        "current_page": page,
+        "last_updated": updated,
+        "text_pages": text_page_links(),
+        "demo_mode": settings.DEMO_MODE,
+        "operator": settings.SITE_OPERATOR,
+        "contact_email": settings.CONTACT_EMAIL,
+        "privacy_url": reverse("privacy_notice"),
+        "about_url": reverse("about"),
+        "contact_url": reverse("contact"),
+        "inquiry_url": reverse("cases:inquiry"),
+        "my_cases_url": reverse("cases:my_cases"),
+    }
+    return render(request, template, context)
 
 
 def landing(request: HttpRequest) -> HttpResponse:

@@ -4,9 +4,16 @@ from the catalogue and the network on every request.
 The one table marks benchmark rows. ``manage.py make_synthetic_network N`` adds hospitals (with
 accreditations and offers) that are invented for load tests; each gets a ``SyntheticHospital``
 row. Search and compare never return them unless the bench-only setting
-``DISCOVERY_INCLUDE_SYNTHETIC`` is on (and never in demo mode)."""
+``DISCOVERY_INCLUDE_SYNTHETIC`` is on (and never in demo mode).
 
+A signed-in patient may save a search: ``SavedSearch`` keeps the search's parameters (never its
+results, which are computed afresh when it is opened, and never the free text typed)."""
+
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medijourney.core.models import BaseModel
 
 
 class SyntheticHospital(models.Model):
@@ -19,3 +26,20 @@ class SyntheticHospital(models.Model):
 
     def __str__(self) -> str:
         return f"synthetic hospital {self.hospital_id} ({self.batch})"
+
+
+class SavedSearch(BaseModel):
+    """A patient's saved search: the GET parameters of /search/ (``SearchQuery.context_params``
+    without the free text), and a label made from them when saved."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    label = models.CharField(_("name"), max_length=300)
+    params = models.JSONField(_("search parameters"), default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return self.label

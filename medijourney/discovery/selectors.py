@@ -39,6 +39,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from medijourney.accounts.permissions import has_perm
 from medijourney.catalog.models import VisaRule
 from medijourney.core.dates import day_text
 from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer
@@ -58,6 +59,7 @@ from .estimate import (
     trip_estimate,
     trip_totals,
 )
+from .models import SavedSearch
 from .params import SearchQuery
 from .prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel, convert_rows
 from .ranking import Bounds, Score, bounds_of, explain, raw_figures, score, score_total, sort_key
@@ -1007,3 +1009,10 @@ def compare(query: SearchQuery, offer_ids: Sequence[Any]) -> CompareResult:
 def offer_procedure_slug(offer_id: Any) -> str | None:
     """The procedure of an offer (compare links that carry only offer ids)."""
     return Offer.objects.filter(public_id=offer_id).values_list("procedure__slug", flat=True).first()
+
+
+def saved_searches_visible_to(user: Any) -> QuerySet[SavedSearch]:
+    """The one filter for saved searches: a patient's own, nobody else's (not even staff)."""
+    if not has_perm(user, "discovery.save_searches"):
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(owner=user)

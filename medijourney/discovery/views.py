@@ -2,12 +2,18 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from medijourney.accounts.access import AuthenticatedRequest, get_visible_or_404, require_perm
+from medijourney.accounts.permissions import has_perm
 from medijourney.core.http import HtmxRequest
 from medijourney.safety.answer import emergency_localise
 
@@ -16,7 +22,8 @@ from .estimate import LINE_LABELS
 from .forms import CompareForm, SearchForm, TriageForm
 from .params import DEFAULT_WEIGHTS, SearchQuery
 from .ranking import RANKING_SUMMARY
-from .selectors import COMPARE_MAX, compare, offer_procedure_slug, search
+from .selectors import COMPARE_MAX, compare, offer_procedure_slug, saved_searches_visible_to, search
+from .services import saved_search_create, saved_search_delete
 from .triage import NOTICE
 from .triage_answer import answer_text
 
@@ -107,10 +114,56 @@ def search_page(request: HtmxRequest) -> HttpResponse:
         "compare_max": COMPARE_MAX,
         "emergency": emergency,
         "inquiry_query": inquiry_prefill(form.query, need=routing.text if routing else ""),
+        "can_save": has_perm(request.user, "discovery.save_searches"),
+        "login_to_save": f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}",
     }
     if request.htmx:
         return render(request, "discovery/partials/search_results.html", context)
     return render(request, "discovery/search.html", context)
+
+
+SAVED_PAGE_SIZE = 20
+
+
+@require_POST
+def search_save(request: HttpRequest) -> HttpResponse:
+    """ "Save this search" on the results: the search's parameters, checked again as a search."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("discovery:search") + "?" + request.POST.urlencode())
+    form = SearchForm(request.POST)
+    back = reverse("discovery:search")
+    if not form.is_valid() or form.query is None:
+        messages.error(request, _("This search could not be saved: check the fields marked below."))
+        return redirect(f"{back}?{request.POST.urlencode()}")
+    back = f"{back}?{_context_query(form.query)}"
+    try:
+        saved_search_create(owner=request.user, query=form.query)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, _("Search saved. You find it under Saved searches."))
+    return redirect(back)
+
+
+@require_perm("discovery.save_searches")
+@require_GET
+def saved_searches(request: HttpRequest) -> HttpResponse:
+    rows = saved_searches_visible_to(request.user).only("public_id", "label", "params", "created_at")
+    page = Paginator(rows, SAVED_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [(s, urlencode(s.params, doseq=True)) for s in page.object_list]
+    return render(request, "discovery/saved_searches.html", {"page": page, "items": items})
+
+
+@require_perm("discovery.save_searches")
+@require_POST
+def saved_search_remove(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    saved = get_visible_or_404(
+        saved_searches_visible_to(request.user), request.user, "saved_search.delete", public_id=public_id
+    )
+    saved_search_delete(actor=request.user, saved=saved)
+    messages.success(request, _("Saved search deleted."))
+    return redirect("discovery:saved_searches")
 
 
 def _quotes_prefill(query: SearchQuery | None, rows: list[Any]) -> str:

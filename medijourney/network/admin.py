@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from medijourney.core.text import name_matches
 
 from .models import (
     Accreditation,
@@ -42,6 +46,15 @@ class HospitalAdmin(admin.ModelAdmin):
     filter_horizontal = ("specialties",)
     inlines = [AccreditationInline]
     list_select_related = ("country",)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Hospital], search_term: str
+    ) -> tuple[QuerySet[Hospital], bool]:
+        """The admin's search also ignores accents in names and cities ("Charite" finds Charité)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(name_matches(search_term, "name", "city"))
+        return found, may_have_duplicates
 
 
 @admin.register(Accreditation)

@@ -8,7 +8,7 @@ OFFER_ITEMS: tuple[tuple[str, str | Promise], ...] = (
     ("surgeon", _("Surgeon's fee")),
     ("anaesthesia", _("Anaesthesia")),
     ("implant", _("Implant or prosthesis")),
-    ("room_per_night", _("Hospital room (per night)")),
+    ("room_per_night", _("Hospital room (all nights of the stay)")),  # the id is historic: amounts are for all nights
     ("icu", _("Intensive care (ICU)")),
     ("pre_op_tests", _("Pre-operative tests")),
     ("medicines", _("Medicines")),

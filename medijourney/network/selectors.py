@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medijourney.accounts.permissions import has_perm
 from medijourney.catalog.needed import NeededItem, excludes_text, missing_items
+from medijourney.core.text import name_matches
 
 from .models import (
     Accreditation,
@@ -117,7 +118,7 @@ def hospitals_search(
     if procedure:
         qs = qs.filter(offers__procedure__slug=procedure)
     if q:
-        qs = qs.filter(Q(name__icontains=q.strip()) | Q(city__icontains=q.strip()))
+        qs = qs.filter(name_matches(q, "name", "city"))
     return (
         qs.distinct()
         .select_related("country", "nearest_airport")
@@ -341,7 +342,7 @@ def staff_hospitals(
     day = _today(today)
     qs = hospitals_visible_to(user, day)
     if q:
-        qs = qs.filter(Q(name__icontains=q.strip()) | Q(city__icontains=q.strip()))
+        qs = qs.filter(name_matches(q, "name", "city"))
     if country:
         qs = qs.filter(country_id=country.upper())
     if status:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import holders_of, role_has_perm
 from medijourney.catalog.models import Country, Procedure, Specialty
+from medijourney.core.dates import day_text
 from medijourney.core.tasks import send_email
 from medijourney.core.uploads import CleanUpload
 from medijourney.privacy.services import audit_record
@@ -91,7 +92,9 @@ def accreditation_decide(
         acc = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
         _verification_record(acc, actor=actor, decision=decision, note=note, evidence=evidence)
         if decision == VERIFY and evidence is not None:
-            acc.evidence_source = f"Evidence file checked by {actor.get_full_name()} on {timezone.localdate():%Y-%m-%d}"
+            acc.evidence_source = (
+                f"Evidence file checked by {actor.get_full_name()} on {day_text(timezone.localdate())}"
+            )
         acc.full_clean()
         acc.save()
         audit_record(
@@ -368,7 +371,7 @@ def _apply_offer(change: PendingChange, actor: User) -> None:
     offer.inclusions = normalise_inclusions(payload.get("inclusions"))
     offer.wait_days = payload.get("wait_days")
     offer.source_kind = Offer.SourceKind.HOSPITAL_SUBMITTED
-    offer.source_note = f"Submitted by the hospital on {timezone.localtime(change.created_at):%Y-%m-%d}"
+    offer.source_note = f"Submitted by the hospital on {day_text(change.created_at)}"
     offer.as_of = timezone.localtime(change.created_at).date()
     offer.is_demo = change.hospital.is_demo or offer.is_demo
     offer.full_clean()

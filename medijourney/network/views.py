@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.catalog.forms import PassportForm
-from medijourney.catalog.models import Country
+from medijourney.catalog.models import Country, Procedure, Specialty
 from medijourney.catalog.selectors import (
     country_get,
     fx_convert,
@@ -290,12 +290,26 @@ def change_review(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
         context={
             "change": change,
             "current": _change_current(change),
+            "proposed": _change_proposed(change),
             "offer_items": OFFER_ITEMS,
             "field_labels": CHANGE_FIELD_LABELS,
         },
         apply=apply,
         allow_evidence=False,
     )
+
+
+def _change_proposed(change: PendingChange) -> dict[str, Any]:
+    """The proposed values in words: specialties and the procedure by their names, not their ids."""
+    shown = dict(change.payload)
+    if shown.get("specialties"):
+        ids = [str(i) for i in shown["specialties"]]
+        names = dict(Specialty.objects.filter(id__in=ids).values_list("id", "name"))
+        shown["specialties"] = [names.get(i, i) for i in ids]
+    if shown.get("procedure"):
+        slug = str(shown["procedure"])
+        shown["procedure"] = Procedure.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+    return shown
 
 
 def _change_current(change: PendingChange) -> Any:

@@ -158,7 +158,19 @@ class QuoteForm(forms.Form):
 
     def __init__(self, *args: Any, hospital: Hospital, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["doctor"].queryset = verified_doctors(hospital)  # type: ignore[attr-defined]
+        procedure = self._procedure_chosen()
+        doctor = self.fields["doctor"]
+        doctor.queryset = verified_doctors(  # type: ignore[attr-defined]
+            hospital, specialty=procedure.specialty_id if procedure else None
+        )
+        if procedure is not None:
+            doctor.help_text = _(
+                "Your doctors of %(specialty)s with a verified, current licence. Add doctors or renew licences under "
+                "My hospital."
+            ) % {"specialty": procedure.specialty.name}
+            doctor.error_messages["invalid_choice"] = _(
+                "Choose one of your doctors of %(specialty)s with a verified, current licence."
+            ) % {"specialty": procedure.specialty.name}
         if not self.is_bound and "valid_until" not in self.initial:
             self.initial["valid_until"] = timezone.localdate() + datetime.timedelta(days=60)
         for item_id, label in OFFER_ITEMS:
@@ -175,6 +187,18 @@ class QuoteForm(forms.Form):
             self.fields[f"{item_id}_note"] = forms.CharField(
                 label=_("%(item)s: note") % {"item": label}, required=False, max_length=200
             )
+
+    def _procedure_chosen(self) -> Procedure | None:
+        """The procedure the plan is for: the one posted, else the one the request names."""
+        value = self.data.get("procedure") if self.is_bound else self.initial.get("procedure")
+        if isinstance(value, Procedure):
+            return value
+        if value in (None, ""):
+            return None
+        try:
+            return Procedure.objects.select_related("specialty").filter(pk=value).first()
+        except (TypeError, ValueError):
+            return None
 
     @property
     def plan_fields(self) -> list[Any]:

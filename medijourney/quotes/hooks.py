@@ -32,23 +32,78 @@ def _hospital(data: dict[str, Any]) -> str:
     return ": " + " ".join(p for p in parts if p) if any(parts) else ""
 
 
-register_event_kind("consent_granted", _("Patient consented to share"), lambda d: f"{_hospital(d)} – {_scope(d)}")
+def _hospital_name(data: dict[str, Any]) -> str:
+    """The hospital's name only (what the patient reads: no request codes)."""
+    return f": {data['hospital']}" if data.get("hospital") else ""
+
+
+# Each kind says whether the patient sees it (``patient_label``), in the patient's words; the
+# rule itself lives in cases (selectors._PATIENT_KINDS). Deadlines, alternatives offered to the
+# case manager and final bills stay with the case team.
+register_event_kind(
+    "consent_granted",
+    _("Patient consented to share"),
+    lambda d: f"{_hospital(d)} – {_scope(d)}",
+    patient_label=_("You agreed to share your case with a hospital"),
+    patient_detail=lambda d: f"{_hospital_name(d)} – {_scope(d)}",
+)
 register_event_kind(
     "consent_revoked",
     _("Patient withdrew consent"),
     lambda d: f"{_hospital(d)} – {_scope(d)}" + (str(_(" (replaced by a new scope)")) if d.get("replaced") else ""),
+    patient_label=_("You withdrew your consent for a hospital"),
+    patient_detail=_hospital_name,
 )
 register_event_kind(
-    "consent_asked", _("Consent asked of the patient"), lambda d: f": {d.get('hospitals', 0)} hospital(s)"
+    "consent_asked",
+    _("Consent asked of the patient"),
+    lambda d: f": {d.get('hospitals', 0)} hospital(s)",
+    patient_label=_("Your case manager asked for your consent to share your case"),
 )
-register_event_kind("quote_requested", _("Quote requested"), _hospital)
-register_event_kind("quote_received", _("Quote received"), _hospital)
-register_event_kind("quote_declined", _("Hospital declined"), _hospital)
+register_event_kind(
+    "quote_requested",
+    _("Quote requested"),
+    _hospital,
+    patient_label=_("A hospital was asked for a treatment plan and quote"),
+    patient_detail=_hospital_name,
+)
+register_event_kind(
+    "quote_received",
+    _("Quote received"),
+    _hospital,
+    patient_label=_("A hospital sent a treatment plan and quote"),
+    patient_detail=_hospital_name,
+)
+register_event_kind(
+    "quote_declined",
+    _("Hospital declined"),
+    _hospital,
+    patient_label=_("A hospital declined to quote"),
+    patient_detail=_hospital_name,
+)
 register_event_kind("quote_overdue", _("Quote deadline passed: case manager told"), _hospital)
 register_event_kind("quote_alternatives", _("No answer in 72 hours: other hospitals offered"), _hospital)
-register_event_kind("quote_withdrawn", _("Quote request withdrawn"), _hospital)
-register_event_kind("quote_accepted", _("Patient accepted a plan"), _hospital)
-register_event_kind("quote_closed", _("Request closed: another plan chosen"), _hospital)
+register_event_kind(
+    "quote_withdrawn",
+    _("Quote request withdrawn"),
+    _hospital,
+    patient_label=_("A quote request was withdrawn"),
+    patient_detail=_hospital_name,
+)
+register_event_kind(
+    "quote_accepted",
+    _("Patient accepted a plan"),
+    _hospital,
+    patient_label=_("You accepted a treatment plan"),
+    patient_detail=_hospital_name,
+)
+register_event_kind(
+    "quote_closed",
+    _("Request closed: another plan chosen"),
+    _hospital,
+    patient_label=_("Request closed: you chose another plan"),
+    patient_detail=_hospital_name,
+)
 register_event_kind(
     "final_bill", _("Final bill recorded"), lambda d: f": billed ÷ quoted = {d['ratio']}" if d.get("ratio") else ""
 )

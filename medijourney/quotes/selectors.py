@@ -17,6 +17,7 @@ from django_countries import countries
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.cases.models import Case, Document, ScanStatus
+from medijourney.cases.values import travel_window_text
 from medijourney.catalog.needed import NeededItem, excludes_text, missing_items
 from medijourney.catalog.selectors import country_get, fx_convert, fx_currencies
 from medijourney.core.currencies import active_currency_codes
@@ -241,11 +242,18 @@ def partner_request_list(*, user: Any, q: str = "", status: str = "") -> QuerySe
 # --- Doctors a hospital may name -------------------------------------------------------------------
 
 
-def verified_doctors(hospital: Hospital, today: datetime.date | None = None) -> QuerySet[Doctor]:
-    """The hospital's doctors holding a licence that is verified and current today."""
+def verified_doctors(
+    hospital: Hospital, today: datetime.date | None = None, *, specialty: str | None = None
+) -> QuerySet[Doctor]:
+    """The hospital's doctors holding a licence that is verified and current today; with
+    ``specialty``, only the doctors listed for it (the one rule for who may be named on a plan for
+    a procedure of that specialty: the form's choices and the service's check)."""
     day = today or timezone.localdate()
     current = DoctorLicence.objects.verified_current(day).filter(doctor=OuterRef("pk"))
-    return hospital.doctors.filter(Exists(current)).order_by("full_name", "id")
+    qs = hospital.doctors.filter(Exists(current))
+    if specialty:
+        qs = qs.filter(Exists(Doctor.specialties.through.objects.filter(doctor=OuterRef("pk"), specialty_id=specialty)))
+    return qs.order_by("full_name", "id")
 
 
 def verified_licences(doctor: Doctor, today: datetime.date | None = None) -> list[DoctorLicence]:
@@ -586,10 +594,11 @@ def summary_draft(case: Case) -> str:
     lines.append(_("In the patient's words (identifying details removed):"))
     lines.append(deidentify(case.need, names=names, identifiers=ids))
     if case.travel_earliest or case.travel_latest:
-        start = case.travel_earliest.strftime("%B %Y") if case.travel_earliest else "?"
-        end = case.travel_latest.strftime("%B %Y") if case.travel_latest else "?"
         lines.append("")
-        lines.append(_("Could travel: %(a)s to %(b)s.") % {"a": start, "b": end})
+        lines.append(
+            _("Could travel: %(window)s.")
+            % {"window": travel_window_text(case.travel_earliest, case.travel_latest, months=True)}
+        )
     if case.companion:
         lines.append(_("Travels with a companion."))
     return "\n".join(lines).strip()

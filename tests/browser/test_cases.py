@@ -135,7 +135,7 @@ def read_reply_as_patient(page, base, set_password_path, reference):
     page.get_by_role("button", name="Save the new password").click()
     sign_in(page, base, "grace@example.test", "quiet harbour lantern seventy")
     assert page.url.endswith("/my/cases/")
-    page.get_by_role("link", name=reference).click()
+    page.get_by_test_id("my-case").filter(has_text=reference).get_by_role("link").click()  # titled by treatment
     expect(page.get_by_text("Hello Grace, I am your case manager.")).to_be_visible()
     expect(page.get_by_text("Please read the latest message from your case manager")).to_be_visible()
     assert page.get_by_text("Private: check anaesthesia history").count() == 0

@@ -12,6 +12,7 @@ from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure, demo_email
 from medijourney.cases.models import Stage
 from medijourney.cases.tests.factories import make_case
+from medijourney.catalog.tests.factories import specialty
 from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.network.tests.factories import DoctorFactory, LicenceFactory, in_network_hospital, membership
 from medijourney.quotes.models import QuoteRequest, RequestStatus
@@ -41,7 +42,9 @@ def test_share_quote_compare_accept(live_server, browser):
     partner = User.objects.get(email=demo_email(Role.PARTNER))
     hospital = in_network_hospital(name="Browser Test Hospital")
     membership(partner, hospital)
-    LicenceFactory(doctor=DoctorFactory(hospital=hospital, full_name="Dr Browser Surgeon"))
+    surgeon = DoctorFactory(hospital=hospital, full_name="Dr Browser Surgeon")
+    surgeon.specialties.add(specialty("orthopedics"))  # only doctors of the procedure's specialty are offered
+    LicenceFactory(doctor=surgeon)
     knee()
     with transaction.atomic():
         case = make_case(patient=patient, assigned_to=manager, full_name="Grace Private")

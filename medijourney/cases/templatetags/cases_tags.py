@@ -13,7 +13,8 @@ from django_countries import countries
 from medijourney.cases.models import Stage
 from medijourney.cases.selectors import case_links, clock_warning_before, event_extra_detail, event_label
 from medijourney.cases.stages import next_step
-from medijourney.cases.values import language_name
+from medijourney.cases.values import language_name, travel_window_text
+from medijourney.core.dates import day_time_text
 
 register = template.Library()
 
@@ -59,10 +60,16 @@ def clock(case: Any) -> SafeString:
             int(clock_warning_before().total_seconds() * 1000),
             _("%(t)s left") % {"t": "{t}"},
             _("overdue by %(t)s") % {"t": "{t}"},
-            _("First response due %(due)s UTC") % {"due": case.first_response_due_at.strftime("%Y-%m-%d %H:%M")},
+            _("First response due %(due)s UTC") % {"due": day_time_text(case.first_response_due_at)},
             words,
         )
     return format_html('<span class="{}">{}</span>', css, words)
+
+
+@register.simple_tag
+def travel_window(case: Any) -> str:
+    """ "8 Dec 2026 – 3 Jan 2027", "from 8 Dec 2026", "until 3 Jan 2027" or "not given yet"."""
+    return travel_window_text(case.travel_earliest, case.travel_latest)
 
 
 @register.simple_tag

@@ -74,6 +74,17 @@ def _answerable(request: QuoteRequest, actor: User) -> QuoteRequest:
     return request
 
 
+def _plan_doctor_specialty_errors(plan: PlanInput, hospital: Hospital, errors: dict[str, list[str]]) -> None:
+    """The doctor must be one of the hospital's verified doctors of the procedure's specialty."""
+    if "doctor" in errors or plan.doctor is None or plan.procedure is None:
+        return
+    if not verified_doctors(hospital, specialty=plan.procedure.specialty_id).filter(pk=plan.doctor.pk).exists():
+        errors["doctor"] = [
+            _("%(doctor)s is not listed for %(specialty)s. Choose a doctor of the procedure's specialty.")
+            % {"doctor": plan.doctor.full_name, "specialty": plan.procedure.specialty.name}
+        ]
+
+
 def _plan_days_errors(plan: PlanInput, errors: dict[str, list[str]]) -> None:
     for name in ("pre_op_days", "inpatient_nights", "days_before_flying"):
         value = getattr(plan, name)
@@ -120,6 +131,7 @@ def _clean_plan(plan: PlanInput, hospital: Hospital) -> tuple[dict[str, list[str
         errors["doctor"] = [_("Choose the doctor.")]
     elif not verified_doctors(hospital).filter(pk=plan.doctor.pk).exists():
         errors["doctor"] = [_("Choose one of your hospital's doctors with a verified, current licence.")]
+    _plan_doctor_specialty_errors(plan, hospital, errors)
     _plan_days_errors(plan, errors)
     if plan.valid_until is None:
         errors["valid_until"] = [_("Say until when the quote is valid.")]

@@ -15,7 +15,7 @@ from medijourney.cases.models import Case, Document
 from medijourney.cases.services import documents_add
 from medijourney.cases.tests.factories import case_manager, make_case
 from medijourney.catalog.models import Procedure
-from medijourney.catalog.tests.factories import ProcedureFactory
+from medijourney.catalog.tests.factories import ProcedureFactory, specialty
 from medijourney.core.uploads import validate_upload
 from medijourney.network.models import Hospital
 from medijourney.network.offer_items import OFFER_ITEM_IDS
@@ -28,11 +28,14 @@ SUMMARY = "Adult patient with long-standing right knee pain; an orthopaedic surg
 
 
 def partner_hospital(**kwargs: Any) -> tuple[Hospital, User]:
-    """A hospital in the network with one partner user and one doctor with a verified licence."""
+    """A hospital in the network with one partner user and one orthopaedic doctor (the specialty of
+    ``knee()``) with a verified licence."""
     hospital = in_network_hospital(**kwargs)
     partner = UserFactory(role=Role.PARTNER)
     membership(partner, hospital)
-    LicenceFactory(doctor=DoctorFactory(hospital=hospital))
+    doctor = DoctorFactory(hospital=hospital)
+    doctor.specialties.add(specialty("orthopedics"))
+    LicenceFactory(doctor=doctor)
     return hospital, partner
 
 
