@@ -16,7 +16,7 @@ class OpinionListItemOut(Schema):
     answered_at: datetime | None
 
 
-class DocumentOut(Schema):
+class OpinionDocumentOut(Schema):
     id: UUID
     name: str
     kind: str
@@ -47,7 +47,7 @@ class OpinionRequestOut(OpinionListItemOut):
     quoting_hospitals: list[str]
     summary: str | None = Field(None, description="The de-identified summary: only once the declaration is made.")
     questions: list[str] | None = None
-    documents: list[DocumentOut] = []
+    documents: list[OpinionDocumentOut] = []
     clarifications: list[ClarificationOut] = []
     opinion: OpinionOut | None = None
 
