@@ -41,6 +41,7 @@ chromium:
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint medijourney --lint
 	$(VENV)/bin/bandit -q -r medijourney config -ll -x '*/tests/*,*/migrations/*' 
 
 typecheck: $(VENV)/.stamp-dev
