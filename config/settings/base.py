@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "medijourney.discovery",
     "medijourney.cases",
     "medijourney.quotes",
+    "medijourney.journeys",  # the trip after an accepted plan; nothing earlier imports it
     "medijourney.demo",
 ]
 
@@ -242,6 +243,7 @@ RATE_LIMITS = {
     "message": (120, 3600),
     "export": (10, 3600),
     "partner_export": (30, 3600),  # the partner's CSV of quote requests, per person
+    "letter_verify_miss": (20, 3600),  # wrong codes typed at /verify/, per client address
 }
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True

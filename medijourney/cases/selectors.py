@@ -75,6 +75,23 @@ def register_event_kind(kind: str, label: Any, detail: Callable[[dict[str, Any]]
     _EVENT_KINDS[kind] = (label, detail)
 
 
+# Links from a case's page to what later apps hold about it (journeys: the itinerary). Each is
+# (label, url name taking the case reference, show(user, case) -> bool); audience is "staff"
+# (the case team's page) or "patient" (the patient's own case page).
+_CASE_LINKS: dict[str, list[tuple[Any, str, Callable[[Any, Case], bool]]]] = {"staff": [], "patient": []}
+
+
+def register_case_link(audience: str, label: Any, url_name: str, show: Callable[[Any, Case], bool]) -> None:
+    links = _CASE_LINKS[audience]
+    if all(existing[1] != url_name for existing in links):
+        links.append((label, url_name, show))
+
+
+def case_links(user: Any, case: Case, audience: str) -> list[tuple[str, str]]:
+    """(label, url name) of the registered links this person should see on this case's page."""
+    return [(str(label), url_name) for label, url_name, show in _CASE_LINKS.get(audience, []) if show(user, case)]
+
+
 def event_label(event: CaseEvent) -> str:
     if event.kind in _EVENT_KINDS:
         return str(_EVENT_KINDS[event.kind][0])

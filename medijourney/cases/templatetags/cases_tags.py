@@ -5,13 +5,14 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from medijourney.cases.models import Stage
-from medijourney.cases.selectors import clock_warning_before, event_extra_detail, event_label
+from medijourney.cases.selectors import case_links, clock_warning_before, event_extra_detail, event_label
 from medijourney.cases.stages import next_step
 from medijourney.cases.values import language_name
 
@@ -125,3 +126,13 @@ def event_detail(event: Any, people: dict[str, str] | None = None) -> str:
             "n": data.get("documents", 0),
         }
     return event_extra_detail(event)
+
+
+@register.simple_tag(takes_context=True)
+def case_page_links(context: Any, case: Any, audience: str) -> SafeString:
+    """Links registered by later apps (``cases.selectors.register_case_link``) for this page."""
+    user = context.get("user")
+    links = [(reverse(url_name, args=[case.reference]), label) for label, url_name in case_links(user, case, audience)]
+    if not links:
+        return SafeString("")
+    return format_html('<p class="case-links">{}</p>', format_html_join(" · ", '<a href="{}">{}</a>', links))
