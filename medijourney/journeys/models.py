@@ -247,9 +247,7 @@ class ChecklistItem(BaseModel):
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.MISSING)
     due_on = models.DateField(null=True, blank=True)
     due_rule = models.CharField(max_length=200, blank=True)
-    document = models.ForeignKey(
-        "cases.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    document = models.ForeignKey("cases.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -28,20 +28,33 @@ def journeys_export(patient: User) -> dict[str, Any]:
                 "fit_to_fly_rule": j.fit_rule,
                 "fit_to_fly_override_reason": j.fit_override_reason,
                 "steps": [
-                    {"kind": s.kind, "day": s.day.isoformat(), "time": s.time.isoformat() if s.time else None,
-                     "time_zone": s.tz, "happened_at": s.happened_at.isoformat() if s.happened_at else None}
+                    {
+                        "kind": s.kind,
+                        "day": s.day.isoformat(),
+                        "time": s.time.isoformat() if s.time else None,
+                        "time_zone": s.tz,
+                        "happened_at": s.happened_at.isoformat() if s.happened_at else None,
+                    }
                     for s in j.steps.all()
-                ],  # fmt: skip
+                ],
                 "passports": [
-                    {"person": p.person, "name": p.full_name, "number": p.masked, "expires_on": p.expires_on.isoformat()}
+                    {
+                        "person": p.person,
+                        "name": p.full_name,
+                        "number": p.masked,
+                        "expires_on": p.expires_on.isoformat(),
+                    }
                     for p in j.passports.all()
-                ],  # fmt: skip
+                ],
                 "letters": [
-                    {"code": letter.code, "issued_at": letter.issued_at.isoformat(),
-                     "revoked_at": letter.revoked_at.isoformat() if letter.revoked_at else None,
-                     "lookups": letter.lookups}
+                    {
+                        "code": letter.code,
+                        "issued_at": letter.issued_at.isoformat(),
+                        "revoked_at": letter.revoked_at.isoformat() if letter.revoked_at else None,
+                        "lookups": letter.lookups,
+                    }
                     for letter in j.letters.all()
-                ],  # fmt: skip
+                ],
                 "checklist": [{"item": c.kind, "status": c.status} for c in j.checklist.all()],
             }
         )

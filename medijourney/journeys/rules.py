@@ -57,9 +57,8 @@ def fit_rule(procedure: Procedure, plan_days: int) -> FitRule:
         return FitRule(
             days=days,
             published=True,
-            text=_("%(authority)s: at least %(n)d day(s) after %(what)s before flying") % {
-                "authority": guidance.authority, "n": days, "what": guidance.condition.lower()
-            },  # fmt: skip
+            text=_("%(authority)s: at least %(n)d day(s) after %(what)s before flying")
+            % {"authority": guidance.authority, "n": days, "what": guidance.condition.lower()},
             authority=guidance.authority,
             source_url=guidance.source_url,
             data_date=guidance.data_date,
@@ -67,9 +66,8 @@ def fit_rule(procedure: Procedure, plan_days: int) -> FitRule:
     return FitRule(
         days=int(plan_days),
         published=False,
-        text=_(
-            "No published interval: the surgeon decides. The hospital's plan says %(n)d day(s) after the procedure."
-        ) % {"n": plan_days},
+        text=_("No published interval: the surgeon decides. The hospital's plan says %(n)d day(s) after the procedure.")
+        % {"n": plan_days},
         authority="",
         source_url="",
         data_date=None,

@@ -34,9 +34,9 @@ def journeys_visible_to(user: Any) -> QuerySet[Journey]:
     elif has_perm(user, "journeys.view_own_journey"):
         qs = Journey.objects.filter(case__patient=user)
     elif has_perm(user, "journeys.host_journeys"):
-        qs = Journey.objects.filter(
-            hospital__in=PartnerMembership.objects.filter(user=user).values("hospital")
-        ).filter(active_consent_exists("case", "hospital"))
+        qs = Journey.objects.filter(hospital__in=PartnerMembership.objects.filter(user=user).values("hospital")).filter(
+            active_consent_exists("case", "hospital")
+        )
     else:
         return Journey.objects.none()
     return qs.select_related(

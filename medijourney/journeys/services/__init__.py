@@ -46,5 +46,6 @@ __all__ = [
     "step_move",
     "step_move_check",
     "step_move_do",
+    "step_record_happened",
     "token_digest",
 ]

@@ -67,8 +67,9 @@ def checklist_overdue_run() -> int:
                 continue
             case = item.journey.case
             title = _("Overdue document: %(item)s (due %(d)s)") % {
-                "item": item.get_kind_display(), "d": day_text(item.due_on)
-            }  # fmt: skip
+                "item": item.get_kind_display(),
+                "d": day_text(item.due_on),
+            }
             task = task_add(case=case, actor=None, title=title[:200], assignee=case.assigned_to, due_on=today)  # type: ignore[arg-type]
             item.overdue_task = task
             item.save(update_fields=["overdue_task", "updated_at"])
@@ -117,4 +118,6 @@ def companion_link_create(*, journey: Journey, name: str, actor: User) -> tuple[
 def companion_link_revoke(*, link: CompanionLink, actor: User) -> None:
     with transaction.atomic():
         CompanionLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(actor=actor, action="journey.companion_revoke", obj=link.journey, patient=link.journey.case.patient)
+        audit_record(
+            actor=actor, action="journey.companion_revoke", obj=link.journey, patient=link.journey.case.patient
+        )

@@ -5,6 +5,7 @@ Moves are checked first (``step_move_check`` returns a plan or raises Validation
 and then done (``step_move_do``); ``step_move`` runs both in one transaction."""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from medijourney.core.dates import day_text
 from medijourney.privacy.services import audit_record
 from medijourney.quotes.models import Quote
 
-from ..models import STEP_ORDER, ChecklistItem, HOME_STEPS, ItemKind, Journey, Step, StepKind
+from ..models import HOME_STEPS, STEP_ORDER, ChecklistItem, ItemKind, Journey, Step, StepKind
 from ..rules import (
     DUE_BEFORE_DEPARTURE,
     PROVIDERS,
@@ -62,10 +63,15 @@ def _draft_days(journey: Journey, departure: datetime.date) -> dict[str, datetim
 
 
 def checklist_due(journey: Journey, kind: str, steps: dict[str, datetime.date]) -> datetime.date | None:
+    """The item's due date from the itinerary; never before the journey was drafted (a short
+    notice trip makes everything due at once rather than overdue from the start)."""
     if kind == ItemKind.FIT_CERTIFICATE:
         return steps[StepKind.RETURN_FLIGHT]
     days = DUE_BEFORE_DEPARTURE.get(kind)
-    return steps[StepKind.OUTBOUND_FLIGHT] - datetime.timedelta(days=days) if days is not None else None
+    if days is None:
+        return None
+    drafted = timezone.localdate(journey.created_at) if journey.created_at else timezone.localdate()
+    return max(steps[StepKind.OUTBOUND_FLIGHT] - datetime.timedelta(days=days), drafted)
 
 
 def journey_build(*, quote: Quote, case: Case, actor: Any, is_demo: bool = False) -> Journey:
@@ -137,7 +143,7 @@ def journey_build(*, quote: Quote, case: Case, actor: Any, is_demo: bool = False
     )
     case_event_add(case=case, kind="journey_drafted", actor=actor, journey=journey.code)
     audit_record(actor=actor, action="journey.build", obj=journey, patient=case.patient)
-    if case.stage == Stage.PLAN_ACCEPTED:
+    if Case.objects.filter(pk=case.pk, stage=Stage.PLAN_ACCEPTED).exists():
         case_transition(case=case, to=Stage.TRAVEL_PLANNING, actor=actor)
     return journey
 
@@ -173,7 +179,7 @@ def _starts(day: datetime.date, time: datetime.time | None, tz: str) -> datetime
 def _order_errors(steps: list[Step], days: dict[str, datetime.date], times: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     by_kind = {s.kind: s for s in steps}
-    for before, after in zip(STEP_ORDER, STEP_ORDER[1:], strict=False):
+    for before, after in itertools.pairwise(STEP_ORDER):
         a, b = by_kind[before], by_kind[after]
         start_a, start_b = _starts(days[before], times[before], a.tz), _starts(days[after], times[after], b.tz)
         if start_a is not None and start_b is not None:
@@ -188,10 +194,13 @@ def _order_errors(steps: list[Step], days: dict[str, datetime.date], times: dict
             else:
                 message = _("“%(step)s” (%(d)s) cannot be before “%(prev)s” (%(a)s).")
             errors.setdefault("day", []).append(
-                message % {
-                    "step": StepKind(after).label, "prev": StepKind(before).label,
-                    "d": day_text(days[after]), "a": day_text(days[before]),
-                }  # fmt: skip
+                message
+                % {
+                    "step": StepKind(after).label,
+                    "prev": StepKind(before).label,
+                    "d": day_text(days[after]),
+                    "a": day_text(days[before]),
+                }
             )
     if days[StepKind.DISCHARGE] < days[StepKind.ADMISSION] and not errors:
         errors["day"] = [_("Discharge cannot be before admission.")]
@@ -240,19 +249,34 @@ def step_move_check(
     if early and not reason:
         source = f" ({journey.fit_source_url})" if journey.fit_source_url else ""
         errors.setdefault("day", []).append(
-            _("The return flight (%(d)s) would be before the fit-to-fly date, %(fit)s. Rule: %(rule)s%(src)s. "
-              "A case manager may override with a written reason.")
-            % {"d": day_text(days[StepKind.RETURN_FLIGHT]), "fit": day_text(earliest_back), "rule": journey.fit_rule,
-               "src": source}
-        )  # fmt: skip
+            _(
+                "The return flight (%(d)s) would be before the fit-to-fly date, %(fit)s. Rule: %(rule)s%(src)s. "
+                "A case manager may override with a written reason."
+            )
+            % {
+                "d": day_text(days[StepKind.RETURN_FLIGHT]),
+                "fit": day_text(earliest_back),
+                "rule": journey.fit_rule,
+                "src": source,
+            }
+        )
     elif early and len(reason) < 10:
         errors["override_reason"] = [_("Write the reason for the override (at least 10 characters).")]
     if errors:
         raise ValidationError(errors)
     return MovePlan(
-        journey=journey, step=step, day=day, time=time, delta=delta, moved=moved, days=days, times=times,
-        fit_date=earliest_back, needs_override=early, override_reason=reason[:1000],
-    )  # fmt: skip
+        journey=journey,
+        step=step,
+        day=day,
+        time=time,
+        delta=delta,
+        moved=moved,
+        days=days,
+        times=times,
+        fit_date=earliest_back,
+        needs_override=early,
+        override_reason=reason[:1000],
+    )
 
 
 def step_move_do(*, plan: MovePlan, actor: User) -> MovePlan:
@@ -276,18 +300,25 @@ def step_move_do(*, plan: MovePlan, actor: User) -> MovePlan:
             item.save(update_fields=["due_on", "updated_at"])
     case = journey.case
     case_event_add(
-        case=case, kind="journey_step_moved", actor=actor, step=step.kind, day=plan.day.isoformat(),
+        case=case,
+        kind="journey_step_moved",
+        actor=actor,
+        step=step.kind,
+        day=plan.day.isoformat(),
         moved=[s.kind for s in plan.moved],
-    )  # fmt: skip
+    )
     if plan.needs_override:
         journey.fit_override_reason = plan.override_reason
         journey.fit_override_by = actor
         journey.fit_override_at = timezone.now()
         journey.save(update_fields=["fit_override_reason", "fit_override_by", "fit_override_at", "updated_at"])
         case_event_add(
-            case=case, kind="fit_to_fly_override", actor=actor, reason=plan.override_reason[:200],
+            case=case,
+            kind="fit_to_fly_override",
+            actor=actor,
+            reason=plan.override_reason[:200],
             fit_date=plan.fit_date.isoformat(),
-        )  # fmt: skip
+        )
     audit_record(actor=actor, action="journey.step_move", obj=journey, patient=case.patient, detail={"step": step.kind})
     return plan
 

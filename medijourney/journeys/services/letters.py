@@ -34,7 +34,7 @@ def letter_code_new() -> str:
 
 def letter_code_normalise(code: str) -> str:
     cleaned = (code or "").upper().replace("-", "").replace(" ", "")
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
     if len(cleaned) != 16 or any(c not in CODE_ALPHABET for c in cleaned):
         return ""
     return "-".join(cleaned[i : i + 4] for i in range(0, 16, 4))
@@ -86,10 +86,15 @@ def passport_save(
         assert expires_on is not None
         if expires_on <= end:
             raise ValidationError(
-                {"expires_on": _("This passport expires on %(e)s, during the stay (the return flight is on %(r)s). "
-                                 "It must be valid for the whole stay; some destinations ask for a longer margin: "
-                                 "check with the embassy.") % {"e": day_text(expires_on), "r": day_text(end)}}
-            )  # fmt: skip
+                {
+                    "expires_on": _(
+                        "This passport expires on %(e)s, during the stay (the return flight is on %(r)s). "
+                        "It must be valid for the whole stay; some destinations ask for a longer margin: "
+                        "check with the embassy."
+                    )
+                    % {"e": day_text(expires_on), "r": day_text(end)}
+                }
+            )
         passport = Passport.objects.filter(journey=journey, person=person).first() or Passport(
             journey=journey, person=person, created_by=actor
         )
@@ -124,13 +129,19 @@ def letter_issue(*, journey: Journey, actor: User, data: LetterInput, hospital_i
     ``hospital_id`` is the issuing desk's hospital: it must be the journey's hospital."""
     errors: dict[str, list[str]] = {}
     with transaction.atomic():
-        journey = Journey.objects.select_for_update().select_related("case__patient", "quote__request", "quote__doctor", "procedure", "hospital").get(pk=journey.pk)  # fmt: skip
+        journey = (
+            Journey.objects.select_for_update()
+            .select_related("case__patient", "quote__request", "quote__doctor", "procedure", "hospital")
+            .get(pk=journey.pk)
+        )
         case = journey.case
         if hospital_id != journey.hospital_id:
             raise ValidationError(
-                {"hospital": _("A hospital issues letters only for its own patients: this journey is with %(h)s.")
-                 % {"h": journey.hospital.name}}
-            )  # fmt: skip
+                {
+                    "hospital": _("A hospital issues letters only for its own patients: this journey is with %(h)s.")
+                    % {"h": journey.hospital.name}
+                }
+            )
         if journey.quote.request.status != RequestStatus.ACCEPTED or case.stage not in LETTER_STAGES:
             raise ValidationError(
                 {"plan": _("An invitation letter is issued after the patient accepts the plan and before the trip.")}
@@ -147,8 +158,9 @@ def letter_issue(*, journey: Journey, actor: User, data: LetterInput, hospital_i
         for p in passports.values():
             if p.expires_on <= end:
                 errors.setdefault("passport", []).append(
-                    _("%(who)s's passport expires on %(e)s, during the stay.") % {"who": p.full_name, "e": day_text(p.expires_on)}
-                )  # fmt: skip
+                    _("%(who)s's passport expires on %(e)s, during the stay.")
+                    % {"who": p.full_name, "e": day_text(p.expires_on)}
+                )
         if errors:
             raise ValidationError(errors)
         assert patient_passport is not None
@@ -178,9 +190,7 @@ def letter_issue(*, journey: Journey, actor: User, data: LetterInput, hospital_i
             stay_nights=journey.inpatient_nights,
             stay_days=(end - arrival.day).days,
             attendants=[
-                {"person": p.person, "name": p.full_name}
-                for k, p in sorted(passports.items())
-                if k != Person.PATIENT
+                {"person": p.person, "name": p.full_name} for k, p in sorted(passports.items()) if k != Person.PATIENT
             ][:MAX_ATTENDANTS],
             signatory_name=data.signatory_name.strip()[:200],
             signatory_title=data.signatory_title.strip()[:200],

@@ -42,17 +42,21 @@ def step_record_happened(*, step: Step, actor: User) -> Step:
         today = today_in(step.tz)
         if today < step.day:
             raise ValidationError(
-                {"day": _("“%(step)s” is planned for %(d)s: it can be recorded on or after that day.")
-                 % {"step": StepKind(step.kind).label, "d": day_text(step.day)}}
-            )  # fmt: skip
+                {
+                    "day": _("“%(step)s” is planned for %(d)s: it can be recorded on or after that day.")
+                    % {"step": StepKind(step.kind).label, "d": day_text(step.day)}
+                }
+            )
         if step.kind == StepKind.RETURN_FLIGHT and today <= step.day:
             raise ValidationError({"day": _("You can tell us you are home once the return flight's day has passed.")})
         required, to = STAGE_STEPS[step.kind]
         if case.stage != required:
             raise ValidationError(
-                {"stage": _("The case is “%(s)s”; this step is recorded when it is “%(r)s”.")
-                 % {"s": Stage(case.stage).label, "r": Stage(required).label}}
-            )  # fmt: skip
+                {
+                    "stage": _("The case is “%(s)s”; this step is recorded when it is “%(r)s”.")
+                    % {"s": Stage(case.stage).label, "r": Stage(required).label}
+                }
+            )
         step.happened_at = timezone.now()
         step.happened_by = actor
         step.save(update_fields=["happened_at", "happened_by", "updated_at"])
@@ -83,8 +87,9 @@ def journey_nudges_run(*, now: Any = None) -> int:
             step.nudged_at = timezone.now()
             step.save(update_fields=["nudged_at", "updated_at"])
             title = _("Confirm with the hospital or the patient: “%(step)s” was planned for %(d)s") % {
-                "step": StepKind(step.kind).label, "d": day_text(step.day)
-            }  # fmt: skip
+                "step": StepKind(step.kind).label,
+                "d": day_text(step.day),
+            }
             task_add(case=case, actor=None, title=title[:200], assignee=case.assigned_to, due_on=timezone.localdate())  # type: ignore[arg-type]
             case_event_add(case=case, kind="journey_nudge", step=step.kind)
             count += 1
