@@ -229,6 +229,10 @@ def step_move_check(
     days[step.kind] = day
     times = {s.kind: s.time for s in steps}
     times[step.kind] = time
+    if step.kind == StepKind.RETURN_FLIGHT and days[StepKind.FIT_CHECK] > day:
+        # The surgeon's check comes before the flight: an earlier return pulls it along.
+        days[StepKind.FIT_CHECK] = max(days[StepKind.DISCHARGE], day)
+        moved = (*moved, next(s for s in steps if s.kind == StepKind.FIT_CHECK))
     errors: dict[str, list[str]] = {}
     departure = days[StepKind.OUTBOUND_FLIGHT]
     if journey.travel_earliest and departure < journey.travel_earliest:
