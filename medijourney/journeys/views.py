@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from medijourney.accounts.permissions import has_perm
 from medijourney.core.audit import audit_record_many
 from medijourney.core.dates import day_text
 from medijourney.core.forms import add_service_errors
@@ -60,8 +61,17 @@ from .services import (
     step_record_happened,
 )
 
+READERS = ("journeys.view_own_journey", "journeys.plan_journeys", "journeys.host_journeys")
+
+
+def _require_reader(request: HttpRequest, action: str) -> None:
+    if not any(has_perm(request.user, p) for p in READERS):
+        deny(request.user, action, reason="role")
+        raise PermissionDenied
+
 
 def _journey(request: HttpRequest, journey_id: Any, action: str = "journey.view") -> Journey:
+    _require_reader(request, action)
     return get_visible_or_404(
         journey_with_parts(journeys_visible_to(request.user)), request.user, action, public_id=journey_id
     )
@@ -150,6 +160,7 @@ def _render(request: HttpRequest, journey: Journey, status: int = 200, **extra: 
 @require_GET
 @_signed_in
 def for_case(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_reader(request, "journey.view")
     journey = get_visible_or_404(
         journeys_visible_to(request.user), request.user, "journey.view", case__reference=reference
     )

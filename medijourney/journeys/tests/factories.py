@@ -5,9 +5,9 @@ import datetime
 from typing import Any
 
 from medijourney.accounts.models import User
+from medijourney.cases.tests.factories import case_manager, make_case
 from medijourney.catalog.models import Procedure
 from medijourney.catalog.tests.factories import AirportFactory, FitToFlyFactory, ProcedureFactory
-from medijourney.cases.tests.factories import case_manager, make_case
 from medijourney.journeys.models import Journey, Person, StepKind
 from medijourney.journeys.services import LetterInput, letter_issue, passport_save
 from medijourney.network.models import Hospital
@@ -35,12 +35,14 @@ def accepted_journey(
     days_before_flying: int = 10,
     case_kwargs: dict[str, Any] | None = None,
     hospital_kwargs: dict[str, Any] | None = None,
+    patient: User | None = None,
+    manager: User | None = None,
 ) -> tuple[Journey, User, User]:
     """(journey, case manager, partner). The hospital's nearest airport has time zone ``tz``."""
     airport = AirportFactory(time_zone=tz)
     hospital, partner = partner_hospital(nearest_airport=airport, **(hospital_kwargs or {}))
-    manager = case_manager()
-    case = make_case(assigned_to=manager, **(case_kwargs or {}))
+    manager = manager or case_manager()
+    case = make_case(assigned_to=manager, patient=patient, **(case_kwargs or {}))
     request = shared_request(hospital=hospital, case=case)
     overrides: dict[str, Any] = {"days_before_flying": days_before_flying}
     if procedure is not None:
