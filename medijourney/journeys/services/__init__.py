@@ -12,7 +12,16 @@ from .documents import (
     feed_revoke,
     token_digest,
 )
-from .itinerary import MovePlan, fit_date, journey_build, step_confirm_dates, step_move, step_move_check, step_move_do
+from .itinerary import (
+    MovePlan,
+    fit_date,
+    journey_build,
+    planning_start,
+    step_confirm_dates,
+    step_move,
+    step_move_check,
+    step_move_do,
+)
 from .letters import (
     LetterInput,
     letter_code_normalise,
@@ -42,6 +51,7 @@ __all__ = [
     "letter_lookup",
     "passport_number",
     "passport_save",
+    "planning_start",
     "step_confirm_dates",
     "step_move",
     "step_move_check",

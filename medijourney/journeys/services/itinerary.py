@@ -76,7 +76,7 @@ def checklist_due(journey: Journey, kind: str, steps: dict[str, datetime.date]) 
 
 def journey_build(*, quote: Quote, case: Case, actor: Any, is_demo: bool = False) -> Journey:
     """The draft journey of an accepted plan (registered with quotes.register_on_accept; runs in
-    the accepting transaction). Moves the case to travel planning. Idempotent per case."""
+    the accepting transaction). The case stays "plan accepted" until the trip is worked on. Idempotent."""
     existing = Journey.objects.filter(case=case).first()
     if existing is not None:
         return existing
@@ -143,9 +143,14 @@ def journey_build(*, quote: Quote, case: Case, actor: Any, is_demo: bool = False
     )
     case_event_add(case=case, kind="journey_drafted", actor=actor, journey=journey.code)
     audit_record(actor=actor, action="journey.build", obj=journey, patient=case.patient)
+    return journey
+
+
+def planning_start(*, case: Case, actor: Any) -> None:
+    """The case moves from "plan accepted" to "travel planning" when the trip is first worked on
+    (a date moved by the case team or confirmed by the hospital, or the admission recorded)."""
     if Case.objects.filter(pk=case.pk, stage=Stage.PLAN_ACCEPTED).exists():
         case_transition(case=case, to=Stage.TRAVEL_PLANNING, actor=actor)
-    return journey
 
 
 # --- Moving a step --------------------------------------------------------------------------------------
@@ -324,6 +329,7 @@ def step_move_do(*, plan: MovePlan, actor: User) -> MovePlan:
             fit_date=plan.fit_date.isoformat(),
         )
     audit_record(actor=actor, action="journey.step_move", obj=journey, patient=case.patient, detail={"step": step.kind})
+    planning_start(case=case, actor=actor)
     return plan
 
 
@@ -356,4 +362,5 @@ def step_confirm_dates(*, step: Step, actor: User) -> Step:
                 case=case, kind="journey_dates_confirmed", actor=actor, step=step.kind, day=step.day.isoformat()
             )
             audit_record(actor=actor, action="journey.confirm_dates", obj=step.journey, patient=case.patient)
+            planning_start(case=case, actor=actor)
     return step

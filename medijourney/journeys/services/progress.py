@@ -18,6 +18,7 @@ from medijourney.privacy.services import audit_record
 
 from ..models import Step, StepKind
 from ..rules import today_in
+from .itinerary import planning_start
 
 # The step recorded as done → (the stage the case must be in, the stage it moves to).
 STAGE_STEPS: dict[str, tuple[str, str]] = {
@@ -50,6 +51,9 @@ def step_record_happened(*, step: Step, actor: User) -> Step:
         if step.kind == StepKind.RETURN_FLIGHT and today <= step.day:
             raise ValidationError({"day": _("You can tell us you are home once the return flight's day has passed.")})
         required, to = STAGE_STEPS[step.kind]
+        if step.kind == StepKind.ADMISSION:
+            planning_start(case=case, actor=actor)
+            case.refresh_from_db(fields=["stage"])
         if case.stage != required:
             raise ValidationError(
                 {
@@ -70,7 +74,7 @@ def journey_nudges_run(*, now: Any = None) -> int:
     """Tell the case manager (a task on the case) when an admission, discharge or return flight
     date has passed without being recorded; once per step (``nudged_at``). Idempotent."""
     count = 0
-    open_stages = [required for required, _to in STAGE_STEPS.values()]
+    open_stages = [Stage.PLAN_ACCEPTED, *(required for required, _to in STAGE_STEPS.values())]
     candidates = (
         Step.objects.filter(kind__in=list(STAGE_STEPS), happened_at__isnull=True, nudged_at__isnull=True)
         .filter(journey__case__stage__in=open_stages)

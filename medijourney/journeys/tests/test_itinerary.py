@@ -41,7 +41,7 @@ def test_draft_follows_the_plan_and_the_caa_rule():
     assert journey.destination_tz == "Asia/Kolkata"
     assert step(journey, StepKind.ARRIVAL).tz == "Asia/Kolkata"
     journey.case.refresh_from_db()
-    assert journey.case.stage == Stage.TRAVEL_PLANNING
+    assert journey.case.stage == Stage.PLAN_ACCEPTED  # nothing worked on yet
     assert CaseEvent.objects.filter(case=journey.case, kind="journey_drafted").exists()
 
 
@@ -69,6 +69,8 @@ def test_moving_the_procedure_moves_the_steps_after_it_only():
     event = CaseEvent.objects.get(case=journey.case, kind="journey_step_moved")
     assert sorted(event.data["moved"]) == sorted(moved)
     assert step(journey, StepKind.RETURN_FLIGHT).revision == 1
+    journey.case.refresh_from_db()
+    assert journey.case.stage == Stage.TRAVEL_PLANNING  # the first move starts the planning
     assert AuditEvent.objects.filter(action="journey.step_move").exists()
 
 
