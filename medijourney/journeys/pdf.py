@@ -66,17 +66,12 @@ def _table(rows: Iterable[list[str]], widths: list[float]) -> Table:
 
 def itinerary_pdf(journey: Journey, step_rows: list[tuple[str, str, str, str]], *, fit_date: str) -> bytes:
     """``step_rows``: (step, local date and time, other time zone, who books) as the page shows them."""
+    h = journey.hospital
+    desk = " · ".join(p for p in (h.intl_desk_name, h.intl_desk_email, h.intl_desk_phone) if p)
     flow: list = [
         _p(_("Your journey %(code)s") % {"code": journey.code}, "Title"),
         _p(_("Hospital: %(a)s") % {"a": _address(journey)}),
-        _p(
-            _("Desk: %(n)s %(e)s %(t)s")
-            % {
-                "n": journey.hospital.intl_desk_name,
-                "e": journey.hospital.intl_desk_email,
-                "t": journey.hospital.intl_desk_phone,
-            }
-        ),
+        *([_p(_("International patient desk: %(d)s") % {"d": desk})] if desk else []),
         _p(
             _("Times are local: each step in its own time zone (destination %(d)s, home %(h)s).")
             % {"d": journey.destination_tz, "h": journey.home_tz}
@@ -150,7 +145,7 @@ def letter_pdf(letter: InvitationLetter, *, passports: list[tuple[str, str, str]
                 "name": letter.patient_name,
                 "h": letter.hospital.name,
                 "doctor": letter.doctor_name,
-                "proc": letter.procedure_words.lower(),
+                "proc": letter.procedure_words,
                 "adm": day_text(letter.admission_day),
                 "nights": letter.stay_nights,
                 "days": letter.stay_days,

@@ -96,7 +96,7 @@ def destination_place(hospital: object) -> tuple[str, str, str]:
     """(time zone, airport text, basis) of a hospital: its nearest international airport, else
     its city's main airport by the catalogue's rule, else the country's first large airport."""
     airport = getattr(hospital, "nearest_airport", None)
-    basis = str(getattr(hospital, "get_airport_basis_display", lambda: "")())
+    basis = str(hospital.get_airport_basis_display()) if getattr(hospital, "airport_basis", "") else ""  # type: ignore[attr-defined]
     if airport is None and getattr(hospital, "city", ""):
         found = city_main_airport(hospital.country_id, hospital.city)  # type: ignore[attr-defined]
         if found.airport is not None:

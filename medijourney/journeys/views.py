@@ -137,7 +137,12 @@ def _context(request: HttpRequest, journey: Journey, **extra: Any) -> dict[str, 
         "checkable": {i.pk for i in journey.checklist.all() if perms.can_check_checklist(user, i)},
         "sharing": perms.can_manage_sharing(user, journey),
         "companion_links": list(journey.companion_links.filter(revoked_at__isnull=True)),
-        "letter_form": extra.pop("letter_form", None) or LetterForm(),
+        "letter_form": extra.pop("letter_form", None)
+        or LetterForm(
+            initial={"signatory_name": letter.signatory_name, "signatory_title": letter.signatory_title}
+            if letter
+            else None
+        ),
         "passport_form": extra.pop("passport_form", None) or PassportForm(initial={"person": Person.PATIENT}),
         "companion_form": extra.pop("companion_form", None) or CompanionForm(),
         "upload_form": ChecklistUploadForm(),

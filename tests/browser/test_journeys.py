@@ -44,7 +44,7 @@ def sign_in(browser, base, role, width=1280):
 
 def _download(page, name):
     with page.expect_download() as info:
-        page.get_by_role("link", name=name).click()
+        page.get_by_role("button", name=name).click()
     return Path(info.value.path()).read_bytes()
 
 
