@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from medijourney.api import api
 from medijourney.core import views as core_views
+from medijourney.journeys.urls import verify_patterns
 
 admin.site.site_header = "MediJourney administration"
 admin.site.site_title = "MediJourney admin"
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", include("medijourney.cases.urls")),
     path("", include("medijourney.quotes.urls")),
     path("", include("medijourney.exchange.urls")),
+    path("", include("medijourney.journeys.urls")),
+    *verify_patterns,
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

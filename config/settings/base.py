@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "medijourney.cases",
     "medijourney.quotes",
     "medijourney.exchange",
+    "medijourney.journeys",  # the trip after an accepted plan; nothing earlier imports it
     "medijourney.demo",
 ]
 
@@ -281,6 +282,7 @@ RATE_LIMITS = {
     "partner_export": (30, 3600),  # the partner's CSV of quote requests, per person
     "opinion_request": (20, 3600),  # a patient's second-opinion request (free text)
     "presentation": (60, 3600),  # a spoke clinician's case presentation
+    "letter_verify_miss": (20, 3600),  # wrong codes typed at /verify/, per client address
 }
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True

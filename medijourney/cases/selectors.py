@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case as Choose
 from django.db.models import Count, F, Prefetch, Q, QuerySet, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +153,23 @@ def patient_event(event: CaseEvent) -> PatientEvent:
     return PatientEvent(event.occurred_at, str(label), detail(event.data or {}) if detail else "")
 
 
+# Links from a case's page to what later apps hold about it (journeys: the itinerary). Each is
+# (label, url name taking the case reference, show(user, case) -> bool); audience is "staff"
+# (the case team's page) or "patient" (the patient's own case page).
+_CASE_LINKS: dict[str, list[tuple[Any, str, Callable[[Any, Case], bool]]]] = {"staff": [], "patient": []}
+
+
+def register_case_link(audience: str, label: Any, url_name: str, show: Callable[[Any, Case], bool]) -> None:
+    links = _CASE_LINKS[audience]
+    if all(existing[1] != url_name for existing in links):
+        links.append((label, url_name, show))
+
+
+def case_links(user: Any, case: Case, audience: str) -> list[tuple[str, str]]:
+    """(label, url name) of the registered links this person should see on this case's page."""
+    return [(str(label), url_name) for label, url_name, show in _CASE_LINKS.get(audience, []) if show(user, case)]
+
+
 def event_label(event: CaseEvent) -> str:
     if event.kind in _EVENT_KINDS:
         return str(_EVENT_KINDS[event.kind][0])
@@ -163,26 +179,6 @@ def event_label(event: CaseEvent) -> str:
 def event_extra_detail(event: CaseEvent) -> str:
     found = _EVENT_KINDS.get(event.kind)
     return found[1](event.data or {}) if found and found[1] else ""
-
-
-# Links from the case page (side "staff") and the patient's case page (side "patient") to later
-# apps' pages about the case (exchange: second opinions), shown to holders of the permission.
-_CASE_LINKS: list[tuple[str, Any, str, str]] = []
-
-
-def register_case_link(*, side: str, label: Any, url_name: str, permission: str) -> None:
-    entry = (side, label, url_name, permission)
-    if entry not in _CASE_LINKS:
-        _CASE_LINKS.append(entry)
-
-
-def case_links(user: Any, case: Case, side: str) -> list[tuple[str, str]]:
-    """(label, url) of the registered links for this side that ``user`` may follow."""
-    return [
-        (str(label), reverse(url_name, args=[case.reference]))
-        for s, label, url_name, permission in _CASE_LINKS
-        if s == side and has_perm(user, permission)
-    ]
 
 
 def _visibility_q(user: Any) -> Q | None:

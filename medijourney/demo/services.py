@@ -10,6 +10,7 @@ from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure
 from medijourney.cases.demo import cases_demo_setup
 from medijourney.cases.models import Case, Source
 from medijourney.exchange.demo import exchange_demo_setup
+from medijourney.journeys.demo import journeys_demo_setup
 from medijourney.network.demo import hospitals_with_invented_rows, network_demo_retire, network_demo_setup
 from medijourney.quotes.demo import quotes_demo_setup
 from medijourney.quotes.models import CommissionAgreement, QuoteRequest
@@ -51,4 +52,5 @@ def demo_setup() -> DemoSummary:
     summary.notes.extend(cases_demo_setup())
     summary.notes.extend(quotes_demo_setup())
     summary.notes.extend(exchange_demo_setup())
+    summary.notes.extend(journeys_demo_setup())
     return summary

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.accounts.permissions import has_perm
 from medijourney.cases.notifications import register_kind
 from medijourney.cases.selectors import register_case_link, register_event_kind
 
@@ -53,9 +54,12 @@ for kind, subject in (
     register_kind(kind, lambda ref, s=subject: str(s), f"exchange/email/{kind}.txt")
 
 register_case_link(
-    side="staff", label=_("Second opinions"), url_name="exchange:case_opinions", permission="exchange.manage_opinions"
+    "staff",
+    _("Second opinions"),
+    "exchange:case_opinions",
+    lambda user, case: has_perm(user, "exchange.manage_opinions"),
 )
 register_case_link(
-    side="patient", label=_("Second opinion from a specialist"), url_name="exchange:my_opinions",
-    permission="exchange.request_opinion",
+    "patient", _("Second opinion from a specialist"), "exchange:my_opinions",
+    lambda user, case: has_perm(user, "exchange.request_opinion"),
 )  # fmt: skip

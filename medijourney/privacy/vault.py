@@ -182,3 +182,29 @@ def vault_attachment_response(storage_key: str, *, filename: str, kind: str) -> 
     response["Cache-Control"] = "no-store"
     response["Content-Length"] = str(len(data))
     return response
+
+
+# --- Short secrets in a database field (passport numbers) ---------------------------------------------
+
+
+def seal_text(text: str, *, context: str) -> str:
+    """Encrypt a short text (a passport number) for a database field, under the active vault key.
+    ``context`` (e.g. "passport:<row public id>") is bound as associated data, so a value copied to
+    another row does not decrypt. Returns ASCII: ``<key id>:<urlsafe base64 of nonce|ciphertext>``."""
+    key_id, key = _keys()[0]
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, text.encode(), context.encode())
+    return f"{key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def open_text(value: str, *, context: str) -> str:
+    """Decrypt a value written by :func:`seal_text` (VaultError if damaged, moved or the key is gone)."""
+    key_id, _, encoded = (value or "").partition(":")
+    key = dict(_keys()).get(key_id)
+    if key is None or not encoded:
+        raise VaultError("The sealed value cannot be opened with the configured keys.")
+    try:
+        raw = base64.urlsafe_b64decode(encoded)
+        return AESGCM(key).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    except (InvalidTag, ValueError):
+        raise VaultError("The sealed value failed its integrity check.") from None

@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -135,6 +136,10 @@ def event_detail(event: Any, people: dict[str, str] | None = None) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def case_page_links(context: Any, case: Any, side: str) -> list[tuple[str, str]]:
-    """Links registered by later apps (``register_case_link``) for this case page."""
-    return case_links(context["request"].user, case, side)
+def case_page_links(context: Any, case: Any, audience: str) -> SafeString:
+    """Links registered by later apps (``cases.selectors.register_case_link``) for this page."""
+    user = context.get("user")
+    links = [(reverse(url_name, args=[case.reference]), label) for label, url_name in case_links(user, case, audience)]
+    if not links:
+        return SafeString("")
+    return format_html('<p class="case-links">{}</p>', format_html_join(" · ", '<a href="{}">{}</a>', links))

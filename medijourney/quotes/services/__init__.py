@@ -2,7 +2,7 @@
 hospitals' answers, acceptance and final bills, commission agreements, and the emails they send.
 Views, the partner API, tasks and the demo call these; everything public is re-exported here."""
 
-from .acceptance import BILLABLE_STAGES, final_bill_record, quote_accept
+from .acceptance import BILLABLE_STAGES, final_bill_record, quote_accept, register_on_accept
 from .answers import LineInput, PlanInput, quote_request_decline, quote_submit
 from .audit import request_read_audit, requests_list_audit
 from .clock import (
@@ -51,6 +51,7 @@ __all__ = [
     "quote_requests_do",
     "quote_requests_send",
     "quote_submit",
+    "register_on_accept",
     "reminder_before",
     "request_clock_check",
     "request_clock_schedule",

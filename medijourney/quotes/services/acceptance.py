@@ -1,6 +1,8 @@
 """The patient accepts one plan; after treatment the final bill is recorded."""
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +22,17 @@ from medijourney.quotes.models import (
 )
 
 from .notify import case_team_notify, hospital_notify
+
+# Later apps (journeys) act on an accepted plan inside the accepting transaction, so a failure
+# there rolls the acceptance back too. Each callback is called as ``cb(quote=, case=, actor=)``.
+_ON_ACCEPT: list[Callable[..., Any]] = []
+
+
+def register_on_accept(callback: Callable[..., Any]) -> None:
+    """Let a later app act when a patient accepts a plan (journeys builds the draft itinerary)."""
+    if callback not in _ON_ACCEPT:
+        _ON_ACCEPT.append(callback)
+
 
 BILLABLE_STAGES = (Stage.IN_TREATMENT, Stage.RECOVERING, Stage.RETURNED_HOME, Stage.FOLLOW_UP, Stage.CLOSED)
 
@@ -65,6 +78,9 @@ def quote_accept(*, quote: Quote, actor: User) -> Quote:
         hospital_notify(request, "quote_accepted_hospital", f"quote-accepted:{request.public_id}")
         case_team_notify(case, "quote_accepted", f"quote-accepted:{request.public_id}", hospital=request.hospital.name)
         case_transition(case=case, to=Stage.PLAN_ACCEPTED, actor=actor)
+        quote.refresh_from_db()
+        for callback in _ON_ACCEPT:
+            callback(quote=quote, case=case, actor=actor)
     quote.refresh_from_db()
     return quote
 
