@@ -36,7 +36,7 @@ class LetterOut(Schema):
     verify_url: str
 
 
-class FitToFlyOut(Schema):
+class JourneyFitToFlyOut(Schema):
     days: int
     published: bool
     rule: str
@@ -62,7 +62,7 @@ class JourneyListOut(Schema):
 class JourneyOut(JourneyListItemOut):
     destination_time_zone: str
     home_time_zone: str
-    fit_to_fly: FitToFlyOut
+    fit_to_fly: JourneyFitToFlyOut
     steps: list[StepOut]
     checklist: list[ChecklistItemOut] | None = Field(description="Not shown to the hospital.")
     letter: LetterOut | None

@@ -34,6 +34,7 @@ from ..rules import (
 )
 
 DAY = datetime.timedelta(days=1)
+PLAN_RANGE = datetime.timedelta(days=730)  # dates further than this from today are typing mistakes
 
 
 def _draft_days(journey: Journey, departure: datetime.date) -> dict[str, datetime.date]:
@@ -228,6 +229,11 @@ def step_move_check(
     step = next(s for s in steps if s.pk == step.pk)
     if day is None:
         raise ValidationError({"day": _("Enter a date.")})
+    today = timezone.localdate()
+    if not (today - PLAN_RANGE <= day <= today + PLAN_RANGE):
+        raise ValidationError({"day": _("Enter a date within two years of today.")})
+    if time is not None:
+        time = time.replace(tzinfo=None, microsecond=0)  # a local wall-clock time in the step's zone
     delta = day - step.day
     moved = tuple(s for s in steps if s.position > step.position) if delta else ()
     days = {s.kind: s.day + (delta if s in moved else datetime.timedelta(0)) for s in steps}

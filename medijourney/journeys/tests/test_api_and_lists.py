@@ -48,6 +48,9 @@ def test_api_move_bad_input_names_the_field_and_changes_nothing(client):
     assert errors[0]["field"] == "day" and "fit-to-fly" in errors[0]["message"]
     r = client.patch(url, json.dumps({"day": "not a date"}), content_type="application/json")
     assert r.status_code in (400, 422) and any("day" in e["field"] for e in r.json()["errors"])
+    for odd in ({"day": "0001-01-01"}, {"day": "9999-12-31"}, {"day": ret.day.isoformat(), "time": "10:15:00+05:00"}):
+        r = client.patch(url, json.dumps(odd), content_type="application/json")
+        assert r.status_code in (200, 422), odd
     assert list(Step.objects.filter(journey=journey).values_list("day", flat=True)) == before
     r = client.patch(
         url,
