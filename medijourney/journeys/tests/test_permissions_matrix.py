@@ -55,6 +55,7 @@ READERS = {
     "partner:other": 404,
     "quality_lead": 200,
     "specialist": 403,
+    "clinician": 403,
     "admin": 200,
 }
 TEAM_ONLY = {**READERS, "patient:owner": 403, "partner:owner": 403}
@@ -169,6 +170,7 @@ def test_partner_list(matrix):
             "partner:other": 200,
             "quality_lead": 403,
             "specialist": 403,
+            "clinician": 403,
             "admin": 403,
         },
     )
