@@ -7,12 +7,13 @@ an audited denial."""
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
 from medijourney.cases.models import Document
@@ -38,13 +39,13 @@ from .services import clarification_ask, opinion_coi_declare, opinion_read_audit
 router = Router(tags=["specialist second opinions"])
 
 
-def _require_specialist(request: HttpRequest) -> None:
+def _require_specialist(request: AuthenticatedRequest) -> None:
     if not has_perm(request.user, "exchange.give_opinions"):
         deny(request.user, "exchange.give_opinions", reason="role")
         raise HttpError(403, "You do not have permission to do this.")
 
 
-def _get(request: HttpRequest, request_id: UUID, action: str) -> OpinionRequest:
+def _get(request: AuthenticatedRequest, request_id: UUID, action: str) -> OpinionRequest:
     return get_visible_or_404(
         opinion_requests_visible_to(request.user).filter(specialist=request.user),
         request.user, action, public_id=request_id,
@@ -58,7 +59,7 @@ def _item(r: OpinionRequest) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _detail(request: HttpRequest, r: OpinionRequest) -> dict[str, Any]:
+def _detail(request: AuthenticatedRequest, r: OpinionRequest) -> dict[str, Any]:
     declared = r.coi_declared_at is not None
     opinion = opinion_of(r)
     out = {
@@ -88,7 +89,7 @@ def _detail(request: HttpRequest, r: OpinionRequest) -> dict[str, Any]:
 
 
 class _Page:
-    def __init__(self, request: HttpRequest, qs: Any) -> None:
+    def __init__(self, request: AuthenticatedRequest, qs: Any) -> None:
         self.request, self.qs = request, qs
 
     def __len__(self) -> int:
@@ -107,7 +108,7 @@ class _Page:
     summary="My second-opinion queue (open by deadline, or past)",
 )
 @paginate(Paged)
-def specialist_opinion_list(request: HttpRequest, past: bool = False) -> Any:
+def specialist_opinion_list(request: AuthenticatedRequest, past: bool = False) -> Any:
     _require_specialist(request)
     return _Page(request, specialist_queue(request.user, past=past))
 
@@ -118,7 +119,7 @@ def specialist_opinion_list(request: HttpRequest, past: bool = False) -> Any:
     auth=any_auth,
     summary="One request: the shared material once the declaration is made",
 )
-def specialist_opinion_get(request: HttpRequest, request_id: UUID) -> dict[str, Any]:
+def specialist_opinion_get(request: AuthenticatedRequest, request_id: UUID) -> dict[str, Any]:
     _require_specialist(request)
     return _detail(request, _get(request, request_id, "opinion_request.view"))
 
@@ -129,7 +130,7 @@ def specialist_opinion_get(request: HttpRequest, request_id: UUID) -> dict[str, 
     auth=any_auth,
     summary="Declare no tie to any hospital that quoted on the case",
 )
-def specialist_declare(request: HttpRequest, request_id: UUID, payload: DeclarationIn) -> dict[str, Any]:
+def specialist_declare(request: AuthenticatedRequest, request_id: UUID, payload: DeclarationIn) -> dict[str, Any]:
     _require_specialist(request)
     r = opinion_coi_declare(
         request=_get(request, request_id, "opinion_request.declare_coi"), actor=request.user, declared=payload.declared
@@ -143,7 +144,7 @@ def specialist_declare(request: HttpRequest, request_id: UUID, payload: Declarat
     auth=any_auth,
     summary="Ask the case manager a clarifying question (the clock pauses)",
 )
-def specialist_clarify(request: HttpRequest, request_id: UUID, payload: ClarificationIn) -> Status:
+def specialist_clarify(request: AuthenticatedRequest, request_id: UUID, payload: ClarificationIn) -> Status:
     _require_specialist(request)
     r = _get(request, request_id, "clarification.ask")
     clarification_ask(request=r, actor=request.user, question=payload.question)
@@ -151,7 +152,7 @@ def specialist_clarify(request: HttpRequest, request_id: UUID, payload: Clarific
     return Status(201, _detail(request, r))
 
 
-def _save(request: HttpRequest, request_id: UUID, payload: OpinionIn, submit: bool) -> dict[str, Any]:
+def _save(request: AuthenticatedRequest, request_id: UUID, payload: OpinionIn, submit: bool) -> dict[str, Any]:
     _require_specialist(request)
     r = _get(request, request_id, "opinion.submit" if submit else "opinion.save_draft")
     opinion_save(request=r, actor=request.user, data=payload.dict(), submit=submit)
@@ -165,7 +166,7 @@ def _save(request: HttpRequest, request_id: UUID, payload: OpinionIn, submit: bo
     auth=any_auth,
     summary="Save the opinion as a draft",
 )
-def specialist_opinion_draft(request: HttpRequest, request_id: UUID, payload: OpinionIn) -> dict[str, Any]:
+def specialist_opinion_draft(request: AuthenticatedRequest, request_id: UUID, payload: OpinionIn) -> dict[str, Any]:
     return _save(request, request_id, payload, submit=False)
 
 
@@ -175,7 +176,7 @@ def specialist_opinion_draft(request: HttpRequest, request_id: UUID, payload: Op
     auth=any_auth,
     summary="Send the opinion (every question answered); errors name the field, e.g. answer_2",
 )
-def specialist_opinion_submit(request: HttpRequest, request_id: UUID, payload: OpinionIn) -> dict[str, Any]:
+def specialist_opinion_submit(request: AuthenticatedRequest, request_id: UUID, payload: OpinionIn) -> dict[str, Any]:
     return _save(request, request_id, payload, submit=True)
 
 
@@ -186,7 +187,7 @@ def specialist_opinion_submit(request: HttpRequest, request_id: UUID, payload: O
     url_name="specialist_opinion_document",
     summary="Download a shared report (after the declaration, while the consent covers reports)",
 )
-def specialist_opinion_document(request: HttpRequest, request_id: UUID, document_id: UUID) -> HttpResponse:
+def specialist_opinion_document(request: AuthenticatedRequest, request_id: UUID, document_id: UUID) -> HttpResponse:
     _require_specialist(request)
     r = _get(request, request_id, "opinion_document.download")
     allowed = shared_documents(r) if r.coi_declared_at else Document.objects.none()

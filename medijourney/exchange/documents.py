@@ -53,7 +53,7 @@ def certificate_pdf(p: Participation, programme_title: str, accredited: tuple[st
         f"This records that {p.user.full_name or p.user.email}",
         f"took part in the tele-mentoring programme \u201c{programme_title}\u201d:",
         f"{p.attended} of {p.held} sessions held attended ({p.share * 100:.0f}%), {p.hours:g} hours.",
-        f"Issued {timezone.now():%Y-%m-%d} by {settings.SITE_NAME if hasattr(settings, 'SITE_NAME') else 'MediJourney'}.",
+        f"Issued {timezone.now():%Y-%m-%d} by {getattr(settings, 'SITE_NAME', 'MediJourney')}.",
     ]
     for row in rows:
         pdf.drawCentredString(width / 2, y, row)

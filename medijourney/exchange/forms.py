@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from medijourney.accounts.models import User
 from medijourney.catalog.models import Specialty
+from medijourney.core.forms import choice_field
 from medijourney.quotes.models import Scope
 
 from .models import MAX_QUESTIONS, Agreement, AttendanceStatus, Cadence, Confidence, Profession
@@ -17,8 +18,25 @@ from .models import MAX_QUESTIONS, Agreement, AttendanceStatus, Cadence, Confide
 _ZONES = sorted(available_timezones())
 
 
-def _person(user: User) -> str:
-    return user.get_full_name()
+class _PersonChoiceField(forms.ModelChoiceField):
+    """A person, shown by their full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
+class _PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Several people, each shown by their full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name())
+
+
+def _model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field ``name`` (typed, so its queryset can be set in ``__init__``)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
 
 
 def _questions_fields(form: forms.Form, required_first: bool = True) -> None:
@@ -70,19 +88,18 @@ class StaffRequestForm(QuestionsMixin, forms.Form):
     def __init__(self, *args: Any, documents: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _questions_fields(self)
-        self.fields["documents"].choices = [(str(d.public_id), d.original_name) for d in documents]
+        choice_field(self, "documents").choices = [(str(d.public_id), d.original_name) for d in documents]
         if not documents:
             del self.fields["documents"]
 
 
 class AssignForm(forms.Form):
-    specialist = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Specialist"), required=False)
+    specialist = _PersonChoiceField(queryset=User.objects.none(), label=_("Specialist"), required=False)
 
     def __init__(self, *args: Any, specialists: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if specialists is not None:
-            self.fields["specialist"].queryset = specialists
-        self.fields["specialist"].label_from_instance = _person  # type: ignore[attr-defined]
+            _model_choice_field(self, "specialist").queryset = specialists
 
 
 class AnswerForm(forms.Form):
@@ -164,7 +181,7 @@ class ProgrammeForm(forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=200, required=False)
     specialty = forms.ModelChoiceField(queryset=Specialty.objects.all(), label=_("Specialty"), required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    hub = forms.ModelMultipleChoiceField(
+    hub = _PeopleChoiceField(
         queryset=User.objects.none(), label=_("Hub team (specialists)"), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
@@ -179,8 +196,7 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args: Any, hub: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if hub is not None:
-            self.fields["hub"].queryset = hub
-        self.fields["hub"].label_from_instance = _person  # type: ignore[attr-defined]
+            _model_choice_field(self, "hub").queryset = hub
 
 
 class InviteForm(forms.Form):
@@ -202,7 +218,7 @@ class SessionForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Participant"))
+    user = _PersonChoiceField(queryset=User.objects.none(), label=_("Participant"))
     status = forms.ChoiceField(label=_("Present, late or absent"), choices=AttendanceStatus.choices)
     minutes = forms.IntegerField(label=_("Minutes attended"), min_value=0, initial=0)
     reason = forms.CharField(label=_("Reason for a change (needed when changing)"), required=False, max_length=500)
@@ -210,8 +226,7 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if people is not None:
-            self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = _person  # type: ignore[attr-defined]
+            _model_choice_field(self, "user").queryset = people
 
 
 class PresentationForm(forms.Form):
@@ -230,7 +245,7 @@ class PresentationForm(forms.Form):
 
     def __init__(self, *args: Any, earlier: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["follow_up_of"].choices = [("", _("No: a new case"))] + [
+        choice_field(self, "follow_up_of").choices = [("", _("No: a new case"))] + [
             (str(p.public_id), p.title) for p in earlier
         ]
 

@@ -73,8 +73,16 @@ def test_second_opinion_from_request_to_reading(live_server, browser):
     with transaction.atomic():
         link_specialist(specialist)
         case = make_case(patient=patient, assigned_to=manager, full_name="Grace Private")
+    page = ask_as_patient(browser, base, case)
+    staff = assign_as_case_manager(browser, base, case, specialist)
+    spec = declare_and_clarify_as_specialist(browser, base)
+    answer_as_case_manager(staff)
+    send_opinion_as_specialist(spec)
+    read_opinion_as_patient(browser, base, page, case)
 
-    # 1. The patient asks, consenting in the same step.
+
+def ask_as_patient(browser, base, case):
+    """1. The patient asks, consenting in the same step."""
     page = sign_in(browser, base, Role.PATIENT)
     page.goto(f"{base}/my/cases/{case.reference}/")
     page.get_by_role("link", name="Second opinion from a specialist").click()
@@ -85,16 +93,22 @@ def test_second_opinion_from_request_to_reading(live_server, browser):
     page.get_by_role("button", name="Ask for a second opinion").click()
     expect(page.get_by_text("Your request was sent to your case manager")).to_be_visible()
     expect(page.get_by_text("no specialist yet")).to_be_visible()
+    return page
 
-    # 2. The case manager assigns the proposed specialist.
+
+def assign_as_case_manager(browser, base, case, specialist):
+    """2. The case manager assigns the proposed specialist."""
     staff = sign_in(browser, base, Role.CASE_MANAGER)
     staff.goto(f"{base}/cases/{case.reference}/")
     staff.get_by_role("button", name="Second opinions").click()
     staff.get_by_role("button", name=f"Assign {specialist.full_name}").click()
     expect(staff.get_by_text(f"Assigned to {specialist.full_name}.")).to_be_visible()
     shot(staff, "opinion-case-team-1280")
+    return staff
 
-    # 3. The specialist declares no conflict, reads, and asks a clarifying question.
+
+def declare_and_clarify_as_specialist(browser, base):
+    """3. The specialist declares no conflict, reads, and asks a clarifying question."""
     spec = sign_in(browser, base, Role.SPECIALIST)
     spec.goto(f"{base}/specialist/opinions/")
     expect(spec.locator(".clock")).to_contain_text("left")
@@ -108,14 +122,19 @@ def test_second_opinion_from_request_to_reading(live_server, browser):
     spec.get_by_role("button", name="Ask the case manager").click()
     expect(spec.get_by_text("Your clock is paused until they answer.")).to_be_visible()
     expect(spec.get_by_text("clock paused", exact=False).first).to_be_visible()
+    return spec
 
-    # 4. The case manager answers; the clock runs again.
+
+def answer_as_case_manager(staff):
+    """4. The case manager answers; the clock runs again."""
     staff.reload()
     staff.get_by_label("Your answer to the specialist").fill("The right knee; about 200 metres.")
     staff.get_by_role("button", name="Send the answer").click()
     expect(staff.get_by_text("the specialist's clock is running again")).to_be_visible()
 
-    # 5. The specialist sends the opinion (a missing answer first: refused, text kept).
+
+def send_opinion_as_specialist(spec):
+    """5. The specialist sends the opinion (a missing answer first: refused, text kept)."""
     spec.reload()
     spec.get_by_label("The case as you understood it").fill("Adult with right knee arthritis, walking 200 m.")
     spec.get_by_label("The proposed treatment plan").select_option("agree_with_changes")
@@ -132,7 +151,9 @@ def test_second_opinion_from_request_to_reading(live_server, browser):
     spec.get_by_role("button", name="Send the opinion").click()
     expect(spec.get_by_text("Opinion sent.")).to_be_visible()
 
-    # 6. The patient reads it in plain words, on desktop and on a phone.
+
+def read_opinion_as_patient(browser, base, page, case):
+    """6. The patient reads it in plain words, on desktop and on a phone."""
     page.reload()
     expect(page.get_by_text("A knee replacement is reasonable; try physiotherapy first.")).to_be_visible()
     expect(page.get_by_text("You can wait a few months with physiotherapy.")).to_be_visible()
@@ -155,8 +176,16 @@ def test_programme_to_certificate(live_server, browser):
     specialist = User.objects.get(email=demo_email(Role.SPECIALIST))
     clinician = User.objects.get(email=demo_email(Role.CLINICIAN))
     specialty("orthopedics")
+    programme = create_programme_as_quality_lead(browser, base, specialist, clinician)
+    token, past, upcoming = issue_invitation_and_sessions(programme, clinician)
+    spoke = accept_and_fill_profile_as_clinician(browser, base, token)
+    submit_case_as_clinician(spoke, base, upcoming)
+    recommend_and_record_attendance_as_hub(browser, base, clinician, past, upcoming)
+    read_and_download_certificate_as_clinician(browser, base, spoke, programme, upcoming)
 
-    # 1. The quality lead creates the programme with the demo specialist as hub.
+
+def create_programme_as_quality_lead(browser, base, specialist, clinician):
+    """1. The quality lead creates the programme with the demo specialist as hub."""
     lead = sign_in(browser, base, Role.QUALITY_LEAD)
     lead.goto(f"{base}/mentoring/")
     lead.get_by_role("button", name="Create a programme").click()
@@ -172,8 +201,11 @@ def test_programme_to_certificate(live_server, browser):
     lead.get_by_role("button", name="Send invitations").click()
     expect(lead.get_by_text("1 invitation(s) sent.")).to_be_visible()
     shot(lead, "programme-lead-1280")
+    return programme
 
-    # The link in the email carries a token only the email holds; the test issues its own.
+
+def issue_invitation_and_sessions(programme, clinician):
+    """The link in the email carries a token only the email holds; the test issues its own."""
     with transaction.atomic():
         Invitation.objects.filter(programme=programme).delete()
         [(_, token)] = invitation_send(
@@ -181,8 +213,11 @@ def test_programme_to_certificate(live_server, browser):
         )
         past = Session.objects.create(programme=programme, starts_at=timezone.now() - datetime.timedelta(days=7))
         upcoming = Session.objects.create(programme=programme, starts_at=timezone.now() + datetime.timedelta(days=7))
+    return token, past, upcoming
 
-    # 2. The clinician accepts and fills the profile.
+
+def accept_and_fill_profile_as_clinician(browser, base, token):
+    """2. The clinician accepts and fills the profile."""
     spoke = sign_in(browser, base, Role.CLINICIAN)
     spoke.goto(f"{base}/mentoring/invitations/{token}/")
     spoke.get_by_role("button", name="Accept the invitation").click()
@@ -192,8 +227,11 @@ def test_programme_to_certificate(live_server, browser):
     spoke.get_by_label("Profession").select_option("doctor")
     spoke.get_by_role("button", name="Save the profile").click()
     expect(spoke.get_by_text("Profile saved.")).to_be_visible()
+    return spoke
 
-    # 3. A case with a phone number is refused and shown de-identified; the clean one goes in.
+
+def submit_case_as_clinician(spoke, base, upcoming):
+    """3. A case with a phone number is refused and shown de-identified; the clean one goes in."""
     spoke.goto(f"{base}/mentoring/sessions/{upcoming.public_id}/")
     spoke.get_by_label("Title").fill("Knee pain in a farmer")
     summary = spoke.get_by_label("The case (no name", exact=False)
@@ -208,7 +246,9 @@ def test_programme_to_certificate(live_server, browser):
     spoke.get_by_role("button", name="Submit the case").click()
     expect(spoke.get_by_text("Case submitted for the session.")).to_be_visible()
 
-    # 4. The hub records a recommendation and attendance at the past session.
+
+def recommend_and_record_attendance_as_hub(browser, base, clinician, past, upcoming):
+    """4. The hub records a recommendation and attendance at the past session."""
     hub = sign_in(browser, base, Role.SPECIALIST)
     hub.goto(f"{base}/mentoring/sessions/{upcoming.public_id}/")
     hub.get_by_label("Recommendation of the hub").fill("Weight-bearing X-ray, physiotherapy, review in 3 months.")
@@ -221,7 +261,9 @@ def test_programme_to_certificate(live_server, browser):
     hub.get_by_role("button", name="Record attendance").click()
     expect(hub.get_by_text(f"Attendance recorded for {clinician.full_name}.")).to_be_visible()
 
-    # 5. The clinician reads the recommendation and downloads the certificate.
+
+def read_and_download_certificate_as_clinician(browser, base, spoke, programme, upcoming):
+    """5. The clinician reads the recommendation and downloads the certificate."""
     spoke.goto(f"{base}/mentoring/{programme.public_id}/")
     expect(spoke.get_by_text("You attended 1 of 1 sessions held", exact=False)).to_be_visible()
     with spoke.expect_download() as download:

@@ -148,6 +148,69 @@ def _clean_questions(questions: Sequence[str]) -> list[str]:
     return [q.strip() for q in questions if q and q.strip()]
 
 
+def _questions_errors(qs: list[str]) -> list[str]:
+    if not 1 <= len(qs) <= MAX_QUESTIONS:
+        return [_("Write between 1 and %(n)d questions for the specialist.") % {"n": MAX_QUESTIONS}]
+    if any(len(q) > 1000 for q in qs):
+        return [_("Keep each question under 1,000 characters.")]
+    return []
+
+
+def _summary_errors(case: Case, text: str) -> list[str]:
+    if not text:
+        return [_("Write the summary the specialist will read.")]
+    leftovers = identifying_leftovers(text, names=case_names(case), exact=case_exact_identifiers(case))
+    if leftovers:
+        return [
+            _("The summary still contains the patient's %(what)s. Remove it before sending.")
+            % {"what": ", ".join(leftovers)}
+        ]
+    return []
+
+
+def _request_errors(
+    *, case: Case, specialty: Specialty | None, qs: list[str], text: str, patient_asks: bool, scope: str | None
+) -> dict[str, list[str]]:
+    """What is wrong with a request before anything is written, by field."""
+    errors: dict[str, list[str]] = {}
+    if specialty is None:
+        errors["specialty"] = [_("Choose the specialty of the second opinion.")]
+    if question_errors := _questions_errors(qs):
+        errors["questions"] = question_errors
+    if summary_errors := _summary_errors(case, text):
+        errors["summary"] = summary_errors
+    if not case.is_open:
+        errors["__all__"] = [_("This case is closed.")]
+    if patient_asks and scope not in Scope.values:
+        errors["scope"] = [_("Choose what the specialist may see.")]
+    return errors
+
+
+def _request_consent(*, case: Case, scope: str | None, actor: User, patient_asks: bool) -> OpinionConsent:
+    """The consent the request rests on: granted now when the patient asks, else the active one."""
+    consent = (
+        opinion_consent_grant(case=case, scope=str(scope), actor=actor)
+        if patient_asks
+        else active_opinion_consent(case)
+    )
+    if consent is None:
+        raise ValidationError(
+            {"__all__": [_("The patient has not consented to a second opinion yet. Ask them first.")]}
+        )
+    return consent
+
+
+def _request_documents(case: Case, consent: OpinionConsent, documents: Sequence[Document]) -> list[Document]:
+    """The documents to share: only under a consent covering reports, only this case's scanned ones."""
+    docs = list(documents)
+    if docs and not consent.includes_reports:
+        raise ValidationError({"documents": [_("The patient's consent does not cover medical reports.")]})
+    for doc in docs:
+        if doc.case_id != case.pk or not doc.servable:
+            raise ValidationError({"documents": [_("Choose documents of this case that passed the scan.")]})
+    return docs
+
+
 def opinion_request_create(
     *,
     case: Case,
@@ -168,45 +231,13 @@ def opinion_request_create(
     if not patient_asks and not can_manage_opinions(actor, case):
         raise ValidationError(_("You cannot ask for a second opinion on this case."))
     qs = _clean_questions(questions)
-    errors: dict[str, list[str]] = {}
-    if specialty is None:
-        errors["specialty"] = [_("Choose the specialty of the second opinion.")]
-    if not 1 <= len(qs) <= MAX_QUESTIONS:
-        errors["questions"] = [_("Write between 1 and %(n)d questions for the specialist.") % {"n": MAX_QUESTIONS}]
-    elif any(len(q) > 1000 for q in qs):
-        errors["questions"] = [_("Keep each question under 1,000 characters.")]
     text = (summary if summary is not None and not patient_asks else summary_draft(case)).strip()
-    if not text:
-        errors["summary"] = [_("Write the summary the specialist will read.")]
-    else:
-        leftovers = identifying_leftovers(text, names=case_names(case), exact=case_exact_identifiers(case))
-        if leftovers:
-            errors["summary"] = [
-                _("The summary still contains the patient's %(what)s. Remove it before sending.")
-                % {"what": ", ".join(leftovers)}
-            ]
-    if not case.is_open:
-        errors["__all__"] = [_("This case is closed.")]
-    if patient_asks and scope not in Scope.values:
-        errors["scope"] = [_("Choose what the specialist may see.")]
+    errors = _request_errors(case=case, specialty=specialty, qs=qs, text=text, patient_asks=patient_asks, scope=scope)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        consent = (
-            opinion_consent_grant(case=case, scope=str(scope), actor=actor)
-            if patient_asks
-            else active_opinion_consent(case)
-        )
-        if consent is None:
-            raise ValidationError(
-                {"__all__": [_("The patient has not consented to a second opinion yet. Ask them first.")]}
-            )
-        docs = list(documents)
-        if docs and not consent.includes_reports:
-            raise ValidationError({"documents": [_("The patient's consent does not cover medical reports.")]})
-        for doc in docs:
-            if doc.case_id != case.pk or not doc.servable:
-                raise ValidationError({"documents": [_("Choose documents of this case that passed the scan.")]})
+        consent = _request_consent(case=case, scope=scope, actor=actor, patient_asks=patient_asks)
+        docs = _request_documents(case, consent, documents)
         request = OpinionRequest(
             case=case, patient=case.patient, consent=consent, specialty=specialty, questions=qs, summary=text,
             requested_by=actor, requested_at=timezone.now(), created_by=actor, is_demo=is_demo,
@@ -434,33 +465,57 @@ def opinion_save(*, request: OpinionRequest, actor: User, data: dict[str, Any], 
         return _opinion_save_locked(request, actor, data, submit)
 
 
+def _opinion_choice_errors(values: dict[str, str]) -> dict[str, list[str]]:
+    """Errors a draft can already have: a choice that is not one of those offered."""
+    errors: dict[str, list[str]] = {}
+    if values["agreement"] and values["agreement"] not in Agreement.values:
+        errors["agreement"] = [_("Choose one of the answers offered.")]
+    if values["confidence"] and values["confidence"] not in Confidence.values:
+        errors["confidence"] = [_("Choose low, medium or high.")]
+    return errors
+
+
+def _opinion_submit_errors(
+    request: OpinionRequest, answers: list[str], values: dict[str, str], errors: dict[str, list[str]]
+) -> None:
+    """Add to ``errors`` what sending needs: the declaration, no open question, every part written."""
+    if request.coi_declared_at is None:
+        errors["__all__"] = [_("Declare your conflicts of interest first.")]
+    if request.status == OpinionStatus.CLARIFYING:
+        errors.setdefault("__all__", []).append(_("Wait for the answer to your clarifying question."))
+    for i, answer in enumerate(answers):
+        if not answer:
+            errors[f"answer_{i + 1}"] = [_("Answer question %(n)d.") % {"n": i + 1}]
+    for name, message in (
+        ("understood_summary", _("Summarise the case as you understood it.")),
+        ("agreement", _("Say whether you agree with the proposed treatment plan.")),
+        ("confidence", _("Say how confident you are.")),
+        ("plain_summary", _("Write a few plain words for the patient.")),
+    ):
+        if not values[name]:
+            errors[name] = [message]
+
+
+def _opinion_send(request: OpinionRequest, actor: User, now: datetime.datetime) -> None:
+    """The request is answered: on the timeline, and the patient and the case team are told."""
+    request.status = OpinionStatus.ANSWERED
+    request.answered_at = now
+    request.save(update_fields=["status", "answered_at", "updated_at"])
+    late = bool(request.due_at and now > request.due_at)
+    case_event_add(case=request.case, kind="opinion_answered", actor=actor, request=request.code, late=late)
+    _patient_notify(request, "opinion_ready", f"opinion-ready:{request.public_id}")
+    _team_notify(request, "opinion_answered", f"opinion-answered:{request.public_id}")
+
+
 def _opinion_save_locked(request: OpinionRequest, actor: User, data: dict[str, Any], submit: bool) -> Opinion:
     if not can_give_opinion(actor, request):
         raise ValidationError(_("This request is not assigned to you."))
     answers = [str(a or "").strip() for a in (data.get("answers") or [])]
     answers = (answers + [""] * len(request.questions))[: len(request.questions)]
     values = {f: str(data.get(f) or "").strip() for f in OPINION_FIELDS}
-    errors: dict[str, list[str]] = {}
-    if values["agreement"] and values["agreement"] not in Agreement.values:
-        errors["agreement"] = [_("Choose one of the answers offered.")]
-    if values["confidence"] and values["confidence"] not in Confidence.values:
-        errors["confidence"] = [_("Choose low, medium or high.")]
+    errors = _opinion_choice_errors(values)
     if submit:
-        if request.coi_declared_at is None:
-            errors["__all__"] = [_("Declare your conflicts of interest first.")]
-        if request.status == OpinionStatus.CLARIFYING:
-            errors.setdefault("__all__", []).append(_("Wait for the answer to your clarifying question."))
-        for i, answer in enumerate(answers):
-            if not answer:
-                errors[f"answer_{i + 1}"] = [_("Answer question %(n)d.") % {"n": i + 1}]
-        for name, message in (
-            ("understood_summary", _("Summarise the case as you understood it.")),
-            ("agreement", _("Say whether you agree with the proposed treatment plan.")),
-            ("confidence", _("Say how confident you are.")),
-            ("plain_summary", _("Write a few plain words for the patient.")),
-        ):
-            if not values[name]:
-                errors[name] = [message]
+        _opinion_submit_errors(request, answers, values, errors)
     if errors:
         raise ValidationError(errors)
     # Inside the caller's transaction, with the request row locked.
@@ -485,13 +540,7 @@ def _opinion_save_locked(request: OpinionRequest, actor: User, data: dict[str, A
         patient=request.patient,
     )
     if submit:
-        request.status = OpinionStatus.ANSWERED
-        request.answered_at = now
-        request.save(update_fields=["status", "answered_at", "updated_at"])
-        late = bool(request.due_at and now > request.due_at)
-        case_event_add(case=request.case, kind="opinion_answered", actor=actor, request=request.code, late=late)
-        _patient_notify(request, "opinion_ready", f"opinion-ready:{request.public_id}")
-        _team_notify(request, "opinion_answered", f"opinion-answered:{request.public_id}")
+        _opinion_send(request, actor, now)
     return opinion
 
 

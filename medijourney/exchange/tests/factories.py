@@ -60,7 +60,9 @@ def make_request(
 def assigned_request(**kwargs: Any) -> tuple[OpinionRequest, User]:
     specialist = kwargs.pop("specialist", None) or make_specialist()
     request = make_request(**kwargs)
-    request = opinion_assign(request=request, specialist=specialist, actor=request.case.assigned_to)
+    manager = request.case.assigned_to
+    assert manager is not None
+    request = opinion_assign(request=request, specialist=specialist, actor=manager)
     return request, specialist
 
 

@@ -51,6 +51,7 @@ def test_assignment_sets_the_due_date_in_the_specialists_zone():
     specialist = make_specialist(time_zone="Asia/Tokyo")
     with time_machine.travel(datetime.datetime(2026, 12, 4, 20, 0, tzinfo=UTC), tick=False):
         request, _ = assigned_request(specialist=specialist)
+    assert request.due_at is not None
     assert request.due_at.astimezone(TOKYO) == datetime.datetime(2026, 12, 14, 0, 0, tzinfo=TOKYO)
 
 
@@ -66,6 +67,7 @@ def test_reminder_escalation_and_reassignment_each_once():
     assert Notification.objects.filter(kind="opinion_reminder", to_email=specialist.email).count() == 1
     assert opinion_clock_check(request_id=request.pk, now=due + datetime.timedelta(minutes=1)) == ["escalated"]
     manager = request.case.assigned_to
+    assert manager is not None
     assert Notification.objects.filter(kind="opinion_overdue", to_email=manager.email).count() == 1
     # Thursday + 2 working days = Monday (not Saturday).
     assert opinion_clock_check(request_id=request.pk, now=datetime.datetime(2026, 12, 12, 11, 0, tzinfo=UTC)) == []
@@ -80,6 +82,7 @@ def test_the_clock_pauses_while_a_question_waits():
     with time_machine.travel(datetime.datetime(2026, 12, 3, 10, 0, tzinfo=UTC), tick=False):
         request, specialist = assigned_request()
     due = request.due_at
+    assert due is not None
     with time_machine.travel(datetime.datetime(2026, 12, 4, 10, 0, tzinfo=UTC), tick=False):
         clarification = clarification_ask(request=request, actor=specialist, question="Which knee, and since when?")
     request.refresh_from_db()
@@ -87,7 +90,9 @@ def test_the_clock_pauses_while_a_question_waits():
     # Paused: the deadline passing does nothing.
     assert opinion_clock_check(request_id=request.pk, now=due + datetime.timedelta(hours=1)) == []
     with time_machine.travel(datetime.datetime(2026, 12, 6, 10, 0, tzinfo=UTC), tick=False):
-        clarification_answer(clarification=clarification, actor=request.case.assigned_to, answer="Right knee, 2 years.")
+        manager = request.case.assigned_to
+        assert manager is not None
+        clarification_answer(clarification=clarification, actor=manager, answer="Right knee, 2 years.")
     request.refresh_from_db()
     assert request.status == OpinionStatus.ASSIGNED
     assert request.due_at == due + datetime.timedelta(days=2)  # moved by the time spent waiting

@@ -63,6 +63,7 @@ def test_case_manager_needs_the_patients_consent():
 def test_request_bad_input_names_each_field_and_writes_nothing():
     request = make_request()
     case, manager = request.case, request.case.assigned_to
+    assert manager is not None
     with pytest.raises(ValidationError) as exc:
         opinion_request_create(
             case=case,
@@ -81,10 +82,12 @@ def test_documents_only_when_the_consent_covers_reports():
     request = make_request()  # de-identified summary only
     case = request.case
     doc = add_report(case)
+    manager = case.assigned_to
+    assert manager is not None
     with pytest.raises(ValidationError) as exc:
         opinion_request_create(
             case=case, specialty=specialty("orthopedics"), questions=["Q?"], summary="Adult.", documents=[doc],
-            actor=case.assigned_to,
+            actor=manager,
         )  # fmt: skip
     assert "documents" in exc.value.message_dict
 
@@ -106,16 +109,20 @@ def test_proposals_lowest_load_common_language_and_never_a_quoting_hospitals_doc
     proposed = proposed_specialists(request)
     assert [p.full_name for p in proposed] == [f.full_name for f in free]
     assert conflicted not in proposed
+    manager = request.case.assigned_to
+    assert manager is not None
     with pytest.raises(ValidationError) as exc:
-        opinion_assign(request=request, specialist=conflicted, actor=request.case.assigned_to)
+        opinion_assign(request=request, specialist=conflicted, actor=manager)
     assert "conflict of interest" in exc.value.message_dict["specialist"][0]
 
 
 def test_a_specialist_without_a_current_licence_cannot_be_assigned():
     request = make_request()
     unlicensed = make_specialist(licensed=False)
+    manager = request.case.assigned_to
+    assert manager is not None
     with pytest.raises(ValidationError) as exc:
-        opinion_assign(request=request, specialist=unlicensed, actor=request.case.assigned_to)
+        opinion_assign(request=request, specialist=unlicensed, actor=manager)
     assert "licence" in exc.value.message_dict["specialist"][0]
     request.refresh_from_db()
     assert request.status == OpinionStatus.REQUESTED and request.specialist is None
@@ -124,6 +131,7 @@ def test_a_specialist_without_a_current_licence_cannot_be_assigned():
 def test_at_most_three_clarifying_questions():
     request, specialist = assigned_request()
     manager = request.case.assigned_to
+    assert manager is not None
     for i in range(3):
         c = clarification_ask(request=request, actor=specialist, question=f"Question {i}?")
         clarification_answer(clarification=c, actor=manager, answer="Answer.")

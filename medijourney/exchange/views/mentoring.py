@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm, holders_of
 from medijourney.core.forms import add_service_errors
 from medijourney.core.ratelimit import rate_limited
@@ -73,6 +74,12 @@ def _require_mentoring(request: HttpRequest, action: str) -> HttpResponse | None
     return None
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user, for code that runs only after the view's sign-in check."""
+    assert isinstance(request.user, User), "behind a sign-in check"
+    return request.user
+
+
 def _programme(request: HttpRequest, public_id: Any, action: str) -> Programme:
     return get_visible_or_404(programmes_visible_to(request.user), request.user, action, public_id=public_id)
 
@@ -123,7 +130,7 @@ def _programme_page(request: HttpRequest, p: Programme, status: int = 200, **for
     can_run = perms.can_run_programme(request.user, p)
     now = timezone.now()
     sessions = list(p.sessions.order_by("starts_at", "id"))
-    mine = participation(p, request.user) if perms.can_join_programme(request.user) else None
+    mine = participation(p, _user(request)) if perms.can_join_programme(request.user) else None
     return render(
         request,
         "exchange/programme.html",
@@ -134,7 +141,7 @@ def _programme_page(request: HttpRequest, p: Programme, status: int = 200, **for
             "now": now,
             "mine": mine,
             "hub": list(p.hub.order_by("full_name")),
-            "viewer_tz": zone(request.user.time_zone).key,
+            "viewer_tz": zone(_user(request).time_zone).key,
             "participants": participations(p) if can_run else [],
             "invite_form": forms.get("invite_form") or InviteForm(),
             "session_form": forms.get("session_form") or SessionForm(),
@@ -215,7 +222,7 @@ def _session_page(request: HttpRequest, s: Session, status: int = 200, **forms: 
     )
     presentations = list(presentations_visible_to(request.user).filter(session=s).prefetch_related("recommendations"))
     audit_record(actor=request.user, action="session.view", obj=s)
-    earlier = CasePresentation.objects.filter(presenter=request.user).exclude(session=s) if can_present else []
+    earlier = CasePresentation.objects.filter(presenter=_user(request)).exclude(session=s) if can_present else []
     return render(
         request,
         "exchange/session.html",
@@ -225,7 +232,7 @@ def _session_page(request: HttpRequest, s: Session, status: int = 200, **forms: 
             "can_run": can_run,
             "can_present": can_present,
             "presentations": presentations,
-            "viewer_tz": zone(request.user.time_zone).key,
+            "viewer_tz": zone(_user(request).time_zone).key,
             "started": s.starts_at <= timezone.now(),
             "attendance": list(Attendance.objects.filter(session=s).select_related("user").prefetch_related("changes")),
             "attendance_form": forms.get("attendance_form") or AttendanceForm(people=participants(p)),
@@ -280,7 +287,7 @@ def attendance(request: HttpRequest, public_id: Any) -> HttpResponse:
                 user=d["user"],
                 status=d["status"],
                 minutes=d["minutes"],
-                actor=request.user,
+                actor=_user(request),
                 reason=d["reason"],
             )
         except ValidationError as exc:
@@ -300,7 +307,7 @@ def present(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not perms.can_present_at(request.user, s):
         deny(request.user, "presentation.submit", obj=s, reason="not a participant")
         raise PermissionDenied
-    earlier = CasePresentation.objects.filter(presenter=request.user).exclude(session=s)
+    earlier = CasePresentation.objects.filter(presenter=_user(request)).exclude(session=s)
     form = PresentationForm(request.POST, earlier=earlier)
     preview = None
     if form.is_valid():
@@ -309,7 +316,7 @@ def present(request: HttpRequest, public_id: Any) -> HttpResponse:
         preview = {k: presentation_preview(d[k]) for k in ("title", "summary", "question")}
         try:
             item = presentation_submit(
-                session=s, presenter=request.user, title=d["title"], summary=d["summary"], question=d["question"],
+                session=s, presenter=_user(request), title=d["title"], summary=d["summary"], question=d["question"],
                 follow_up_of=follow, confirmed=bool(d["confirmed"]),
             )  # fmt: skip
         except ValidationError as exc:
@@ -333,7 +340,7 @@ def recommend(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = RecommendationForm(request.POST)
     if form.is_valid():
         try:
-            recommendation_add(presentation=pr, actor=request.user, text=form.cleaned_data["text"])
+            recommendation_add(presentation=pr, actor=_user(request), text=form.cleaned_data["text"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -421,7 +428,7 @@ def certificate(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not perms.can_join_programme(request.user):
         deny(request.user, "certificate.download", obj=p, reason="not a participant")
         raise PermissionDenied
-    mine = participation(p, request.user)
+    mine = participation(p, _user(request))
     if not mine.eligible:
         return render(request, "exchange/no_certificate.html", {"p": p, "mine": mine}, status=409)
     accredited = (p.accreditation_provider, p.accreditation_number) if p.accredited else None

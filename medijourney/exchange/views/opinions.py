@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from medijourney.accounts.access import AuthenticatedRequest
 from medijourney.accounts.models import User
 from medijourney.cases.models import Case, Document
 from medijourney.cases.selectors import cases_visible_to
@@ -71,7 +72,7 @@ PAGE_SIZE = 25
 # --- The patient -----------------------------------------------------------------------------------
 
 
-def _own_case(request: HttpRequest, reference: str, action: str) -> Case:
+def _own_case(request: AuthenticatedRequest, reference: str, action: str) -> Case:
     return get_visible_or_404(
         cases_visible_to(request.user).filter(patient=request.user), request.user, action, reference=reference
     )
@@ -80,7 +81,7 @@ def _own_case(request: HttpRequest, reference: str, action: str) -> Case:
 @never_cache
 @require_perm("exchange.request_opinion")
 @rate_limited("opinion_request")
-def my_opinions(request: HttpRequest, reference: str) -> HttpResponse:
+def my_opinions(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _own_case(request, reference, "opinion_request.list")
     form = PatientRequestForm()
     consent_form = ConsentOnlyForm()
@@ -147,7 +148,7 @@ def my_opinions(request: HttpRequest, reference: str) -> HttpResponse:
 # --- The case team ----------------------------------------------------------------------------------
 
 
-def _staff_case(request: HttpRequest, reference: str, action: str) -> Case:
+def _staff_case(request: AuthenticatedRequest, reference: str, action: str) -> Case:
     case = get_visible_or_404(cases_visible_to(request.user), request.user, action, reference=reference)
     if not perms.can_manage_opinions(request.user, case):
         deny(request.user, action, obj=case, patient=case.patient, reason="not on the case team")
@@ -159,7 +160,7 @@ def _servable_documents(case: Case) -> list[Document]:
     return [d for d in Document.objects.filter(case=case).order_by("id") if d.servable]
 
 
-def _panel(request: HttpRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:
+def _panel(request: AuthenticatedRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:
     consent = active_opinion_consent(case)
     documents = _servable_documents(case) if consent and consent.includes_reports else []
     items = []
@@ -194,7 +195,7 @@ def _panel(request: HttpRequest, case: Case, status: int = 200, **forms: Any) ->
 
 @never_cache
 @require_perm("exchange.manage_opinions")
-def case_opinions(request: HttpRequest, reference: str) -> HttpResponse:
+def case_opinions(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     case = _staff_case(request, reference, "opinion_request.list")
     if request.method == "POST":
         consent = active_opinion_consent(case)
@@ -216,7 +217,7 @@ def case_opinions(request: HttpRequest, reference: str) -> HttpResponse:
     return _panel(request, case)
 
 
-def _case_request(request: HttpRequest, case: Case, request_id: str, action: str) -> OpinionRequest:
+def _case_request(request: AuthenticatedRequest, case: Case, request_id: str, action: str) -> OpinionRequest:
     return get_visible_or_404(
         opinion_requests_visible_to(request.user).filter(case=case), request.user, action, public_id=request_id
     )
@@ -224,7 +225,7 @@ def _case_request(request: HttpRequest, case: Case, request_id: str, action: str
 
 @require_POST
 @require_perm("exchange.manage_opinions")
-def assign(request: HttpRequest, reference: str, request_id: str) -> HttpResponse:
+def assign(request: AuthenticatedRequest, reference: str, request_id: str) -> HttpResponse:
     case = _staff_case(request, reference, "opinion_request.assign")
     item = _case_request(request, case, request_id, "opinion_request.assign")
     # A specialist who is not eligible is not in the choices: say why rather than "not one of the choices".
@@ -243,7 +244,7 @@ def assign(request: HttpRequest, reference: str, request_id: str) -> HttpRespons
 
 @require_POST
 @require_perm("exchange.manage_opinions")
-def answer(request: HttpRequest, reference: str, request_id: str, clarification_id: str) -> HttpResponse:
+def answer(request: AuthenticatedRequest, reference: str, request_id: str, clarification_id: str) -> HttpResponse:
     case = _staff_case(request, reference, "clarification.answer")
     item = _case_request(request, case, request_id, "clarification.answer")
     clarification = get_visible_or_404(
@@ -266,21 +267,21 @@ def answer(request: HttpRequest, reference: str, request_id: str, clarification_
 
 @never_cache
 @require_perm("exchange.give_opinions")
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthenticatedRequest) -> HttpResponse:
     queue = Paginator(specialist_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     past = Paginator(specialist_queue(request.user, past=True), PAGE_SIZE).get_page(request.GET.get("past"))
     audit_record_many(actor=request.user, action="opinion_request.list", rows=[(r, r.patient) for r in [*queue, *past]])
     return render(request, "exchange/workspace.html", {"queue": queue, "past": past})
 
 
-def _specialist_request(request: HttpRequest, public_id: str, action: str) -> OpinionRequest:
+def _specialist_request(request: AuthenticatedRequest, public_id: str, action: str) -> OpinionRequest:
     return get_visible_or_404(
         opinion_requests_visible_to(request.user).filter(specialist=request.user),
         request.user, action, public_id=public_id,
     )  # fmt: skip
 
 
-def _opinion_page(request: HttpRequest, item: OpinionRequest, status: int = 200, **forms: Any) -> HttpResponse:
+def _opinion_page(request: AuthenticatedRequest, item: OpinionRequest, status: int = 200, **forms: Any) -> HttpResponse:
     opinion = opinion_of(item)
     initial: dict[str, Any] = {}
     if opinion is not None:
@@ -325,58 +326,58 @@ def _opinion_page(request: HttpRequest, item: OpinionRequest, status: int = 200,
 
 @never_cache
 @require_perm("exchange.give_opinions")
-def opinion(request: HttpRequest, public_id: str) -> HttpResponse:
+def opinion(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     item = _specialist_request(request, public_id, "opinion_request.view")
     if request.method != "POST":
         return _opinion_page(request, item)
     action = request.POST.get("action", "")
     if action == "declare":
-        form = CoiForm(request.POST)
-        form.is_valid()
+        coi_form = CoiForm(request.POST)
+        coi_form.is_valid()
         try:
-            opinion_coi_declare(request=item, actor=request.user, declared=bool(form.cleaned_data.get("declared")))
+            opinion_coi_declare(request=item, actor=request.user, declared=bool(coi_form.cleaned_data.get("declared")))
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            return _opinion_page(request, item, status=422, coi_form=form)
+            add_service_errors(coi_form, exc)
+            return _opinion_page(request, item, status=422, coi_form=coi_form)
         return redirect("exchange:opinion", public_id=item.public_id)
     if action == "clarify":
-        form = ClarifyForm(request.POST)
-        form.is_valid()
+        clarify_form = ClarifyForm(request.POST)
+        clarify_form.is_valid()
         try:
-            clarification_ask(request=item, actor=request.user, question=form.cleaned_data.get("question", ""))
+            clarification_ask(request=item, actor=request.user, question=clarify_form.cleaned_data.get("question", ""))
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            return _opinion_page(request, item, status=422, clarify_form=form)
+            add_service_errors(clarify_form, exc)
+            return _opinion_page(request, item, status=422, clarify_form=clarify_form)
         messages.success(request, _("Question sent to the case manager. Your clock is paused until they answer."))
         return redirect("exchange:opinion", public_id=item.public_id)
     if action == "decline":
-        form = DeclineForm(request.POST)
-        form.is_valid()
+        decline_form = DeclineForm(request.POST)
+        decline_form.is_valid()
         try:
-            opinion_decline(request=item, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+            opinion_decline(request=item, actor=request.user, reason=decline_form.cleaned_data.get("reason", ""))
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            return _opinion_page(request, item, status=422, decline_form=form)
+            add_service_errors(decline_form, exc)
+            return _opinion_page(request, item, status=422, decline_form=decline_form)
         messages.success(request, _("Declined: the case team will choose someone else."))
         return redirect("exchange:workspace")
-    form = OpinionForm(request.POST, questions=item.questions)
-    if form.is_valid():
+    opinion_form = OpinionForm(request.POST, questions=item.questions)
+    if opinion_form.is_valid():
         submit = action == "submit"
         try:
-            opinion_save(request=item, actor=request.user, data=form.data_for_service(), submit=submit)
+            opinion_save(request=item, actor=request.user, data=opinion_form.data_for_service(), submit=submit)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(opinion_form, exc)
         else:
             if submit:
                 messages.success(request, _("Opinion sent. The patient and the case manager can read it now."))
                 return redirect("exchange:workspace")
             messages.success(request, _("Draft saved."))
             return redirect("exchange:opinion", public_id=item.public_id)
-    return _opinion_page(request, item, status=422, form=form)
+    return _opinion_page(request, item, status=422, form=opinion_form)
 
 
 @require_perm("exchange.give_opinions")
-def opinion_document(request: HttpRequest, public_id: str, document_id: str) -> HttpResponse:
+def opinion_document(request: AuthenticatedRequest, public_id: str, document_id: str) -> HttpResponse:
     item = _specialist_request(request, public_id, "opinion_document.download")
     allowed = shared_documents(item) if item.coi_declared_at else Document.objects.none()
     doc = get_visible_or_404(allowed, request.user, "opinion_document.download", public_id=document_id)
