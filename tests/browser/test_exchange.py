@@ -100,7 +100,7 @@ def assign_as_case_manager(browser, base, case, specialist):
     """2. The case manager assigns the proposed specialist."""
     staff = sign_in(browser, base, Role.CASE_MANAGER)
     staff.goto(f"{base}/cases/{case.reference}/")
-    staff.get_by_role("button", name="Second opinions").click()
+    staff.get_by_role("link", name="Second opinions").click()
     staff.get_by_role("button", name=f"Assign {specialist.full_name}").click()
     expect(staff.get_by_text(f"Assigned to {specialist.full_name}.")).to_be_visible()
     shot(staff, "opinion-case-team-1280")

@@ -20,7 +20,7 @@ from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure, demo_email
 from medijourney.cases.models import Stage
 from medijourney.cases.tests.factories import make_case
-from medijourney.catalog.tests.factories import AirportFactory
+from medijourney.catalog.tests.factories import AirportFactory, specialty
 from medijourney.core.dates import day_text
 from medijourney.journeys.models import InvitationLetter, Journey, StepKind
 from medijourney.network.tests.factories import DoctorFactory, LicenceFactory, in_network_hospital, membership
@@ -60,7 +60,9 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
         name="Journey Test Hospital", nearest_airport=AirportFactory(time_zone="Asia/Kolkata")
     )
     membership(partner, hospital)
-    LicenceFactory(doctor=DoctorFactory(hospital=hospital, full_name="Dr Journey Surgeon"))
+    surgeon = DoctorFactory(hospital=hospital, full_name="Dr Journey Surgeon")
+    surgeon.specialties.add(specialty("orthopedics"))  # only doctors of the procedure's specialty may quote
+    LicenceFactory(doctor=surgeon)
     with transaction.atomic():
         case = make_case(patient=patient, assigned_to=manager, full_name="Grace Private")
         answered(shared_request(hospital=hospital, case=case))
