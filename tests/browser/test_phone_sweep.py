@@ -64,6 +64,7 @@ NOT_PAGES = {
     "network:hospital_suspend": "POST-only action",
     "network:hospital_reinstate": "POST-only action",
     "privacy:my_data_export": "file download",
+    "discovery:saved_search_delete": "POST-only action (the button is on the saved searches page)",
     "quotes:consent_revoke": "POST-only action",
     "quotes:accept": "POST-only action",
     "quotes:ask_consent": "POST-only action",
