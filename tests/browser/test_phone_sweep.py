@@ -64,6 +64,7 @@ NOT_PAGES = {
     "network:hospital_suspend": "POST-only action",
     "network:hospital_reinstate": "POST-only action",
     "privacy:my_data_export": "file download",
+    "discovery:search_save": "POST-only action (its 405 error page interrupts the next visit)",
     "discovery:saved_search_delete": "POST-only action (the button is on the saved searches page)",
     "quotes:consent_revoke": "POST-only action",
     "quotes:accept": "POST-only action",
