@@ -31,6 +31,7 @@ from medijourney.accounts.services import DEMO_PASSWORD, demo_email
 from medijourney.demo.services import demo_setup
 from medijourney.discovery import reference
 from medijourney.discovery.selectors import clear_caches
+from medijourney.exchange.models import CasePresentation, OpinionRequest, Programme, Session
 from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Hospital, Offer, PendingChange
 from medijourney.privacy.models import ErasureRequest
 from medijourney.privacy.services import erasure_request_create
@@ -63,6 +64,8 @@ NOT_PAGES = {
     "network:hospital_suspend": "POST-only action",
     "network:hospital_reinstate": "POST-only action",
     "privacy:my_data_export": "file download",
+    "discovery:search_save": "POST-only action (its 405 error page interrupts the next visit)",
+    "discovery:saved_search_delete": "POST-only action (the button is on the saved searches page)",
     "quotes:consent_revoke": "POST-only action",
     "quotes:accept": "POST-only action",
     "quotes:ask_consent": "POST-only action",
@@ -72,6 +75,17 @@ NOT_PAGES = {
     "quotes:partner_document": "file download",
     "quotes:partner_decline": "POST-only action",
     "quotes:partner_quote": "POST-only action (the form is on the request's page)",
+    "exchange:assign": "POST-only action (the form is on the case's second-opinions panel)",
+    "exchange:answer": "POST-only action (the form is on the case's second-opinions panel)",
+    "exchange:opinion_document": "file download",
+    "exchange:invite": "POST-only action (the form is on the programme's page)",
+    "exchange:session_new": "POST-only action (the form is on the programme's page)",
+    "exchange:certificate": "PDF download",
+    "exchange:session_ics": "calendar (.ics) download",
+    "exchange:slides": "PDF download",
+    "exchange:attendance": "POST-only action (the form is on the session's page)",
+    "exchange:present": "POST-only action (the form is on the session's page)",
+    "exchange:recommend": "POST-only action (the form is on the presentation's page)",
 }
 
 # Widest element that makes the page wider than the screen: elements inside a box that scrolls or
@@ -137,6 +151,13 @@ def _samples() -> dict[str, list[dict[str, Any]]]:
     offer = Offer.objects.filter(hospital=desk_hospital).first()
     patient = User.objects.get(email=demo_email(Role.PATIENT))
     erasure = ErasureRequest.objects.first() or erasure_request_create(patient=patient, reason="Sweep test")
+    # Exchange: the demo's second opinions (one answered, one pending) and its tele-mentoring programme.
+    opinions = list(OpinionRequest.objects.select_related("case").order_by("created_at"))
+    assert opinions, "the demo made no second-opinion request"
+    programme = Programme.objects.first()
+    assert programme is not None, "the demo made no tele-mentoring programme"
+    sessions = list(Session.objects.filter(programme=programme).order_by("starts_at"))
+    presentation = CasePresentation.objects.order_by("created_at").first()
     samples: dict[str, list[dict[str, Any]]] = {
         "accounts:password_reset_confirm": [{"uidb64": "MQ", "token": "not-a-real-token"}],
         "cases:inquiry_confirm": [{"token": "not-a-real-token"}],
@@ -164,6 +185,14 @@ def _samples() -> dict[str, list[dict[str, Any]]]:
         "quotes:case_quotes": [{"reference": case.reference}],
         "quotes:partner_request": [{"public_id": asked.public_id}],
         "quotes:commission_end": [{"public_id": c.public_id} for c in CommissionAgreement.objects.all()[:1]],
+        "exchange:my_opinions": [{"reference": o.case.reference} for o in opinions],
+        "exchange:case_opinions": [{"reference": o.case.reference} for o in opinions],
+        "exchange:opinion": [{"public_id": o.public_id} for o in opinions],
+        "exchange:invitation": [{"token": "not-a-real-token"}],
+        "exchange:programme": [{"public_id": programme.public_id}],
+        "exchange:figures": [{"public_id": programme.public_id}],
+        "exchange:session": [{"public_id": sessions[0].public_id}, {"public_id": sessions[-1].public_id}],
+        "exchange:presentation": [{"public_id": presentation.public_id}] if presentation else [],
     }
     return samples
 
