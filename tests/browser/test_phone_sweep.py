@@ -88,6 +88,15 @@ NOT_PAGES = {
     "exchange:recommend": "POST-only action (the form is on the presentation's page)",
 }
 
+# Pages not sampled yet, each with the reason (listed, not hidden: the note of issue 10 names them).
+# journeys was merged after the sweep was written; its own browser test checks the itinerary page
+# at 390 px. Samples from the demo journey are the next step.
+NOT_SWEPT_YET = {
+    f"journeys:{name}": "journeys: samples from the demo journey not added yet"
+    for name in ("for_case", "detail", "move", "confirm", "record", "passport", "letter", "letter_pdf",
+                 "itinerary_pdf", "itinerary_ics", "feed", "companion", "upload", "check", "feed_public", "shared")
+} | {"verify": "journeys: a letter's public verification page, sample not added yet"}  # fmt: skip
+
 # Widest element that makes the page wider than the screen: elements inside a box that scrolls or
 # clips sideways do not widen the page and are left out.
 MEASURE = """() => {
@@ -203,7 +212,7 @@ def _urls() -> list[tuple[str, str]]:
     urls: list[tuple[str, str]] = []
     unclassified = []
     for name, params in _routes():
-        if name in NOT_PAGES:
+        if name in NOT_PAGES or name in NOT_SWEPT_YET:
             continue
         if not params:
             urls.append((name, reverse(name)))
