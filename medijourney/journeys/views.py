@@ -172,6 +172,14 @@ def for_case(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("journeys:detail", journey.public_id)
 
 
+def _step(journey: Any, step_id: str) -> Any:
+    """The journey's step with this public id (404 otherwise), from the steps already loaded."""
+    step = next((s for s in journey.steps.all() if str(s.public_id) == str(step_id)), None)
+    if step is None:
+        raise Http404
+    return step
+
+
 @never_cache
 @require_GET
 @_signed_in
@@ -185,9 +193,7 @@ def detail(request: HttpRequest, journey_id: str) -> HttpResponse:
 @_signed_in
 def move(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.step_move")
-    step = next((s for s in journey.steps.all() if str(s.public_id) == str(step_id)), None)
-    if step is None:
-        raise Http404
+    step = _step(journey, step_id)
     if not perms.can_edit_journey(request.user, journey):
         _refuse(request, "journey.step_move", journey, "not on the case team")
     form = StepMoveForm(request.POST, prefix=f"s{step.pk}")
@@ -216,9 +222,7 @@ def move(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
 @_signed_in
 def confirm(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.confirm_dates")
-    step = next((s for s in journey.steps.all() if str(s.public_id) == str(step_id)), None)
-    if step is None:
-        raise Http404
+    step = _step(journey, step_id)
     if not perms.can_confirm_step(request.user, step):
         _refuse(request, "journey.confirm_dates", journey, "not the hospital's desk")
     step_confirm_dates(step=step, actor=request.user)
@@ -232,9 +236,7 @@ def confirm(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse
 @_signed_in
 def record(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.step_done")
-    step = next((s for s in journey.steps.all() if str(s.public_id) == str(step_id)), None)
-    if step is None:
-        raise Http404
+    step = _step(journey, step_id)
     if not perms.can_record_step(request.user, step):
         _refuse(request, "journey.step_done", journey, "not allowed to record this step")
     try:
