@@ -67,3 +67,10 @@ def get_visible_or_404(visible: QuerySet[M], user: Any, action: str, **lookup: A
         if hidden is not None:
             deny(user, action, obj=hidden, reason="not visible")
         raise Http404 from None
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user, for code that runs only after the view's sign-in and permission check."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user

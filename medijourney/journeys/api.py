@@ -15,7 +15,7 @@ from medijourney.accounts.api_auth import any_auth
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.api import ErrorOut, PageLimit, PageOffset
 from medijourney.core.audit import audit_record_many
-from medijourney.privacy.access import deny, get_visible_or_404
+from medijourney.privacy.access import deny, get_visible_or_404, signed_in
 from medijourney.privacy.services import audit_record
 
 from . import permissions as perms
@@ -163,7 +163,7 @@ def journey_step_move(request: HttpRequest, journey_id: UUID, step_id: UUID, pay
         step=_step(journey, step_id),
         day=payload.day,
         time=payload.time,
-        actor=request.user,
+        actor=signed_in(request),
         override_reason=payload.override_reason,
     )
     return _out(request, _journey(request, journey_id, "journey.view"))
@@ -183,5 +183,5 @@ def journey_step_confirm(request: HttpRequest, journey_id: UUID, step_id: UUID) 
             request.user, "journey.confirm_dates", obj=journey, patient=journey.case.patient, reason="not the hospital"
         )
         raise HttpError(403, "You do not have permission to do this.")
-    step_confirm_dates(step=step, actor=request.user)
+    step_confirm_dates(step=step, actor=signed_in(request))
     return _out(request, _journey(request, journey_id, "journey.view"))

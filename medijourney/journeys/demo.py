@@ -134,8 +134,8 @@ def journeys_demo_setup() -> list[str]:
         )
         insurance = ChecklistItem.objects.get(journey=journey, kind=ItemKind.INSURANCE)
         checklist_upload(item=insurance, upload=validate_upload(_insurance_pdf()), actor=patient)
-        for kind in (ItemKind.PASSPORT, ItemKind.INSURANCE):
-            checklist_check(item=ChecklistItem.objects.get(journey=journey, kind=kind), actor=manager)
+        for item_kind in (ItemKind.PASSPORT, ItemKind.INSURANCE):
+            checklist_check(item=ChecklistItem.objects.get(journey=journey, kind=item_kind), actor=manager)
     return [
         f"Demo journey: {case.reference} (Jonas Demo) accepted a plan at {hospital.name}; itinerary, invitation "
         f"letter and half of the checklist are ready (log in as {patient.email})."

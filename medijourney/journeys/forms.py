@@ -46,7 +46,7 @@ class CompanionForm(forms.Form):
 
 
 class ChecklistUploadForm(forms.Form):
-    files = UploadsField(label=_("File (PDF, JPEG or PNG)"), max_files=1)
+    document = UploadsField(label=_("File (PDF, JPEG or PNG)"), max_files=1)
 
 
 class VerifyForm(forms.Form):

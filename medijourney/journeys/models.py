@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from medijourney.core.models import BaseModel
@@ -38,7 +39,7 @@ HOME_STEPS = frozenset({StepKind.OUTBOUND_FLIGHT, StepKind.HOME_CHECKIN})
 # Dates the hospital confirms from its portal.
 HOSPITAL_CONFIRMS = frozenset({StepKind.ADMISSION, StepKind.PROCEDURE})
 
-WHO_BOOKS: dict[str, str] = {
+WHO_BOOKS: dict[str, Promise] = {
     StepKind.OUTBOUND_FLIGHT: _("You book and pay for your flight. MediJourney books nothing."),
     StepKind.ARRIVAL: _("Ask the hospital's international desk whether it arranges the airport pick-up."),
     StepKind.PRE_OP: _("The hospital schedules the consultation and tests."),

@@ -5,6 +5,7 @@ rule, said as such)."""
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
@@ -14,6 +15,9 @@ from medijourney.catalog.models import Airport, Procedure
 from medijourney.catalog.selectors import airport_get, city_main_airport
 
 from .models import ItemKind, Provider
+
+if TYPE_CHECKING:
+    from medijourney.network.models import Hospital
 
 # How far ahead the draft plans when the patient's window has passed or was not given.
 DRAFT_LEAD_DAYS = 21
@@ -92,20 +96,19 @@ def _country_tz(country: str) -> str:
     return airport.time_zone if airport else "UTC"
 
 
-def destination_place(hospital: object) -> tuple[str, str, str]:
+def destination_place(hospital: "Hospital") -> tuple[str, str, str]:
     """(time zone, airport text, basis) of a hospital: its nearest international airport, else
     its city's main airport by the catalogue's rule, else the country's first large airport."""
-    airport = getattr(hospital, "nearest_airport", None)
-    basis = str(hospital.get_airport_basis_display()) if getattr(hospital, "airport_basis", "") else ""  # type: ignore[attr-defined]
-    if airport is None and getattr(hospital, "city", ""):
-        found = city_main_airport(hospital.country_id, hospital.city)  # type: ignore[attr-defined]
+    airport = hospital.nearest_airport
+    basis = str(hospital.get_airport_basis_display()) if hospital.airport_basis else ""
+    if airport is None and hospital.city:
+        found = city_main_airport(hospital.country_id, hospital.city)
         if found.airport is not None:
             airport = airport_get(found.airport.ident)
             basis = found.basis
     if airport is not None and valid_tz(airport.time_zone):
         return airport.time_zone, f"{airport.name} ({airport.code})", basis
-    country = hospital.country_id  # type: ignore[attr-defined]
-    return _country_tz(country), "", _("time zone of the country's main airport")
+    return _country_tz(hospital.country_id), "", _("time zone of the country's main airport")
 
 
 def home_place(*, user_tz: str, country: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,10 @@ from medijourney.accounts.permissions import has_perm
 from medijourney.core.audit import audit_record_many
 from medijourney.core.dates import day_text
 from medijourney.core.forms import add_service_errors
+from medijourney.core.http import HtmxRequest
 from medijourney.core.ratelimit import rate_limit_hit, request_identity
 from medijourney.network.selectors import partner_hospital
-from medijourney.privacy.access import deny, get_visible_or_404, require_perm
+from medijourney.privacy.access import deny, get_visible_or_404, require_perm, signed_in
 from medijourney.privacy.services import audit_record
 
 from . import permissions as perms
@@ -64,20 +65,20 @@ from .services import (
 READERS = ("journeys.view_own_journey", "journeys.plan_journeys", "journeys.host_journeys")
 
 
-def _require_reader(request: HttpRequest, action: str) -> None:
+def _require_reader(request: HtmxRequest, action: str) -> None:
     if not any(has_perm(request.user, p) for p in READERS):
         deny(request.user, action, reason="role")
         raise PermissionDenied
 
 
-def _journey(request: HttpRequest, journey_id: Any, action: str = "journey.view") -> Journey:
+def _journey(request: HtmxRequest, journey_id: Any, action: str = "journey.view") -> Journey:
     _require_reader(request, action)
     return get_visible_or_404(
         journey_with_parts(journeys_visible_to(request.user)), request.user, action, public_id=journey_id
     )
 
 
-def _refuse(request: HttpRequest, action: str, journey: Journey, reason: str) -> None:
+def _refuse(request: HtmxRequest, action: str, journey: Journey, reason: str) -> None:
     deny(request.user, action, obj=journey, patient=journey.case.patient, reason=reason)
     raise PermissionDenied
 
@@ -85,7 +86,7 @@ def _refuse(request: HttpRequest, action: str, journey: Journey, reason: str) ->
 def _signed_in(view: Any) -> Any:
     """Journeys serve several roles: sign-in is required, visibility decides the rest."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -103,7 +104,7 @@ def _back(journey: Journey, user: Any) -> tuple[str, str]:
     return reverse("journeys:partner_list"), _("Journeys")
 
 
-def _context(request: HttpRequest, journey: Journey, **extra: Any) -> dict[str, Any]:
+def _context(request: HtmxRequest, journey: Journey, **extra: Any) -> dict[str, Any]:
     user = request.user
     steps = step_views(journey)
     editor = perms.can_edit_journey(user, journey)
@@ -154,7 +155,7 @@ def _context(request: HttpRequest, journey: Journey, **extra: Any) -> dict[str, 
     return context
 
 
-def _render(request: HttpRequest, journey: Journey, status: int = 200, **extra: Any) -> HttpResponse:
+def _render(request: HtmxRequest, journey: Journey, status: int = 200, **extra: Any) -> HttpResponse:
     context = _context(request, journey, **extra)
     if request.htmx and request.method == "POST":
         return render(request, "journeys/partials/steps.html", context, status=status)
@@ -164,7 +165,7 @@ def _render(request: HttpRequest, journey: Journey, status: int = 200, **extra: 
 @never_cache
 @require_GET
 @_signed_in
-def for_case(request: HttpRequest, reference: str) -> HttpResponse:
+def for_case(request: HtmxRequest, reference: str) -> HttpResponse:
     _require_reader(request, "journey.view")
     journey = get_visible_or_404(
         journeys_visible_to(request.user), request.user, "journey.view", case__reference=reference
@@ -183,7 +184,7 @@ def _step(journey: Any, step_id: str) -> Any:
 @never_cache
 @require_GET
 @_signed_in
-def detail(request: HttpRequest, journey_id: str) -> HttpResponse:
+def detail(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id)
     audit_record(actor=request.user, action="journey.view", obj=journey, patient=journey.case.patient)
     return _render(request, journey)
@@ -191,7 +192,7 @@ def detail(request: HttpRequest, journey_id: str) -> HttpResponse:
 
 @require_POST
 @_signed_in
-def move(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
+def move(request: HtmxRequest, journey_id: str, step_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.step_move")
     step = _step(journey, step_id)
     if not perms.can_edit_journey(request.user, journey):
@@ -203,7 +204,7 @@ def move(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
                 step=step,
                 day=form.cleaned_data["day"],
                 time=form.cleaned_data["time"],
-                actor=request.user,
+                actor=signed_in(request),
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
@@ -220,12 +221,12 @@ def move(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
 
 @require_POST
 @_signed_in
-def confirm(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
+def confirm(request: HtmxRequest, journey_id: str, step_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.confirm_dates")
     step = _step(journey, step_id)
     if not perms.can_confirm_step(request.user, step):
         _refuse(request, "journey.confirm_dates", journey, "not the hospital's desk")
-    step_confirm_dates(step=step, actor=request.user)
+    step_confirm_dates(step=step, actor=signed_in(request))
     messages.success(
         request, _("Date confirmed: %(s)s on %(d)s.") % {"s": StepKind(step.kind).label, "d": day_text(step.day)}
     )
@@ -234,13 +235,13 @@ def confirm(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse
 
 @require_POST
 @_signed_in
-def record(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
+def record(request: HtmxRequest, journey_id: str, step_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.step_done")
     step = _step(journey, step_id)
     if not perms.can_record_step(request.user, step):
         _refuse(request, "journey.step_done", journey, "not allowed to record this step")
     try:
-        step_record_happened(step=step, actor=request.user)
+        step_record_happened(step=step, actor=signed_in(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -250,14 +251,14 @@ def record(request: HttpRequest, journey_id: str, step_id: str) -> HttpResponse:
 
 @require_POST
 @_signed_in
-def passport(request: HttpRequest, journey_id: str) -> HttpResponse:
+def passport(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "passport.save")
     if not perms.can_enter_passports(request.user, journey):
         _refuse(request, "passport.save", journey, "not the patient")
     form = PassportForm(request.POST)
     if form.is_valid():
         try:
-            passport_save(journey=journey, actor=request.user, **form.cleaned_data)
+            passport_save(journey=journey, actor=signed_in(request), **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -268,7 +269,7 @@ def passport(request: HttpRequest, journey_id: str) -> HttpResponse:
 
 @require_POST
 @_signed_in
-def letter(request: HttpRequest, journey_id: str) -> HttpResponse:
+def letter(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "letter.issue")
     if not perms.can_issue_letter(request.user, journey):
         _refuse(request, "letter.issue", journey, "not the hospital's desk")
@@ -278,7 +279,7 @@ def letter(request: HttpRequest, journey_id: str) -> HttpResponse:
         try:
             issued = letter_issue(
                 journey=journey,
-                actor=request.user,
+                actor=signed_in(request),
                 data=LetterInput(**form.cleaned_data),
                 hospital_id=hospital.pk if hospital else None,
             )
@@ -301,7 +302,7 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
 @never_cache
 @require_GET
 @_signed_in
-def letter_download(request: HttpRequest, journey_id: str) -> HttpResponse:
+def letter_download(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "letter.read")
     current = current_letter(journey)
     if current is None:
@@ -329,7 +330,7 @@ def _step_rows(journey: Journey) -> list[tuple[str, str, str, str]]:
 @never_cache
 @require_GET
 @_signed_in
-def itinerary_download(request: HttpRequest, journey_id: str) -> HttpResponse:
+def itinerary_download(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id)
     audit_record(actor=request.user, action="journey.pdf", obj=journey, patient=journey.case.patient)
     data = itinerary_pdf(journey, _step_rows(journey), fit_date=day_text(journey_fit_date(journey)))
@@ -339,7 +340,7 @@ def itinerary_download(request: HttpRequest, journey_id: str) -> HttpResponse:
 @never_cache
 @require_GET
 @_signed_in
-def calendar_download(request: HttpRequest, journey_id: str) -> HttpResponse:
+def calendar_download(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id)
     audit_record(actor=request.user, action="journey.ics", obj=journey, patient=journey.case.patient)
     return _attachment(journey_ics(journey), "text/calendar; charset=utf-8", f"journey-{journey.code}.ics")
@@ -347,7 +348,7 @@ def calendar_download(request: HttpRequest, journey_id: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+def calendar_feed(request: HtmxRequest, token: str) -> HttpResponse:
     """The private subscription address: the token is the key; a revoked or unknown one is 404."""
     journey = journey_by_feed_token(token)
     if journey is None:
@@ -360,15 +361,15 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @_signed_in
-def feed(request: HttpRequest, journey_id: str) -> HttpResponse:
+def feed(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.feed")
     if not perms.can_manage_sharing(request.user, journey):
         _refuse(request, "journey.feed", journey, "not the patient")
     if request.POST.get("action") == "revoke":
-        feed_revoke(journey=journey, actor=request.user)
+        feed_revoke(journey=journey, actor=signed_in(request))
         messages.success(request, _("The subscription address no longer works."))
         return redirect(reverse("journeys:detail", args=[journey.public_id]) + "#sharing")
-    token = feed_create(journey=journey, actor=request.user)
+    token = feed_create(journey=journey, actor=signed_in(request))
     url = request.build_absolute_uri(reverse("journeys:feed_public", args=[token]))
     journey = _journey(request, journey_id)
     return _render(request, journey, new_feed_url=url)
@@ -376,7 +377,7 @@ def feed(request: HttpRequest, journey_id: str) -> HttpResponse:
 
 @require_POST
 @_signed_in
-def companion(request: HttpRequest, journey_id: str) -> HttpResponse:
+def companion(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "journey.companion_link")
     if not perms.can_manage_sharing(request.user, journey):
         _refuse(request, "journey.companion_link", journey, "not the patient")
@@ -385,13 +386,15 @@ def companion(request: HttpRequest, journey_id: str) -> HttpResponse:
         link = CompanionLink.objects.filter(journey=journey, public_id=revoke).first() if _uuid(revoke) else None
         if link is None:
             raise Http404
-        companion_link_revoke(link=link, actor=request.user)
+        companion_link_revoke(link=link, actor=signed_in(request))
         messages.success(request, _("The link for %(n)s no longer works.") % {"n": link.name})
         return redirect(reverse("journeys:detail", args=[journey.public_id]) + "#sharing")
     form = CompanionForm(request.POST)
     if form.is_valid():
         try:
-            _link, token = companion_link_create(journey=journey, name=form.cleaned_data["name"], actor=request.user)
+            _link, token = companion_link_create(
+                journey=journey, name=form.cleaned_data["name"], actor=signed_in(request)
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -411,7 +414,7 @@ def _uuid(value: str) -> bool:
 
 @never_cache
 @require_GET
-def shared(request: HttpRequest, token: str) -> HttpResponse:
+def shared(request: HtmxRequest, token: str) -> HttpResponse:
     """The companion's read-only itinerary: steps, hospital, emergency numbers; no documents,
     no passports, no letter, no checklist."""
     link = companion_link_by_token(token)
@@ -426,7 +429,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _item(request: HttpRequest, journey: Journey, item_id: str) -> ChecklistItem:
+def _item(request: HtmxRequest, journey: Journey, item_id: str) -> ChecklistItem:
     item = next((i for i in journey.checklist.all() if str(i.public_id) == str(item_id)), None)
     if item is None:
         raise Http404
@@ -435,7 +438,7 @@ def _item(request: HttpRequest, journey: Journey, item_id: str) -> ChecklistItem
 
 @require_POST
 @_signed_in
-def upload(request: HttpRequest, journey_id: str, item_id: str) -> HttpResponse:
+def upload(request: HtmxRequest, journey_id: str, item_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "checklist.upload")
     item = _item(request, journey, item_id)
     if not perms.can_upload_checklist(request.user, item):
@@ -443,22 +446,22 @@ def upload(request: HttpRequest, journey_id: str, item_id: str) -> HttpResponse:
     rate_limit_hit(scope="upload", identity=request_identity(request))
     form = ChecklistUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        checklist_upload(item=item, upload=form.cleaned_data["files"][0], actor=request.user)
+        checklist_upload(item=item, upload=form.cleaned_data["document"][0], actor=signed_in(request))
         messages.success(request, _("Uploaded: %(i)s.") % {"i": item.get_kind_display()})
     else:
-        messages.error(request, " ".join(str(e) for e in form.errors.get("files", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("document", [])))
     return redirect(reverse("journeys:detail", args=[journey.public_id]) + "#checklist")
 
 
 @require_POST
 @_signed_in
-def check(request: HttpRequest, journey_id: str, item_id: str) -> HttpResponse:
+def check(request: HtmxRequest, journey_id: str, item_id: str) -> HttpResponse:
     journey = _journey(request, journey_id, "checklist.check")
     item = _item(request, journey, item_id)
     if not perms.can_check_checklist(request.user, item):
         _refuse(request, "checklist.check", journey, "not on the case team")
     try:
-        checklist_check(item=item, actor=request.user, checked=request.POST.get("checked", "1") == "1")
+        checklist_check(item=item, actor=signed_in(request), checked=request.POST.get("checked", "1") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(reverse("journeys:detail", args=[journey.public_id]) + "#checklist")
@@ -466,7 +469,7 @@ def check(request: HttpRequest, journey_id: str, item_id: str) -> HttpResponse:
 
 @never_cache
 @require_perm("journeys.host_journeys")
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: HtmxRequest) -> HttpResponse:
     page = Paginator(partner_journeys(request.user), 25).get_page(request.GET.get("page"))
     audit_record_many(actor=request.user, action="journey.list", rows=[(j, j.case.patient) for j in page])
     return render(request, "journeys/partner_list.html", {"page": page})
@@ -477,7 +480,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def verify_form(request: HttpRequest) -> HttpResponse:
+def verify_form(request: HtmxRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = letter_code_normalise(form.cleaned_data["code"]) or form.cleaned_data["code"].strip()[:24]
@@ -487,7 +490,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
-def verify(request: HttpRequest, code: str) -> HttpResponse:
+def verify(request: HtmxRequest, code: str) -> HttpResponse:
     """What a consular officer sees: issuing hospital, letter date, patient initials, passport's
     last 3 characters, validity and revocation. Nothing else. Wrong codes answer "not found" and
     are rate-limited per client address."""

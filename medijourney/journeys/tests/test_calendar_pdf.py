@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ from .factories import accepted_journey, step
 pytestmark = pytest.mark.django_db
 
 
-def _events(data: bytes) -> dict[str, dict]:
+def _events(data: bytes) -> dict[str, Any]:
     cal = Calendar.from_ical(data)
     out = {}
     for ev in cal.walk("VEVENT"):

@@ -63,8 +63,8 @@ PATIENT_ONLY = {**READERS, "case_manager:owner": 403, "partner:owner": 403, "qua
 HOSPITAL_ONLY = {**READERS, "patient:owner": 403, "case_manager:owner": 403, "quality_lead": 403, "admin": 403}
 
 
-def _url(name, *extra):
-    return lambda j: reverse(f"journeys:{name}", args=[j.public_id, *extra(j)] if extra else [j.public_id])
+def _url(name):
+    return lambda j: reverse(f"journeys:{name}", args=[j.public_id])
 
 
 @pytest.mark.parametrize("name", ["detail", "itinerary_pdf", "itinerary_ics"])
@@ -146,7 +146,7 @@ def test_checklist_upload_and_check(matrix):
         method="POST",
         url=item_url("upload"),
         setup=setup_journey,
-        data=lambda j: {"files": SimpleUploadedFile("i.pdf", pdf_bytes("policy"), content_type="application/pdf")},
+        data=lambda j: {"document": SimpleUploadedFile("i.pdf", pdf_bytes("policy"), content_type="application/pdf")},
         expect=upload_expect,
     )
     matrix.check(

@@ -73,6 +73,7 @@ def test_a_passed_date_without_confirmation_nudges_the_case_manager_once():
 def test_overdue_checklist_items_make_one_task_each():
     journey, manager, _p = accepted_journey()
     visa = ChecklistItem.objects.get(journey=journey, kind=ItemKind.VISA)
+    assert visa.due_on is not None
     with time_machine.travel(_at(visa.due_on + datetime.timedelta(days=1)), tick=False):
         first = checklist_overdue_run()
         assert first >= 1 and checklist_overdue_run() == 0

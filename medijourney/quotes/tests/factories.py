@@ -115,3 +115,15 @@ def answered(request: QuoteRequest, **overrides: Any) -> Quote:
 
 def amount(value: str) -> Decimal:
     return Decimal(value)
+
+
+def case_of(request: QuoteRequest) -> Case:
+    """The request's case (nullable only after erasure, which these tests do not reach)."""
+    assert request.case is not None
+    return request.case
+
+
+def manager_of(case: Case) -> User:
+    """The case's manager (the factories always assign one)."""
+    assert case.assigned_to is not None
+    return case.assigned_to

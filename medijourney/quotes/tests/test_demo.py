@@ -30,6 +30,7 @@ def test_demo_case_has_two_demo_quotes_and_a_waiting_request(client):
     notes = quotes_demo_setup()
     assert "answered the demo knee case" in notes[0], notes
     knee = IntakeRequest.objects.get(key="demo:1").case
+    assert knee is not None
     knee.refresh_from_db()
     assert knee.stage == Stage.QUOTES_READY
     quotes = Quote.objects.filter(request__case=knee).select_related("doctor", "request__hospital")

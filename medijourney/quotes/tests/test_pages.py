@@ -4,6 +4,7 @@
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ from medijourney.quotes.models import QuoteRequest, RequestStatus, Scope
 from medijourney.quotes.services import LineInput, commission_agreement_add, quote_requests_send
 from medijourney.testing.queries import assert_flat
 
-from .factories import SUMMARY, answered, consent, partner_hospital, shared_request
+from .factories import SUMMARY, answered, case_of, consent, manager_of, partner_hospital, shared_request
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,8 @@ def test_comparison_in_the_patients_currency_with_rate_date_and_no_rate(client):
     b, _pb = partner_hospital(name="Lira Hospital")
     consent(case, a, Scope.DEIDENTIFIED_SUMMARY)
     consent(case, b, Scope.DEIDENTIFIED_SUMMARY)
-    ra, rb = quote_requests_send(case=case, hospitals=[a, b], summary=SUMMARY, actor=case.assigned_to)
-    lead = case.assigned_to
+    ra, rb = quote_requests_send(case=case, hospitals=[a, b], summary=SUMMARY, actor=manager_of(case))
+    lead = manager_of(case)
     lead.role = Role.QUALITY_LEAD
     lead.save()
     commission_agreement_add(
@@ -93,12 +94,12 @@ def test_comparison_in_the_patients_currency_with_rate_date_and_no_rate(client):
 def test_patient_accepts_through_the_page(client):
     request = shared_request()
     quote = answered(request)
-    client.force_login(request.case.patient)
-    response = client.post(reverse("quotes:accept", args=[request.case.reference, quote.public_id]))
+    client.force_login(case_of(request).patient)
+    response = client.post(reverse("quotes:accept", args=[case_of(request).reference, quote.public_id]))
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.ACCEPTED
-    again = client.post(reverse("quotes:accept", args=[request.case.reference, quote.public_id]), follow=True)
+    again = client.post(reverse("quotes:accept", args=[case_of(request).reference, quote.public_id]), follow=True)
     assert "can no longer be accepted" in again.content.decode()
 
 
@@ -138,7 +139,7 @@ def test_consent_page_grants_lists_and_revokes(client):
     timeline = list(case.events.values_list("kind", flat=True))
     assert "consent_granted" in timeline and "consent_revoked" in timeline
     staff = client
-    staff.force_login(case.assigned_to)
+    staff.force_login(manager_of(case))
     page = staff.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "Patient consented to share" in page and "Patient withdrew consent" in page
 
@@ -187,9 +188,11 @@ def test_api_quote_errors_name_fields(make_user, client):
     request = shared_request()
     partner = request.hospital.memberships.get().user
     client.force_login(partner)
+    doctor = request.hospital.doctors.first()
+    assert doctor is not None
     url = f"/api/v1/partner/requests/{request.public_id}/quote"
-    payload = {
-        "clinical_summary": "Plan", "procedure": "knee-replacement", "doctor": str(request.hospital.doctors.first().public_id),
+    payload: dict[str, Any] = {
+        "clinical_summary": "Plan", "procedure": "knee-replacement", "doctor": str(doctor.public_id),
         "pre_op_days": 1, "inpatient_nights": 4, "days_before_flying": 10, "currency": "USD", "valid_until": "2099-01-01",
         "lines": {"surgeon": {"status": "included"}},
     }  # fmt: skip
@@ -230,7 +233,7 @@ def test_comparison_shows_discoverys_travel_lines_when_the_hospital_has_an_offer
     request = shared_request()
     OfferFactory(hospital=request.hospital, procedure=knee())
     answered(request)
-    client.force_login(request.case.patient)
-    body = client.get(reverse("quotes:compare", args=[request.case.reference])).content.decode()
+    client.force_login(case_of(request).patient)
+    body = client.get(reverse("quotes:compare", args=[case_of(request).reference])).content.decode()
     assert "Estimate from search" in body and "trip costs: see search" not in body
     assert "Flights" in body or "flights" in body

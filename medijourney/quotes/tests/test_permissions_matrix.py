@@ -15,7 +15,7 @@ from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.network.tests.factories import membership
 from medijourney.quotes.models import CommissionAgreement, Scope
 
-from .factories import SUMMARY, answered, knee, partner_hospital, shared_request
+from .factories import SUMMARY, answered, case_of, knee, manager_of, partner_hospital, shared_request
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +44,9 @@ def setup_accepted_in_treatment(user, owner):
     from medijourney.quotes.services import quote_accept
 
     request = setup_quoted(user, owner)
-    quote_accept(quote=request.quote, actor=request.case.patient)
-    case_transition(case=request.case, to=Stage.TRAVEL_PLANNING, actor=request.case.assigned_to)
-    case_transition(case=request.case, to=Stage.IN_TREATMENT, actor=request.case.assigned_to)
+    quote_accept(quote=request.quote, actor=case_of(request).patient)
+    case_transition(case=case_of(request), to=Stage.TRAVEL_PLANNING, actor=manager_of(case_of(request)))
+    case_transition(case=case_of(request), to=Stage.IN_TREATMENT, actor=manager_of(case_of(request)))
     return request
 
 
@@ -147,7 +147,7 @@ def test_partner_request_list_search_and_export_show_only_own_hospital(client, m
     assert str(mine.public_id) in client.get(reverse("quotes:partner_requests"), {"q": mine.code}).content.decode()
     csv_body = client.get(reverse("quotes:partner_export")).content.decode()
     assert mine.code in csv_body and theirs.code not in csv_body
-    assert mine.case.reference not in csv_body and mine.case.full_name not in csv_body
+    assert case_of(mine).reference not in csv_body and case_of(mine).full_name not in csv_body
 
 
 def test_partner_export(matrix):
@@ -203,7 +203,7 @@ def test_cases_routes_stay_closed_to_partners_of_a_shared_case(client, make_user
     partner = make_user(Role.PARTNER)
     membership(partner, request.hospital)
     client.force_login(partner)
-    case = request.case
+    case = case_of(request)
     document = request.shared_documents.get().document
     for url in (
         reverse("cases:detail", args=[case.reference]),
@@ -268,7 +268,7 @@ def test_api_decline(matrix):
 def test_consent_page(matrix):
     matrix.check(
         method="GET",
-        url=lambda r: reverse("quotes:consents", args=[r.case.reference]),
+        url=lambda r: reverse("quotes:consents", args=[case_of(r).reference]),
         setup=setup_request,
         expect=PATIENT_ONLY,
     )
@@ -280,7 +280,7 @@ def test_consent_grant(matrix):
 
     matrix.check(
         method="POST",
-        url=lambda r: reverse("quotes:consents", args=[r.case.reference]),
+        url=lambda r: reverse("quotes:consents", args=[case_of(r).reference]),
         setup=setup_request,
         data=data,
         expect=ok(PATIENT_ONLY, 302),
@@ -291,7 +291,8 @@ def test_consent_revoke(matrix):
     matrix.check(
         method="POST",
         url=lambda r: reverse(
-            "quotes:consent_revoke", args=[r.case.reference, r.case.share_consents.get(revoked_at=None).public_id]
+            "quotes:consent_revoke",
+            args=[case_of(r).reference, case_of(r).share_consents.get(revoked_at=None).public_id],
         ),
         setup=setup_request,
         expect=ok(PATIENT_ONLY, 302),
@@ -301,7 +302,7 @@ def test_consent_revoke(matrix):
 def test_compare(matrix):
     matrix.check(
         method="GET",
-        url=lambda r: reverse("quotes:compare", args=[r.case.reference]),
+        url=lambda r: reverse("quotes:compare", args=[case_of(r).reference]),
         setup=setup_quoted,
         expect=PATIENT_ONLY,
     )
@@ -310,7 +311,7 @@ def test_compare(matrix):
 def test_accept(matrix):
     matrix.check(
         method="POST",
-        url=lambda r: reverse("quotes:accept", args=[r.case.reference, r.quote.public_id]),
+        url=lambda r: reverse("quotes:accept", args=[case_of(r).reference, r.quote.public_id]),
         setup=setup_quoted,
         expect=ok(PATIENT_ONLY, 302),
     )
@@ -322,7 +323,7 @@ def test_accept(matrix):
 def test_case_quotes_panel(matrix):
     matrix.check(
         method="GET",
-        url=lambda r: reverse("quotes:case_quotes", args=[r.case.reference]),
+        url=lambda r: reverse("quotes:case_quotes", args=[case_of(r).reference]),
         setup=setup_request,
         expect=CASE_TEAM,
     )
@@ -334,13 +335,13 @@ def test_case_quotes_send(matrix):
         hospital, _p = partner_hospital()
         from .factories import consent
 
-        consent(request.case, hospital)
+        consent(case_of(request), hospital)
         request.extra_hospital = hospital
         return request
 
     matrix.check(
         method="POST",
-        url=lambda r: reverse("quotes:case_quotes", args=[r.case.reference]),
+        url=lambda r: reverse("quotes:case_quotes", args=[case_of(r).reference]),
         setup=setup,
         data=lambda r: {"hospitals": [r.extra_hospital.pk], "summary": SUMMARY, "respond_within_hours": 48},
         expect=ok(CASE_TEAM, 302),
@@ -355,7 +356,7 @@ def test_ask_consent(matrix):
 
     matrix.check(
         method="POST",
-        url=lambda r: reverse("quotes:ask_consent", args=[r.case.reference]),
+        url=lambda r: reverse("quotes:ask_consent", args=[case_of(r).reference]),
         setup=setup,
         data=lambda r: {"hospitals": [r.extra_hospital.pk], "scope": Scope.DEIDENTIFIED_SUMMARY},
         expect=ok(CASE_TEAM, 302),
@@ -365,7 +366,7 @@ def test_ask_consent(matrix):
 def test_withdraw(matrix):
     matrix.check(
         method="POST",
-        url=lambda r: reverse("quotes:withdraw", args=[r.case.reference, r.public_id]),
+        url=lambda r: reverse("quotes:withdraw", args=[case_of(r).reference, r.public_id]),
         setup=setup_request,
         expect=ok(CASE_TEAM, 302),
     )
@@ -374,7 +375,7 @@ def test_withdraw(matrix):
 def test_final_bill(matrix):
     matrix.check(
         method="POST",
-        url=lambda r: reverse("quotes:final_bill", args=[r.case.reference, r.public_id]),
+        url=lambda r: reverse("quotes:final_bill", args=[case_of(r).reference, r.public_id]),
         setup=setup_accepted_in_treatment,
         data={"amount": "5000", "currency": "USD"},
         expect=ok(CASE_TEAM, 302),

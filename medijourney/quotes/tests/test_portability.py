@@ -13,7 +13,7 @@ from medijourney.privacy.portability import patient_erase, patient_export_build
 from medijourney.quotes.models import Quote, QuoteRequest, ShareConsent
 from medijourney.quotes.portability import ERASED, quotes_export, quotes_recipients
 
-from .factories import answered, shared_request
+from .factories import answered, case_of, shared_request
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_export_lists_consents_requests_answers_and_recipients():
     request = shared_request()
     answered(request)
-    patient = request.case.patient
+    patient = case_of(request).patient
     data = quotes_export(patient)
     assert data["share_consents"][0]["hospital"] == request.hospital.name
     item = data["quote_requests"][0]
@@ -40,8 +40,8 @@ def test_export_lists_consents_requests_answers_and_recipients():
 def test_erasure_tells_hospitals_then_removes_personal_data_and_keeps_quotes_deidentified(run_tasks):
     request = shared_request()
     quote = answered(request)
-    patient = request.case.patient
-    name, email = request.case.full_name, patient.email
+    patient = case_of(request).patient
+    name, email = case_of(request).full_name, patient.email
     run_tasks()
     mail.outbox.clear()
     summary = patient_erase(patient)

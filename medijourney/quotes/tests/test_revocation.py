@@ -13,7 +13,7 @@ from medijourney.privacy.models import AuditEvent
 from medijourney.quotes.models import Scope
 from medijourney.quotes.services import consent_grant, consent_revoke
 
-from .factories import shared_request
+from .factories import case_of, shared_request
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_revocation_cuts_page_api_and_document_link_on_the_next_request(make_use
     assert Client().get(api_doc, headers=token).status_code == 200
     assert Client().get("/api/v1/partner/requests", headers=token).json()["count"] == 1
 
-    consent_revoke(consent=request.case.share_consents.get(revoked_at=None), actor=request.case.patient)
+    consent_revoke(consent=case_of(request).share_consents.get(revoked_at=None), actor=case_of(request).patient)
 
     before = AuditEvent.objects.filter(actor_id=partner.public_id, outcome="denied").count()
     assert browser.get(page).status_code == 404
@@ -62,7 +62,10 @@ def test_revocation_cuts_page_api_and_document_link_on_the_next_request(make_use
 
     # Consent given again: access comes back (nothing was cached either way).
     consent_grant(
-        case=request.case, hospital=request.hospital, scope=Scope.SUMMARY_WITH_REPORTS, actor=request.case.patient
+        case=case_of(request),
+        hospital=request.hospital,
+        scope=Scope.SUMMARY_WITH_REPORTS,
+        actor=case_of(request).patient,
     )
     assert browser.get(page).status_code == 200
 
@@ -77,7 +80,10 @@ def test_narrowing_to_deidentified_summary_cuts_the_reports_only(make_user):
     link = reverse("quotes:partner_document", args=[request.public_id, document.public_id])
     assert client.get(link).status_code == 200
     consent_grant(
-        case=request.case, hospital=request.hospital, scope=Scope.DEIDENTIFIED_SUMMARY, actor=request.case.patient
+        case=case_of(request),
+        hospital=request.hospital,
+        scope=Scope.DEIDENTIFIED_SUMMARY,
+        actor=case_of(request).patient,
     )
     assert client.get(link).status_code == 404
     body = client.get(reverse("quotes:partner_request", args=[request.public_id])).content.decode()
@@ -91,7 +97,7 @@ def test_partner_page_never_shows_the_patient(make_user):
     client = Client()
     client.force_login(partner)
     body = client.get(reverse("quotes:partner_request", args=[request.public_id])).content.decode()
-    case = request.case
+    case = case_of(request)
     for secret in (case.full_name, case.email, str(case.phone), case.reference, case.patient.email):
         assert secret not in body
     data = client.get(f"/api/v1/partner/requests/{request.public_id}").json()

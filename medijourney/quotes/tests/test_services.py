@@ -34,7 +34,17 @@ from medijourney.quotes.services import (
     request_clock_check,
 )
 
-from .factories import SUMMARY, add_report, answered, consent, partner_hospital, plan, shared_request
+from .factories import (
+    SUMMARY,
+    add_report,
+    answered,
+    case_of,
+    consent,
+    manager_of,
+    partner_hospital,
+    plan,
+    shared_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +62,7 @@ def test_consent_grant_is_audited_on_the_timeline_and_a_new_scope_replaces_the_o
     assert kinds.count("consent_granted") == 2 and kinds.count("consent_revoked") == 1
     assert AuditEvent.objects.filter(action="share_consent.grant", patient_id=case.patient.public_id).count() == 2
     with pytest.raises(ValidationError):
-        consent_grant(case=case, hospital=hospital, scope=Scope.DEIDENTIFIED_SUMMARY, actor=case.assigned_to)
+        consent_grant(case=case, hospital=hospital, scope=Scope.DEIDENTIFIED_SUMMARY, actor=manager_of(case))
 
 
 def test_send_needs_consent_partner_account_and_reports_scope(run_tasks):
@@ -60,7 +70,7 @@ def test_send_needs_consent_partner_account_and_reports_scope(run_tasks):
     other, _p2 = partner_hospital()
     case = make_case(assigned_to=case_manager())
     report = add_report(case)
-    manager = case.assigned_to
+    manager = manager_of(case)
     with pytest.raises(ValidationError) as exc:
         quote_requests_send(case=case, hospitals=[hospital], summary=SUMMARY, actor=manager)
     assert "consented" in str(exc.value.message_dict["hospitals"])
@@ -95,7 +105,7 @@ def test_hospital_without_partner_account_cannot_receive():
     case = make_case(assigned_to=case_manager())
     consent(case, bare)
     with pytest.raises(ValidationError) as exc:
-        quote_requests_send(case=case, hospitals=[bare], summary=SUMMARY, actor=case.assigned_to)
+        quote_requests_send(case=case, hospitals=[bare], summary=SUMMARY, actor=manager_of(case))
     assert "no partner account" in str(exc.value)
 
 
@@ -129,8 +139,8 @@ def test_quote_submit_states_every_item_and_moves_the_case_to_quotes_ready(run_t
     assert quote.total == Decimal("5100.00") and quote.lines.count() == 12 and not quote.has_commission
     request.refresh_from_db()
     assert request.status == RequestStatus.QUOTED and request.responded_at
-    request.case.refresh_from_db()
-    assert request.case.stage == Stage.QUOTES_READY
+    case_of(request).refresh_from_db()
+    assert case_of(request).stage == Stage.QUOTES_READY
     with pytest.raises(ValidationError):
         answered(request)  # answered once
 
@@ -146,8 +156,8 @@ def test_other_hospitals_partner_cannot_answer():
 
 def test_revoked_consent_blocks_an_answer():
     request = shared_request()
-    active = request.case.share_consents.get(revoked_at__isnull=True)
-    consent_revoke(consent=active, actor=request.case.patient)
+    active = case_of(request).share_consents.get(revoked_at__isnull=True)
+    consent_revoke(consent=active, actor=case_of(request).patient)
     with pytest.raises(ValidationError):
         answered(request)
 
@@ -166,7 +176,7 @@ def test_commission_in_force_is_recorded_on_the_quote(make_user):
     with pytest.raises(ValidationError):
         commission_agreement_add(
             hospital=request.hospital, kind="percent", percent=Decimal("8"), valid_from=timezone.localdate(),
-            actor=request.case.assigned_to,
+            actor=manager_of(case_of(request)),
         )  # fmt: skip
     quote = answered(request)
     assert quote.commission_kind == CommissionAgreement.Kind.PERCENT
@@ -178,10 +188,10 @@ def test_accept_closes_the_others_politely_and_moves_the_case(run_tasks):
     a, b, c = (partner_hospital()[0] for _ in range(3))
     for h in (a, b, c):
         consent(case, h, Scope.DEIDENTIFIED_SUMMARY)
-    ra, rb, _rc = quote_requests_send(case=case, hospitals=[a, b, c], summary=SUMMARY, actor=case.assigned_to)
+    ra, rb, _rc = quote_requests_send(case=case, hospitals=[a, b, c], summary=SUMMARY, actor=manager_of(case))
     qa, qb = answered(ra), answered(rb)
     with pytest.raises(ValidationError):
-        quote_accept(quote=qa, actor=case.assigned_to)
+        quote_accept(quote=qa, actor=manager_of(case))
     run_tasks()
     mail.outbox.clear()
     quote_accept(quote=qb, actor=case.patient)
@@ -203,15 +213,15 @@ def test_expired_quote_cannot_be_accepted():
     request = shared_request()
     quote = answered(request)
     with time_machine.travel(timezone.now() + datetime.timedelta(days=40)), pytest.raises(ValidationError):
-        quote_accept(quote=quote, actor=request.case.patient)
+        quote_accept(quote=quote, actor=case_of(request).patient)
 
 
 def test_final_bill_only_after_treatment_in_the_quote_currency():
     request = shared_request()
     quote = answered(request)
-    case = request.case
+    case = case_of(request)
     quote_accept(quote=quote, actor=case.patient)
-    manager = case.assigned_to
+    manager = manager_of(case)
     with pytest.raises(ValidationError):
         final_bill_record(request=request, amount=Decimal("5200"), currency="USD", actor=manager)
     case_transition(case=case, to=Stage.TRAVEL_PLANNING, actor=manager)
@@ -233,7 +243,7 @@ def test_decline_and_withdraw():
     request.refresh_from_db()
     assert request.status == RequestStatus.DECLINED
     other = shared_request()
-    quote_request_withdraw(request=other, actor=other.case.assigned_to)
+    quote_request_withdraw(request=other, actor=manager_of(case_of(other)))
     other.refresh_from_db()
     assert other.status == RequestStatus.WITHDRAWN
 
@@ -247,7 +257,7 @@ def test_clock_reminds_escalates_and_offers_alternatives_once_each(run_tasks):
     assert request_clock_check(request_id=request.pk, now=sent + datetime.timedelta(hours=48)) == ["escalated"]
     assert request_clock_check(request_id=request.pk, now=sent + datetime.timedelta(hours=72)) == ["alternatives"]
     assert request_clock_check(request_id=request.pk, now=sent + datetime.timedelta(hours=90)) == []
-    kinds = list(request.case.events.values_list("kind", flat=True))
+    kinds = list(case_of(request).events.values_list("kind", flat=True))
     assert kinds.count("quote_overdue") == 1 and kinds.count("quote_alternatives") == 1
 
 
@@ -271,7 +281,7 @@ def test_clock_stops_once_answered():
 def test_consent_ask_messages_the_patient_and_prompts_on_the_consent_page():
     hospital, _p = partner_hospital()
     case = make_case(assigned_to=case_manager())
-    consent_ask(case=case, hospitals=[hospital], scope=Scope.SUMMARY_WITH_REPORTS, actor=case.assigned_to)
+    consent_ask(case=case, hospitals=[hospital], scope=Scope.SUMMARY_WITH_REPORTS, actor=manager_of(case))
     assert ConsentAsk.objects.filter(case=case, answered_at__isnull=True).count() == 1
     assert hospital.name in case.messages.get().body
     consent(case, hospital)
@@ -317,5 +327,5 @@ def test_check_returns_a_plan_or_errors_by_field_and_writes_nothing():
     plan = quote_requests_check(case=case, hospitals=[consented, consented], summary=SUMMARY)
     assert plan.hospitals == [consented] and plan.consents[consented.pk].scope == Scope.DEIDENTIFIED_SUMMARY
     assert not QuoteRequest.objects.filter(case=case).exists()  # checking writes nothing
-    sent = quote_requests_do(plan=plan, actor=case.assigned_to)
+    sent = quote_requests_do(plan=plan, actor=manager_of(case))
     assert [r.hospital for r in sent] == [consented] and QuoteRequest.objects.filter(case=case).count() == 1
