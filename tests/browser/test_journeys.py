@@ -48,11 +48,10 @@ def _download(page, name):
     return Path(info.value.path()).read_bytes()
 
 
-@override_settings(DEMO_MODE=True, RATE_LIMITS_ENABLED=False)
-def test_accept_plan_itinerary_letter_verify(live_server, browser):
+def _case_with_a_quote():
+    """The demo patient's case with one answered quote from a hospital whose desk is the demo partner."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     demo_accounts_ensure()
-    base = live_server.url
     patient = User.objects.get(email=demo_email(Role.PATIENT))
     manager = User.objects.get(email=demo_email(Role.CASE_MANAGER))
     partner = User.objects.get(email=demo_email(Role.PARTNER))
@@ -66,16 +65,11 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     with transaction.atomic():
         case = make_case(patient=patient, assigned_to=manager, full_name="Grace Private")
         answered(shared_request(hospital=hospital, case=case))
+    return case
 
-    # 1. The patient accepts the quote.
-    page = sign_in(browser, base, Role.PATIENT)
-    page.goto(f"{base}/my/cases/{case.reference}/quotes/")
-    page.get_by_role("button", name="Accept the plan from Journey Test Hospital").click()
-    expect(page.get_by_text("You accepted the plan from Journey Test Hospital.")).to_be_visible()
-    journey = Journey.objects.get(case=case)
-    steps = {s.kind: s for s in journey.steps.all()}
 
-    # 2. The case manager opens the draft and moves the procedure by two days.
+def _manager_moves_the_procedure(browser, base, case, journey, steps):
+    """The case manager opens the draft and moves the procedure by two days; returns the new days."""
     staff = sign_in(browser, base, Role.CASE_MANAGER)
     staff.goto(f"{base}/cases/{case.reference}/")
     staff.get_by_role("link", name="Journey: itinerary, letter, checklist").click()
@@ -94,6 +88,10 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     expect(staff.locator("#step-discharge")).to_have_class("moved")
     staff.screenshot(path=str(SHOTS / "journey-manager-1280.png"), full_page=True)
 
+    return moved_to, back
+
+
+def _patient_enters_passport(page, base, journey):
     # 3. The patient enters their passport (needed for the letter).
     page.goto(f"{base}/journeys/{journey.public_id}/")
     page.get_by_label("Full name as in the passport").fill("Grace Private")
@@ -104,6 +102,8 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     expect(page.get_by_text("Passport saved (stored encrypted).")).to_be_visible()
     expect(page.get_by_text("•••••667")).to_be_visible()
 
+
+def _hospital_confirms_and_issues(browser, base, journey, case):
     # 4. The hospital confirms the admission and issues the letter.
     desk = sign_in(browser, base, Role.PARTNER)
     desk.goto(f"{base}/partner/journeys/")
@@ -118,6 +118,10 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     case.refresh_from_db()
     assert case.stage == Stage.TRAVEL_PLANNING
 
+    return desk, first
+
+
+def _patient_downloads(page, base, journey, steps, moved_to, back, first):
     # 5. The patient downloads the itinerary PDF, the .ics and the letter.
     page.goto(f"{base}/journeys/{journey.public_id}/")
     pdf = _download(page, "Download PDF")
@@ -126,12 +130,15 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     ics = Calendar.from_ical(_download(page, "Download calendar (.ics)"))
     events = {str(e["UID"]): e for e in ics.walk("VEVENT")}
     assert len(events) == 10
+    proc = steps[StepKind.PROCEDURE]
     assert events[f"step-{proc.public_id}@medijourney"].decoded("DTSTART") == moved_to
     letter_text = "\n".join(
         p.extract_text() for p in PdfReader(io.BytesIO(_download(page, "Invitation letter (PDF)"))).pages
     )
     assert first.code in letter_text and "P4455667" in letter_text
 
+
+def _officer_checks_and_reissue_revokes(browser, base, desk, journey, first):
     # 6. A consular officer (no account) checks the code.
     officer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     officer.goto(f"{base}/verify/{first.code}")
@@ -150,6 +157,8 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     officer.get_by_role("button", name="Check").click()
     expect(officer.get_by_role("heading", name="This letter is genuine and current")).to_be_visible()
 
+
+def _itinerary_on_a_phone(browser, base, journey, case):
     # 8. The itinerary at 390 px: no horizontal overflow, a way back.
     narrow = sign_in(browser, base, Role.PATIENT, width=390)
     narrow.goto(f"{base}/journeys/{journey.public_id}/")
@@ -158,3 +167,23 @@ def test_accept_plan_itinerary_letter_verify(live_server, browser):
     assert overflow <= 0, f"horizontal overflow of {overflow}px at 390 px"
     expect(narrow.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=case.reference)).to_be_visible()
     narrow.screenshot(path=str(SHOTS / "journey-patient-390.png"), full_page=True)
+
+
+@override_settings(DEMO_MODE=True, RATE_LIMITS_ENABLED=False)
+def test_accept_plan_itinerary_letter_verify(live_server, browser):
+    base = live_server.url
+    case = _case_with_a_quote()
+    # 1. The patient accepts the quote.
+    page = sign_in(browser, base, Role.PATIENT)
+    page.goto(f"{base}/my/cases/{case.reference}/quotes/")
+    page.get_by_role("button", name="Accept the plan from Journey Test Hospital").click()
+    expect(page.get_by_text("You accepted the plan from Journey Test Hospital.")).to_be_visible()
+    journey = Journey.objects.get(case=case)
+    steps = {s.kind: s for s in journey.steps.all()}
+
+    moved_to, back = _manager_moves_the_procedure(browser, base, case, journey, steps)
+    _patient_enters_passport(page, base, journey)
+    desk, first = _hospital_confirms_and_issues(browser, base, journey, case)
+    _patient_downloads(page, base, journey, steps, moved_to, back, first)
+    _officer_checks_and_reissue_revokes(browser, base, desk, journey, first)
+    _itinerary_on_a_phone(browser, base, journey, case)

@@ -14,6 +14,7 @@ import io
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ from medijourney.demo.services import demo_setup
 from medijourney.discovery import reference
 from medijourney.discovery.selectors import clear_caches
 from medijourney.exchange.models import CasePresentation, OpinionRequest, Programme, Session
+from medijourney.journeys.models import InvitationLetter, Journey
 from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Hospital, Offer, PendingChange
 from medijourney.privacy.models import ErasureRequest
 from medijourney.privacy.services import erasure_request_create
@@ -86,16 +88,20 @@ NOT_PAGES = {
     "exchange:attendance": "POST-only action (the form is on the session's page)",
     "exchange:present": "POST-only action (the form is on the session's page)",
     "exchange:recommend": "POST-only action (the form is on the presentation's page)",
+    "journeys:move": "POST-only action (the form is on the itinerary)",
+    "journeys:confirm": "POST-only action (the button is on the itinerary)",
+    "journeys:record": "POST-only action (the button is on the itinerary)",
+    "journeys:passport": "POST-only action (the form is on the itinerary)",
+    "journeys:letter": "POST-only action (the form is on the itinerary)",
+    "journeys:feed": "POST-only action (the button is on the itinerary)",
+    "journeys:companion": "POST-only action (the form is on the itinerary)",
+    "journeys:upload": "POST-only action (the form is on the itinerary's checklist)",
+    "journeys:check": "POST-only action (the button is on the itinerary's checklist)",
+    "journeys:letter_pdf": "PDF download",
+    "journeys:itinerary_pdf": "PDF download",
+    "journeys:itinerary_ics": "calendar (.ics) download",
+    "journeys:feed_public": "calendar (.ics) feed",
 }
-
-# Pages not sampled yet, each with the reason (listed, not hidden: the note of issue 10 names them).
-# journeys was merged after the sweep was written; its own browser test checks the itinerary page
-# at 390 px. Samples from the demo journey are the next step.
-NOT_SWEPT_YET = {
-    f"journeys:{name}": "journeys: samples from the demo journey not added yet"
-    for name in ("for_case", "detail", "move", "confirm", "record", "passport", "letter", "letter_pdf",
-                 "itinerary_pdf", "itinerary_ics", "feed", "companion", "upload", "check", "feed_public", "shared")
-} | {"verify": "journeys: a letter's public verification page, sample not added yet"}  # fmt: skip
 
 # Widest element that makes the page wider than the screen: elements inside a box that scrolls or
 # clips sideways do not widen the page and are left out.
@@ -167,6 +173,10 @@ def _samples() -> dict[str, list[dict[str, Any]]]:
     assert programme is not None, "the demo made no tele-mentoring programme"
     sessions = list(Session.objects.filter(programme=programme).order_by("starts_at"))
     presentation = CasePresentation.objects.order_by("created_at").first()
+    # Journeys: the demo's itinerary (Jonas's bypass case) and its visa letter.
+    journey = Journey.objects.select_related("case").first()
+    assert journey is not None, "the demo made no journey"
+    letter = InvitationLetter.objects.order_by("created_at").first()
     samples: dict[str, list[dict[str, Any]]] = {
         "accounts:password_reset_confirm": [{"uidb64": "MQ", "token": "not-a-real-token"}],
         "cases:inquiry_confirm": [{"token": "not-a-real-token"}],
@@ -202,6 +212,10 @@ def _samples() -> dict[str, list[dict[str, Any]]]:
         "exchange:figures": [{"public_id": programme.public_id}],
         "exchange:session": [{"public_id": sessions[0].public_id}, {"public_id": sessions[-1].public_id}],
         "exchange:presentation": [{"public_id": presentation.public_id}] if presentation else [],
+        "journeys:for_case": [{"reference": journey.case.reference}],
+        "journeys:detail": [{"journey_id": journey.public_id}],
+        "journeys:shared": [{"token": "not-a-real-token"}],
+        "verify": [{"code": letter.code}] if letter else [{"code": "NOT-A-CODE"}],
     }
     return samples
 
@@ -212,7 +226,7 @@ def _urls() -> list[tuple[str, str]]:
     urls: list[tuple[str, str]] = []
     unclassified = []
     for name, params in _routes():
-        if name in NOT_PAGES or name in NOT_SWEPT_YET:
+        if name in NOT_PAGES:
             continue
         if not params:
             urls.append((name, reverse(name)))
@@ -271,66 +285,82 @@ def _check(page: Any, role_name: str, label: str, failures: list[str]) -> dict[s
     return m
 
 
-@override_settings(DEMO_MODE=True, RATE_LIMITS_ENABLED=False)
-def test_every_page_of_every_role_fits_a_phone(live_server, browser):
-    call_command("import_reference_data", "--only", *REFERENCE, "--no-progress", stdout=io.StringIO())
-    demo_setup()
-    urls = _urls()
-    base = live_server.url
-    failures: list[str] = []
-    visited_by_role: dict[str, int] = {}
-    shots = os.environ.get("SCREENSHOT_DIR")
-    axe_done: set[str] = set()
-    only = os.environ.get("SWEEP_ROLES")  # e.g. SWEEP_ROLES=partner,anonymous while fixing one role's pages
-    for role in [None, *Role]:
-        if only and str(role or "anonymous") not in only.split(","):
-            continue
-        role_name = str(role.label) if role else "anonymous"
-        context, page = _sign_in(browser, base, role, PHONE)
+def _visit(page: Any, base: str, path: str, where: str, failures: list[str]) -> bool:
+    """Open ``path``; True when it is an HTML page this role reaches (a 5xx is a failure)."""
+    try:
+        response = page.goto(base + path)
+    except PlaywrightError:  # an empty error answer (405 to a GET) is not a page
+        return False
+    if response is not None and response.status >= 500:
+        failures.append(f"{where} ({path}): server error {response.status}")
+        return False
+    # Not a page this role can reach (403, 404, 405) or not a page at all.
+    return response is not None and response.status == 200 and "text/html" in response.headers.get("content-type", "")
+
+
+@dataclass
+class Sweep:
+    """One run of the sweep: where it goes, what it found, what it has measured with axe."""
+
+    base: str
+    urls: list[tuple[str, str]]
+    failures: list[str] = field(default_factory=list)
+    axe_done: set[str] = field(default_factory=set)
+    shots: str | None = None
+
+    def role(self, page: Any, role: Role | None, role_name: str) -> set[str]:
+        """Every page of ``urls`` the role reaches, measured once each (a redirect target once)."""
         seen: set[str] = set()
-        for label, path in urls:
-            try:
-                response = page.goto(base + path)
-            except PlaywrightError:  # an empty error answer (405 to a GET) is not a page
+        for label, path in self.urls:
+            if not _visit(page, self.base, path, f"{role_name} · {label}", self.failures):
                 continue
-            if response is not None and response.status >= 500:
-                failures.append(f"{role_name} · {label} ({path}): server error {response.status}")
-                continue
-            if (
-                response is None
-                or response.status != 200
-                or "text/html" not in response.headers.get("content-type", "")
-            ):
-                continue  # not a page this role can reach (403, 404, 405) or not a page at all
-            redirected = page.url != base + path
+            redirected = page.url != self.base + path
             parts = urlsplit(page.url)
             key = parts.path if redirected or not parts.query else f"{parts.path}?{parts.query}"  # login?next=… once
             if key in seen:
                 continue  # a redirect to a page already measured
             seen.add(key)
             started = time.monotonic()
-            _check(page, role_name, label, failures)
+            _check(page, role_name, label, self.failures)
             axe_key = key if redirected else label
-            if axe_key not in axe_done:  # axe once per page (slow); the width for every role
-                axe_done.add(axe_key)
-                _axe(page, role_name, label, failures)
+            if axe_key not in self.axe_done:  # axe once per page (slow); the width for every role
+                self.axe_done.add(axe_key)
+                _axe(page, role_name, label, self.failures)
             if os.environ.get("SWEEP_VERBOSE"):
                 print(f"{role_name} · {label}: measured in {time.monotonic() - started:.1f} s", flush=True)
-            if shots:
-                page.screenshot(path=f"{shots}/sweep-{role or 'anonymous'}-{label.replace(':', '-')}-390.png")
-        _compare_three(page, base)
-        _check(page, role_name, "compare (3 hospitals)", failures)
-        _axe(page, role_name, "compare (3 hospitals)", failures)
-        # Every entry of the role's navigation is among the pages measured.
-        if role is not None:
-            user = User.objects.get(email=demo_email(role))
-            nav = {item["url"] for item in navigation_for(user)}
-            missing = {u for u in nav if not any(s.startswith(u) for s in seen)}
-            if missing:
-                failures.append(f"{role_name}: navigation entries not measured: {sorted(missing)}")
+            if self.shots:
+                page.screenshot(path=f"{self.shots}/sweep-{role or 'anonymous'}-{label.replace(':', '-')}-390.png")
+        return seen
+
+
+def _navigation_not_measured(role: Role, seen: set[str]) -> set[str]:
+    """Entries of the role's navigation that are not among the pages measured."""
+    user = User.objects.get(email=demo_email(role))
+    nav = {item["url"] for item in navigation_for(user)}
+    return {u for u in nav if not any(s.startswith(u) for s in seen)}
+
+
+@override_settings(DEMO_MODE=True, RATE_LIMITS_ENABLED=False)
+def test_every_page_of_every_role_fits_a_phone(live_server, browser):
+    call_command("import_reference_data", "--only", *REFERENCE, "--no-progress", stdout=io.StringIO())
+    demo_setup()
+    sweep = Sweep(base=live_server.url, urls=_urls(), shots=os.environ.get("SCREENSHOT_DIR"))
+    visited_by_role: dict[str, int] = {}
+    only = os.environ.get("SWEEP_ROLES")  # e.g. SWEEP_ROLES=partner,anonymous while fixing one role's pages
+    for role in [None, *Role]:
+        if only and str(role or "anonymous") not in only.split(","):
+            continue
+        role_name = str(role.label) if role else "anonymous"
+        context, page = _sign_in(browser, sweep.base, role, PHONE)
+        seen = sweep.role(page, role, role_name)
+        _compare_three(page, sweep.base)
+        _check(page, role_name, "compare (3 hospitals)", sweep.failures)
+        _axe(page, role_name, "compare (3 hospitals)", sweep.failures)
+        if role is not None and (missing := _navigation_not_measured(role, seen)):
+            sweep.failures.append(f"{role_name}: navigation entries not measured: {sorted(missing)}")
         visited_by_role[role_name] = len(seen)
         context.close()
-    assert not failures, f"{len(failures)} problem(s) at 390 px:\n" + "\n".join(failures)
+    assert not sweep.failures, f"{len(sweep.failures)} problem(s) at 390 px:\n" + "\n".join(sweep.failures)
     # The sweep really reached each role's pages (the numbers go to the report).
     print("pages measured at 390 px per role:", visited_by_role)
     assert all(n >= 10 for n in visited_by_role.values()), visited_by_role
