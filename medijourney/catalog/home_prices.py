@@ -127,10 +127,11 @@ def cms_rows(map_path: Path, source: Path, procedures: dict[str, int], stats: Im
     rows = []
     for entry in (e for e in _map(map_path, procedures, stats) if e["dataset"] == "cms_drg"):
         for drg in entry["codes"]:
-            r = by_drg.get(drg)
-            if r is None:
+            found = by_drg.get(drg)
+            if found is None:
                 stats.notes.append(f"CMS FY2011: MS-DRG {drg} is not among the 100 published")
                 continue
+            r = found
             try:
                 payment = parse_decimal(r["Average Total Payments"])
                 discharges = parse_decimal(r["Total Discharges"])

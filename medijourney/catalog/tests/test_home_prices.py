@@ -31,6 +31,7 @@ def test_nhs_figures_are_activity_weighted_averages_labelled_as_costs_not_prices
     knee = ReferencePrice.objects.filter(procedure__slug="knee-replacement", dataset="nhs_ncc").order_by("data_year")
     assert [r.data_year for r in knee] == ["NHS financial year 2023/24", "NHS financial year 2024/25"]
     latest = knee.last()
+    assert latest is not None
     # HN22A–E elective inpatients 2024/25: total cost / total activity, from the source rows.
     cost = sum(
         Decimal(c) for c in ("29084166.986419678", "42791150.56582519", "93307579.01653601", "193252433.3833265",
