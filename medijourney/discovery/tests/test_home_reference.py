@@ -48,6 +48,8 @@ def test_a_uk_patient_is_compared_with_the_lowest_figure_which_is_the_nhs_cost_l
     found = savings(client, origin="GB", currency="GBP")
     ref = found[0]["reference"]
     assert ref["dataset"] == "nhs_ncc" and ref["other_figures"] == 1  # the other NHS year
-    assert ref["price"] == str(min(r.price for r in nhs if r.price is not None))  # the lowest: savings are never overstated
+    assert ref["price"] == str(
+        min(r.price for r in nhs if r.price is not None)
+    )  # the lowest: savings are never overstated
     assert "average NHS cost per case in England, not a private price" in found[0]["explanation"]
     assert ref["data_year"] in found[0]["explanation"]
