@@ -12,7 +12,9 @@ handler500 = "medijourney.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.landing, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),  # readiness, as before (same as /readyz)
+    path("readyz", core_views.healthz, name="readyz"),
+    path("livez", core_views.livez, name="livez"),
     path("privacy/", core_views.text_page, {"page": "privacy_notice"}, name="privacy_notice"),
     path("terms/", core_views.text_page, {"page": "terms"}, name="terms"),
     path("about/", core_views.text_page, {"page": "about"}, name="about"),

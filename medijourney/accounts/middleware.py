@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 
 from .twofactor import has_confirmed_device, second_factor_done, second_factor_required
 
-_ALWAYS_ALLOWED = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+_ALWAYS_ALLOWED = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/i18n/", "/healthz", "/readyz", "/livez")
 
 
 class TwoFactorRequiredMiddleware:

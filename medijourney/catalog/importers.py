@@ -20,7 +20,7 @@ from babel import Locale
 from babel.languages import get_official_languages
 from babel.numbers import get_territory_currencies
 
-from . import ecb
+from . import ecb, home_prices
 from .importing import (
     DATA_DIR,
     ImportContext,
@@ -55,6 +55,9 @@ PRICE_MAP_CSV = DATA_DIR / "prices" / "procedure_price_map.csv"
 CITED_PRICES_CSV = DATA_DIR / "prices" / "medical_tourism_price_points_cited.csv"
 CGHS_CSV = DATA_DIR / "prices" / "cghs_pune_package_rates_2024_inr.csv"
 US_COSMETIC_CSV = DATA_DIR / "prices" / "us_cosmetic_procedure_costs_by_city_2026.csv"
+HOME_MAP_CSV = DATA_DIR / "prices" / "home_reference_map.csv"
+NHS_NCC_CSV = DATA_DIR / "prices" / "uk_nhs_ncc_selected_hrgs.csv"
+CMS_DRG_CSV = DATA_DIR / "prices" / "us_cms_inpatient_drg100_fy2011.csv"
 
 # The main medical-travel destinations the catalogue covers (issue 3).
 DESTINATIONS = ("IN", "TH", "TR", "MX", "SG", "MY", "KR", "AE", "CR", "CO", "PL", "HU", "DE")
@@ -79,6 +82,9 @@ PATHS: dict[str, Path] = {
     "cited_prices": CITED_PRICES_CSV,
     "cghs": CGHS_CSV,
     "us_cosmetic": US_COSMETIC_CSV,
+    "home_map": HOME_MAP_CSV,
+    "nhs_ncc": NHS_NCC_CSV,
+    "cms_drg": CMS_DRG_CSV,
 }
 
 
@@ -690,10 +696,13 @@ def _us_cosmetic_price_rows(mapping: PriceMapping, stats: ImportStats) -> list[d
 def import_reference_prices(ctx: ImportContext) -> ImportStats:
     stats = ImportStats()
     mapping = _price_mapping(stats)
+    procedures = dict(Procedure.objects.values_list("slug", "pk"))
     rows = [
         *_cited_price_rows(mapping, stats),
         *_cghs_price_rows(mapping, stats),
         *_us_cosmetic_price_rows(mapping, stats),
+        *home_prices.ncc_rows(path("home_map"), path("nhs_ncc"), procedures, stats),
+        *home_prices.cms_rows(path("home_map"), path("cms_drg"), procedures, stats),
     ]
     sync_rows(
         ReferencePrice,
@@ -766,12 +775,15 @@ register(
     Importer(
         "reference_prices",
         80,
-        "reference prices mapped to procedures (cited price points, CGHS, US cosmetic)",
+        "reference prices mapped to procedures (cited price points, CGHS, US cosmetic, NHS NCC, CMS MS-DRG)",
         lambda: [
             path("price_map"),
             path("cited_prices"),
             path("cghs"),
             path("us_cosmetic"),
+            path("home_map"),
+            path("nhs_ncc"),
+            path("cms_drg"),
             path("procedures"),
             "countries-v1",
         ],

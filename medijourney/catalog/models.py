@@ -195,6 +195,8 @@ class ReferencePrice(models.Model):
         CITED = "cited", _("Cited medical-travel price point")
         CGHS = "cghs", _("CGHS government ceiling package rate (India)")
         US_COSMETIC = "us_cosmetic", _("US cosmetic procedure cost by city")
+        NHS_NCC = "nhs_ncc", _("NHS National Cost Collection (average NHS cost per case, England)")
+        CMS_DRG = "cms_drg", _("CMS Medicare average payment per MS-DRG (USA)")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="reference_prices")
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")

@@ -55,7 +55,17 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers HTTP. It touches nothing (no database, no queue, no cache),
+    so a load balancer or supervisor polling it never adds load or takes a busy process out."""
+    return JsonResponse({"status": "ok", "check": "liveness"})
+
+
+@never_cache
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness (``/readyz``, and ``/healthz`` as before): the database answers and the task
+    queue (which lives in it) is read; 503 naming what fails."""
     checks = {"database": check_database()}
     if checks["database"]["status"] == "ok":
         checks["task_queue"] = check_task_queue()

@@ -53,6 +53,8 @@ SKIPPED_PREFIXES = ("admin/", "api/", "i18n/")  # Django's admin, the JSON API, 
 
 NOT_PAGES = {
     "healthz": "JSON health check",
+    "readyz": "JSON health check (readiness)",
+    "livez": "JSON health check (liveness)",
     "accounts:logout": "POST-only action",
     "cases:note_add": "POST-only action",
     "cases:task_add": "POST-only action",

@@ -47,6 +47,7 @@ def paths(monkeypatch):
         "cghs": "cghs_small.csv",
         "us_cosmetic": "us_small.csv",
         "airports": "airports_small.csv",
+        "home_map": "home_map_empty.csv",  # NHS and CMS figures: test_home_prices.py
     }
     for key, name in mapping.items():
         monkeypatch.setitem(importers.PATHS, key, FIXTURES / name)

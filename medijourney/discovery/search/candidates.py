@@ -1,0 +1,328 @@
+"""The queries that find candidates: every offer for the procedure at a hospital in the network
+(``network.selectors.hospitals_in_network`` — the only definition of patient-visible hospitals), with
+the quality signals annotated, in ONE prepared query; rows are mapped to ``Candidate`` by column
+name (``CandidateRow``), never by position.
+
+Synthetic benchmark hospitals (``SyntheticHospital``) are left out unless the bench-only setting
+``DISCOVERY_INCLUDE_SYNTHETIC`` is on, and always in demo mode."""
+
+import datetime
+import time
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.db import router
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+
+from medijourney.network.models import Doctor, DoctorLicence, Offer
+from medijourney.network.selectors import hospitals_in_network, qualifying_accreditations
+
+from ..estimate import Candidate
+from ..prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel, convert_rows
+from .memo import register_clear
+
+
+def include_synthetic() -> bool:
+    """Benchmark rows are searchable only with the bench-only setting, never in demo mode and never
+    under production settings."""
+    return (
+        bool(getattr(settings, "DISCOVERY_INCLUDE_SYNTHETIC", False))
+        and not settings.DEMO_MODE
+        and not getattr(settings, "IS_PRODUCTION", False)
+    )
+
+
+def searchable_offers(today: datetime.date) -> QuerySet[Offer]:
+    """Offers at hospitals in the network (synthetic benchmark rows left out unless allowed)."""
+    qs = Offer.objects.filter(Exists(hospitals_in_network(today).filter(pk=OuterRef("hospital_id"))))
+    if not include_synthetic():
+        qs = qs.filter(hospital__synthetic_marker__isnull=True)
+    return qs
+
+
+class CandidateRow(NamedTuple):
+    """One candidate row as the database gives it, by name (the order of ``CANDIDATE_COLUMNS``)."""
+
+    pk: int
+    offer_uuid: Any
+    currency: str
+    price_min: Any
+    price_max: Any
+    inclusions: Any
+    wait_days: int | None
+    source_kind: str
+    source_note: str
+    as_of: Any
+    is_demo: Any
+    hospital_id: int
+    hospital_uuid: Any
+    hospital_name: str
+    hospital_city: str
+    hospital_region: str
+    hospital_country_id: str
+    hospital_country_name: str
+    hospital_kind: str
+    hospital_is_demo: Any
+    hospital_languages: Any
+    airport_iata: str | None
+    airport_ident: str | None
+    airport_name: str | None
+    airport_latitude: float | None
+    airport_longitude: float | None
+    airport_km: Any
+    airport_basis: str | None
+    n_bodies: int | None
+    verified_doctors: int | None
+    language_match: Any
+    body_match: Any
+
+
+# (row field, ORM path, conversion kind), in the order of CandidateRow.
+CANDIDATE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("pk", "pk", RAW),
+    ("offer_uuid", "offer_uuid", UUID),  # public ids as text: cheap to compare in the result memo's key
+    ("currency", "currency", RAW),
+    ("price_min", "price_min", DECIMAL),
+    ("price_max", "price_max", DECIMAL),
+    ("inclusions", "inclusions", JSON),
+    ("wait_days", "wait_days", RAW),
+    ("source_kind", "source_kind", RAW),
+    ("source_note", "source_note", RAW),
+    ("as_of", "as_of", DATE),
+    ("is_demo", "is_demo", BOOL),
+    ("hospital_id", "hospital_id", RAW),
+    ("hospital_uuid", "hospital_uuid", UUID),
+    ("hospital_name", "hospital__name", RAW),
+    ("hospital_city", "hospital__city", RAW),
+    ("hospital_region", "hospital__region", RAW),
+    ("hospital_country_id", "hospital__country_id", RAW),
+    ("hospital_country_name", "hospital__country__name", RAW),
+    ("hospital_kind", "hospital__kind", RAW),
+    ("hospital_is_demo", "hospital__is_demo", BOOL),
+    ("hospital_languages", "hospital__languages", JSON),
+    ("airport_iata", "hospital__nearest_airport__iata", RAW),
+    ("airport_ident", "hospital__nearest_airport__ident", RAW),
+    ("airport_name", "hospital__nearest_airport__name", RAW),
+    ("airport_latitude", "hospital__nearest_airport__latitude", RAW),
+    ("airport_longitude", "hospital__nearest_airport__longitude", RAW),
+    ("airport_km", "hospital__nearest_airport_km", DECIMAL1),
+    ("airport_basis", "hospital__airport_basis", RAW),
+    ("n_bodies", "n_bodies", RAW),
+    ("verified_doctors", "verified_doctors", RAW),
+    ("language_match", "language_match", BOOL),
+    ("body_match", "body_match", BOOL),
+)
+assert tuple(name for name, _path, _kind in CANDIDATE_COLUMNS) == CandidateRow._fields
+CANDIDATE_PATHS = tuple(path for _name, path, _kind in CANDIDATE_COLUMNS)
+CANDIDATE_KINDS = tuple(kind for _name, _path, kind in CANDIDATE_COLUMNS)
+SOURCE_KIND_LABELS = {value: str(label) for value, label in Offer.SourceKind.choices}
+
+
+def _language_q(prefix: str, primary: str) -> Q:
+    """The JSON list of BCP 47 tags holds the primary subtag, alone or with a region."""
+    return Q(**{f"{prefix}languages__icontains": f'"{primary}"'}) | Q(
+        **{f"{prefix}languages__icontains": f'"{primary}-'}
+    )
+
+
+def verified_licences(today: datetime.date) -> QuerySet[DoctorLicence]:
+    """Licences that are verified and current (``DoctorLicence.objects.verified_current``)."""
+    return DoctorLicence.objects.verified_current(today)
+
+
+def annotated_offers(
+    offers: QuerySet[Offer],
+    *,
+    specialty: str,
+    today: datetime.date,
+    language: str | None = None,
+    bodies: Sequence[str] = (),
+    network_flag: bool = False,
+) -> QuerySet[Any]:
+    """The offers with the quality signals annotated, as ``values_list`` rows of CANDIDATE_PATHS
+    (and, with ``network_flag``, one more column: whether the hospital is in the network today).
+
+    ``language`` is a primary language subtag (``en``); ``bodies`` accreditation body codes."""
+    qualifying = qualifying_accreditations(today).filter(hospital=OuterRef("hospital_id"))
+    n_bodies = Subquery(
+        qualifying.order_by().values("hospital").annotate(n=Count("body", distinct=True)).values("n")[:1]
+    )
+    verified = Subquery(
+        Doctor.objects.filter(hospital=OuterRef("hospital_id"), specialties__id=specialty)
+        .filter(Exists(verified_licences(today).filter(doctor=OuterRef("pk"))))
+        .order_by()
+        .values("hospital")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")[:1]
+    )
+    never = Q(pk__isnull=True)  # a constant false: the signal was not asked for
+    language_match: Any = never
+    if language:
+        language_match = Q(_language_q("hospital__", language)) | Exists(
+            Doctor.objects.filter(_language_q("", language), hospital=OuterRef("hospital_id"))
+        )
+    body_match: Any = Exists(qualifying.filter(body__code__in=list(bodies))) if bodies else never
+    annotated = offers.annotate(
+        n_bodies=n_bodies,
+        verified_doctors=verified,
+        language_match=language_match,
+        body_match=body_match,
+        offer_uuid=Cast("public_id", output_field=CharField()),
+        hospital_uuid=Cast("hospital__public_id", output_field=CharField()),
+    )
+    if network_flag:
+        flag = Exists(hospitals_in_network(today).filter(pk=OuterRef("hospital_id")))
+        return annotated.annotate(in_network=flag).values_list(*CANDIDATE_PATHS, "in_network")
+    return annotated.values_list(*CANDIDATE_PATHS)
+
+
+def to_candidate(values: Sequence[Any], *, language: bool, bodies: bool) -> Candidate:
+    """A converted row (CANDIDATE_COLUMNS order) as a Candidate, every column read by its name."""
+    r = CandidateRow._make(values)
+    return Candidate(
+        offer_pk=r.pk,
+        offer_id=r.offer_uuid,
+        currency=r.currency,
+        price_min=r.price_min,
+        price_max=r.price_max,
+        inclusions=r.inclusions or {},
+        wait_days=r.wait_days,
+        source_kind=r.source_kind,
+        source_note=r.source_note or SOURCE_KIND_LABELS.get(r.source_kind, r.source_kind),
+        as_of=r.as_of,
+        offer_is_demo=bool(r.is_demo),
+        hospital_pk=r.hospital_id,
+        hospital_id=r.hospital_uuid,
+        name=r.hospital_name,
+        city=r.hospital_city,
+        region=r.hospital_region,
+        country=r.hospital_country_id,
+        country_name=r.hospital_country_name,
+        kind=r.hospital_kind,
+        hospital_is_demo=bool(r.hospital_is_demo),
+        languages=list(r.hospital_languages or []),
+        airport_code=(r.airport_iata or r.airport_ident) if r.airport_ident else None,
+        airport_name=r.airport_name,
+        airport_lat=r.airport_latitude,
+        airport_lon=r.airport_longitude,
+        airport_km=r.airport_km,
+        airport_basis=r.airport_basis or "",
+        n_bodies=r.n_bodies or 0,
+        verified_doctors=r.verified_doctors or 0,
+        language_match=bool(r.language_match) if language else None,
+        body_match=bool(r.body_match) if bodies else None,
+    )
+
+
+def primary_language(language: str | None) -> str | None:
+    return language.split("-")[0].lower() if language else None
+
+
+def candidate_offers(
+    offers: QuerySet[Offer],
+    *,
+    specialty: str,
+    today: datetime.date,
+    language: str | None = None,
+    bodies: Sequence[str] = (),
+) -> list[Candidate]:
+    """Any set of offers as candidates (one query through the ORM)."""
+    primary = primary_language(language)
+    rows = annotated_offers(offers, specialty=specialty, today=today, language=primary, bodies=bodies)
+    return [
+        to_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in convert_rows(list(rows), CANDIDATE_KINDS)
+    ]
+
+
+_PREPARED: dict[tuple[Any, ...], PreparedQuery] = {}
+
+
+def _prepared_candidates(has_language: bool, n_bodies: int, synthetic: bool) -> PreparedQuery:
+    key = ("candidates", has_language, n_bodies, synthetic)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+
+        def build(**p: Any) -> QuerySet[Any]:
+            # Driven by the procedure's offers (its index). Whether each offer's hospital is in the
+            # network is asked per row, in the select list, with network.hospitals_in_network: a
+            # WHERE EXISTS would let PostgreSQL turn it into a join over the whole network.
+            offers = Offer.objects.filter(procedure_id=p["procedure"])
+            if not synthetic:
+                offers = offers.filter(hospital__synthetic_marker__isnull=True)
+            return annotated_offers(
+                offers.order_by(),
+                specialty=p["specialty"],
+                today=p["today"],
+                language=p["language"] if has_language else None,
+                bodies=[p[f"body{i}"] for i in range(n_bodies)],
+                network_flag=True,
+            )
+
+        params: dict[str, Any] = {
+            "today": Sentinel.date,
+            "procedure": Sentinel.integer,
+            "specialty": Sentinel.text,
+        }
+        if has_language:
+            params["language"] = Sentinel.text
+        for i in range(n_bodies):
+            params[f"body{i}"] = Sentinel.text
+        prepared = _PREPARED[key] = PreparedQuery(build, params, CANDIDATE_KINDS)
+    return prepared
+
+
+def candidate_rows(
+    *, procedure_pk: int, specialty: str, today: datetime.date, language: str | None, bodies: Sequence[str]
+) -> tuple[PreparedQuery, list[tuple[Any, ...]]]:
+    """The candidate rows exactly as the database gave them: one prepared query (compiled once per
+    process), read fresh on every search."""
+    primary = primary_language(language)
+    prepared = _prepared_candidates(bool(primary), len(bodies), include_synthetic())
+    values: dict[str, Any] = {"today": today, "procedure": procedure_pk, "specialty": specialty}
+    if primary:
+        values["language"] = primary
+    for i, code in enumerate(bodies):
+        values[f"body{i}"] = code
+    in_network = len(CANDIDATE_COLUMNS)  # the extra column added by network_flag
+    return prepared, [
+        row[:in_network] for row in prepared.run_raw(router.db_for_read(Offer), **values) if row[in_network]
+    ]
+
+
+def search_candidates(
+    *,
+    procedure_pk: int,
+    specialty: str,
+    today: datetime.date,
+    language: str | None = None,
+    bodies: Sequence[str] = (),
+) -> list[Candidate]:
+    """Every offer for the procedure at a hospital in the network, as candidates."""
+    prepared, rows = candidate_rows(
+        procedure_pk=procedure_pk, specialty=specialty, today=today, language=language, bodies=bodies
+    )
+    return [to_candidate(r, language=bool(language), bodies=bool(bodies)) for r in prepared.convert(rows)]
+
+
+_WITHOUT_PRICE: dict[tuple[Any, ...], tuple[float, int]] = {}
+WITHOUT_PRICE_TTL = 60.0
+register_clear(_WITHOUT_PRICE.clear)
+
+
+def hospitals_without_price(procedure_pk: int, today: datetime.date) -> int:
+    """Accredited hospitals in the network with no offer for the procedure (for the explanation of
+    an empty result). It counts the whole network, so it is kept for a minute per process: only a
+    number in a sentence, never who is shown."""
+    key = (procedure_pk, today, include_synthetic())
+    cached = _WITHOUT_PRICE.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < WITHOUT_PRICE_TTL:
+        return cached[1]
+    qs = hospitals_in_network(today).exclude(offers__procedure_id=procedure_pk)
+    if not include_synthetic():
+        qs = qs.filter(synthetic_marker__isnull=True)
+    count = qs.count()
+    _WITHOUT_PRICE[key] = (now, count)
+    return count
