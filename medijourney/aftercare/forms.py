@@ -1,6 +1,8 @@
 """Forms for aftercare's pages. Ranges are checked by the service (``CheckInAnswers``) so the page
 and the API say the same thing, beside the field."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from medijourney.core.forms import CountedTextarea
 YES_NO = [(False, _("No")), (True, _("Yes"))]
 
 
-def _yes_no(label: str) -> forms.TypedChoiceField:
+def _yes_no(label: Any) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=YES_NO, coerce=lambda v: v in (True, "True"), widget=forms.RadioSelect, initial=False
     )

@@ -108,6 +108,14 @@ class OutcomeCounts:
 Key = tuple[int, str]
 
 
+def _keyed(rows: Iterable[Any], hospital: str, group: str) -> dict[Key, dict[str, int]]:
+    out: dict[Key, dict[str, int]] = {}
+    for row in rows:
+        values = dict(row)
+        out[(values.pop(hospital), values.pop(group))] = values
+    return out
+
+
 def _followup_counts(hospital_ids: Iterable[int] | None) -> dict[Key, dict[str, int]]:
     qs = FollowUp.objects.all()
     if hospital_ids is not None:
@@ -121,7 +129,7 @@ def _followup_counts(hospital_ids: Iterable[int] | None) -> dict[Key, dict[str, 
         readmitted=Count("id", distinct=True, filter=answered & Q(check_ins__readmitted=True)),
         readmitted_n=Count("id", distinct=True, filter=answered),
     )
-    return {(r.pop("hospital_id"), r.pop("group")): r for r in rows}
+    return _keyed(rows, "hospital_id", "group")
 
 
 def _checkin_counts(hospital_ids: Iterable[int] | None, today: datetime.date) -> dict[Key, dict[str, int]]:
@@ -132,7 +140,7 @@ def _checkin_counts(hospital_ids: Iterable[int] | None, today: datetime.date) ->
         check_ins_scheduled=Count("id", filter=Q(due_on__lte=today) | Q(status=Status.ANSWERED)),
         check_ins_answered=Count("id", filter=Q(status=Status.ANSWERED)),
     )
-    return {(r.pop("follow_up__hospital_id"), r.pop("follow_up__group")): r for r in rows}
+    return _keyed(rows, "follow_up__hospital_id", "follow_up__group")
 
 
 def _review_counts(hospital_ids: Iterable[int] | None) -> dict[Key, dict[str, int]]:
@@ -142,7 +150,7 @@ def _review_counts(hospital_ids: Iterable[int] | None) -> dict[Key, dict[str, in
     rows = qs.values("hospital_id", "group").annotate(
         reviews=Count("id"), would_recommend=Count("id", filter=Q(would_recommend=True))
     )
-    return {(r.pop("hospital_id"), r.pop("group")): r for r in rows}
+    return _keyed(rows, "hospital_id", "group")
 
 
 def outcome_counts(
@@ -176,13 +184,14 @@ def outcome_counts(
 
 def median_pain_day30(*, hospital_id: int, group: str) -> tuple[float | None, int]:
     """(median pain 0–10 at the day-30 check-in, n); None below 10 answers."""
-    values = list(
+    pains = (
         CheckIn.objects.filter(
             follow_up__hospital_id=hospital_id, follow_up__group=group, day=30, status=Status.ANSWERED
         )
-        .exclude(pain__isnull=True)
+        .filter(pain__isnull=False)
         .values_list("pain", flat=True)
     )
+    values = [p for p in pains if p is not None]
     return (statistics.median(values) if len(values) >= 10 else None), len(values)
 
 

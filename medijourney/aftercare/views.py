@@ -47,6 +47,13 @@ def _signed_in(view: Any) -> Any:
     return wrapped
 
 
+def _require(request: HttpRequest, action: str, *names: str) -> None:
+    """The role must hold one of these permissions (else 403 and an audited denial)."""
+    if not any(has_perm(request.user, name) for name in names):
+        deny(request.user, action, reason="role")
+        raise PermissionDenied
+
+
 def _patient(follow_up: FollowUp) -> Any:
     return follow_up.case.patient if follow_up.case is not None else None
 
@@ -66,14 +73,13 @@ def _rows(follow_up: FollowUp) -> list[dict[str, Any]]:
 @require_GET
 @_signed_in
 def my_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
+    _require(request, "follow_up.view", "aftercare.answer_check_ins")
     follow_up = get_visible_or_404(
         follow_ups_visible_to(request.user), request.user, "follow_up.view", case__reference=reference
     )
-    if follow_up.case is None or follow_up.case.patient_id != request.user.pk:
-        return redirect("aftercare:case", reference)
     rows = _rows(follow_up)
     audit_record_many(
-        actor=request.user, action="check_in.view", rows=[(r["check_in"], follow_up.case.patient) for r in rows]
+        actor=request.user, action="check_in.view", rows=[(r["check_in"], _patient(follow_up)) for r in rows]
     )
     return render(
         request,
@@ -92,6 +98,7 @@ def _check_in(request: HttpRequest, check_in_id: Any, action: str) -> CheckIn:
 def check_in(request: HttpRequest, check_in_id: str) -> HttpResponse:
     """The patient's check-in: the form while it is open, the answers once given. Someone else's
     link is a 404 with an audited denial."""
+    _require(request, "check_in.view", "aftercare.answer_check_ins")
     item = _check_in(request, check_in_id, "check_in.view")
     patient = _patient(item.follow_up)
     if not perms.can_answer_check_in(request.user, item):
@@ -134,6 +141,7 @@ def check_in(request: HttpRequest, check_in_id: str) -> HttpResponse:
 
 
 def _staff_follow_up(request: HttpRequest, reference: str) -> FollowUp:
+    _require(request, "follow_up.view", "aftercare.manage_follow_ups")
     follow_up = get_visible_or_404(
         follow_ups_visible_to(request.user), request.user, "follow_up.view", case__reference=reference
     )
@@ -228,6 +236,8 @@ def skip(request: HttpRequest, reference: str, check_in_id: str) -> HttpResponse
 
 # --- Escalations (case team and the hospital's desk) --------------------------------------------------
 
+ESCALATION_READERS = ("aftercare.manage_follow_ups", "aftercare.answer_escalations")
+
 
 @never_cache
 @require_GET
@@ -247,6 +257,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_signed_in
 def escalation(request: HttpRequest, escalation_id: str) -> HttpResponse:
+    _require(request, "escalation.view", *ESCALATION_READERS)
     item = get_visible_or_404(
         escalations_visible_to(request.user), request.user, "escalation.view", public_id=escalation_id
     )

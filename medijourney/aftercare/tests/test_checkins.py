@@ -35,7 +35,7 @@ def _sent(day: int = 7):
 
 def test_answers_are_stored_as_a_fhir_questionnaire_response():
     follow_up, item, _m, _p = _sent()
-    outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data=GOOD)  # type: ignore[union-attr]
+    outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data=GOOD)
     assert outcome.flags == [] and outcome.escalation is None and outcome.emergency is None
     item.refresh_from_db()
     resource = QuestionnaireResponse.model_validate(item.response)
@@ -51,7 +51,7 @@ def test_answers_are_stored_as_a_fhir_questionnaire_response():
 def test_impossible_answers_are_refused_by_field_and_nothing_is_written(field, value):
     follow_up, item, _m, _p = _sent()
     with pytest.raises(ValidationError) as exc:
-        check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, field: value})  # type: ignore[union-attr]
+        check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, field: value})
     assert field in exc.value.message_dict
     item.refresh_from_db()
     assert item.status == Status.SENT and item.response is None
@@ -60,9 +60,9 @@ def test_impossible_answers_are_refused_by_field_and_nothing_is_written(field, v
 
 def test_answered_twice_is_refused():
     follow_up, item, _m, _p = _sent()
-    check_in_submit(check_in=item, actor=follow_up.case.patient, data=GOOD)  # type: ignore[union-attr]
+    check_in_submit(check_in=item, actor=follow_up.case.patient, data=GOOD)
     with pytest.raises(ValidationError) as exc:
-        check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, "pain": 9})  # type: ignore[union-attr]
+        check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, "pain": 9})
     assert "check_in" in exc.value.message_dict
     item.refresh_from_db()
     assert item.pain == 3
@@ -70,8 +70,9 @@ def test_answered_twice_is_refused():
 
 def test_a_check_in_not_sent_yet_cannot_be_answered():
     follow_up, _m, _p = returned_home()
+    assert follow_up.case is not None
     with pytest.raises(ValidationError) as exc:
-        check_in_submit(check_in=check_in(follow_up, 30), actor=follow_up.case.patient, data=GOOD)  # type: ignore[union-attr]
+        check_in_submit(check_in=check_in(follow_up, 30), actor=follow_up.case.patient, data=GOOD)
     assert "check_in" in exc.value.message_dict
 
 
@@ -80,13 +81,15 @@ def test_fever_escalates_with_the_patients_emergency_number_and_the_leads_after_
     lead = UserFactory(role=Role.QUALITY_LEAD)
     moment = send_at(item) + datetime.timedelta(hours=2)
     with time_machine.travel(moment, tick=False):
-        outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, "temperature": 38.9})  # type: ignore[union-attr]
+        outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, "temperature": 38.9})
     assert outcome.flags == ["fever"]
     assert outcome.emergency is not None and outcome.emergency.country == "NG"  # the patient's home
     escalation = outcome.escalation
     assert escalation is not None
     assert escalation.due_at == moment + datetime.timedelta(hours=1)
-    assert Notification.objects.filter(key__startswith=f"red_flag:{escalation.public_id}", to_email=manager.email).exists()
+    assert Notification.objects.filter(
+        key__startswith=f"red_flag:{escalation.public_id}", to_email=manager.email
+    ).exists()
     assert Notification.objects.filter(kind="red_flag_hospital", to_email=partner.email).exists()
     kinds = set(CaseEvent.objects.filter(case=follow_up.case).values_list("kind", flat=True))
     assert {"check_in_answered", "red_flag_escalated"} <= kinds
@@ -103,7 +106,7 @@ def test_an_acknowledged_escalation_never_reaches_the_leads():
     follow_up, item, manager, _p = _sent(7)
     lead = UserFactory(role=Role.QUALITY_LEAD)
     with time_machine.travel(at(item.due_on, 10), tick=False):
-        outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, "chest_pain": True})  # type: ignore[union-attr]
+        outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, "chest_pain": True})
     assert outcome.escalation is not None
     escalation_acknowledge(escalation=outcome.escalation, actor=manager)
     assert follow_ups_sweep(now=outcome.escalation.due_at + datetime.timedelta(hours=3)) == 0
@@ -123,5 +126,5 @@ def test_an_acknowledged_escalation_never_reaches_the_leads():
 )
 def test_red_flag_rules_of_joint_replacement(answers, flag):
     follow_up, item, _m, _p = _sent()
-    outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, **answers})  # type: ignore[union-attr]
+    outcome = check_in_submit(check_in=item, actor=follow_up.case.patient, data={**GOOD, **answers})
     assert outcome.flags == ([flag] if flag else [])
