@@ -82,3 +82,43 @@ class DayForm(forms.Form):
 
 class SkipForm(forms.Form):
     reason = forms.CharField(label=_("Why is it skipped?"), max_length=300)
+
+
+RATING = [(i, str(i)) for i in range(1, 6)]
+
+
+def _rating(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=RATING, coerce=int, widget=forms.RadioSelect)
+
+
+class ReviewForm(forms.Form):
+    care = _rating(_("Medical care"))
+    communication = _rating(_("Communication"))
+    cleanliness = _rating(_("Cleanliness"))
+    value = _rating(_("Value for money"))
+    would_recommend = forms.TypedChoiceField(
+        label=_("Would you recommend this hospital?"),
+        choices=[(True, _("Yes")), (False, _("No"))],
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label=_("Your review"), max_length=4000, widget=CountedTextarea)
+    show_initials = forms.BooleanField(
+        label=_("Show my initials (otherwise no name is shown)"), required=False, initial=False
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("The hospital's public reply (one per review)"), max_length=4000, widget=CountedTextarea
+    )
+
+
+class RedactForm(forms.Form):
+    phrases = forms.CharField(
+        label=_("Personal data to remove (one name, phone number or email address per line)"), widget=forms.Textarea
+    )
+    reason = forms.CharField(label=_("Reason (recorded)"), max_length=300)
+
+    def phrase_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["phrases"].splitlines() if line.strip()]

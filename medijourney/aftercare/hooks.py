@@ -11,9 +11,12 @@ from medijourney.cases.models import Case, Stage
 from medijourney.cases.notifications import register_kind
 from medijourney.cases.selectors import register_case_link, register_event_kind
 from medijourney.cases.services import register_on_stage
+from medijourney.network.models import Hospital
+from medijourney.network.sections import register_profile_section
 
-from .models import FollowUp
+from .models import FollowUp, Review
 from .rules import flag_text
+from .selectors import outcome_figures
 from .services import follow_up_schedule
 
 
@@ -93,3 +96,14 @@ register_case_link("staff", _("Follow-up: check-ins and escalations"), "aftercar
 register_case_link(
     "patient", _("Your follow-up check-ins after returning home"), "aftercare:my_follow_up", _has_follow_up
 )
+
+
+def _hospital_section(hospital: Hospital) -> dict[str, Any]:
+    return {
+        "hospital": hospital,
+        "figures": outcome_figures(hospital_ids=[hospital.pk]),
+        "reviews": Review.objects.filter(hospital=hospital).count(),
+    }
+
+
+register_profile_section("aftercare/partials/hospital_section.html", _hospital_section)

@@ -19,7 +19,7 @@ from medijourney.accounts.permissions import has_perm
 from medijourney.network.models import Hospital, PartnerMembership
 
 from .models import CheckIn, Escalation, FollowUp, Review, Status
-from .rules import RED_FLAG_WINDOW_DAYS
+from .rules import RED_FLAG_WINDOW_DAYS, Group
 from .stats import Figure, figure
 
 
@@ -207,6 +207,10 @@ class OutcomeFigures:
     readmitted: Figure
     would_recommend: Figure
     is_demo: bool = False
+
+    @property
+    def group_label(self) -> str:
+        return str(Group(self.group).label) if self.group in Group.values else self.group
 
     @property
     def any_enough(self) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reviews
 
 app_name = "aftercare"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("aftercare/case/<str:reference>/<uuid:check_in_id>/skip/", views.skip, name="skip"),
     path("aftercare/escalations/", views.escalations, name="escalations"),
     path("aftercare/escalations/<uuid:escalation_id>/", views.escalation, name="escalation"),
+]
+
+urlpatterns += [
+    path("my/follow-up/<str:reference>/review/", views_reviews.review_write, name="review_write"),
+    path("reviews/hospital/<uuid:public_id>/", views_reviews.hospital_reviews, name="hospital_reviews"),
+    path("reviews/<uuid:public_id>/reply/", views_reviews.review_reply_view, name="review_reply"),
+    path("reviews/<uuid:public_id>/redact/", views_reviews.review_redact_view, name="review_redact"),
 ]

@@ -4,6 +4,7 @@
 from .checkins import SubmitOutcome, check_in_answers_clean, check_in_submit
 from .delivery import check_in_overdue, check_in_remind, check_in_send
 from .escalations import escalation_acknowledge, escalation_check, escalation_open
+from .reviews import ReviewInput, review_eligibility, review_redact, review_reply, review_submit
 from .schedule import (
     check_in_add,
     check_in_move,
@@ -17,6 +18,7 @@ from .schedule import (
 from .sweep import follow_ups_sweep
 
 __all__ = [
+    "ReviewInput",
     "SubmitOutcome",
     "check_in_add",
     "check_in_answers_clean",
@@ -33,6 +35,10 @@ __all__ = [
     "follow_up_schedule",
     "follow_ups_sweep",
     "procedure_group",
+    "review_eligibility",
+    "review_redact",
+    "review_reply",
+    "review_submit",
     "schedule_days",
     "send_at",
 ]

@@ -81,7 +81,7 @@ def test_answered_twice_through_the_page_is_refused():
 
 
 def test_someone_elses_check_in_link_is_404_and_audited():
-    follow_up, item, _m, _p = _open()
+    _follow_up, item, _m, _p = _open()
     other, _m2, _p2 = returned_home()
     assert other.case is not None
     response = _client(other.case.patient).get(reverse("aftercare:check_in", args=[item.public_id]))
