@@ -40,7 +40,7 @@ def _answered_and_reviewed():
 def test_export_has_check_ins_and_fhir_responses():
     follow_up, patient = _answered_and_reviewed()
     data = aftercare_export(patient)
-    assert data["follow_ups"][0]["case"] == follow_up.case.reference  # type: ignore[union-attr]
+    assert data["follow_ups"][0]["case"] == follow_up.case.reference
     (resource,) = data["fhir_questionnaire_responses"]
     parsed = QuestionnaireResponse.model_validate(resource)
     assert parsed.subject is not None and parsed.subject.display == patient.full_name
