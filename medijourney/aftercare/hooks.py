@@ -3,6 +3,7 @@ aftercare): the schedule when a case reaches "returned home" (``cases.register_o
 timeline labels (``cases.register_event_kind``), emails (``cases.notifications.register_kind``) and
 the links from the case pages (``cases.register_case_link``)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +12,14 @@ from medijourney.cases.models import Case, Stage
 from medijourney.cases.notifications import register_kind
 from medijourney.cases.selectors import register_case_link, register_event_kind
 from medijourney.cases.services import register_on_stage
+from medijourney.discovery.quality import register_quality_signal
 from medijourney.network.models import Hospital
 from medijourney.network.sections import register_profile_section
+from medijourney.quotes.scorecard_sections import register_scorecard_section
 
 from .models import FollowUp, Review
 from .rules import flag_text
-from .selectors import outcome_figures
+from .selectors import outcome_figures, quality_signal
 from .services import follow_up_schedule
 
 
@@ -107,3 +110,15 @@ def _hospital_section(hospital: Hospital) -> dict[str, Any]:
 
 
 register_profile_section("aftercare/partials/hospital_section.html", _hospital_section)
+
+
+def _scorecard_section(hospitals: Sequence[Hospital]) -> dict[str, Any]:
+    by_id = {h.pk: h for h in hospitals}
+    figures = outcome_figures(hospital_ids=list(by_id))
+    return {"rows": [(by_id[f.hospital_id], f) for f in figures if f.hospital_id in by_id]}
+
+
+register_scorecard_section("aftercare/partials/scorecard_section.html", _scorecard_section)
+
+# Search results may show outcome figures as a quality signal, only for hospitals with n >= 10.
+register_quality_signal("outcomes", quality_signal)

@@ -142,3 +142,13 @@ def test_hospital_page_shows_figures_with_n_or_not_enough_data():
     assert "How patients did after returning home" in page
     assert "not enough data yet (n = 0)" in page
     assert "Follow-up completion" in page
+
+
+def test_scorecards_show_outcomes_with_n():
+    follow_up, _m, _p = returned_home()
+    lead = UserFactory(role=Role.QUALITY_LEAD)
+    client = Client()
+    client.force_login(lead)
+    page = client.get(reverse("quotes:scorecards")).content.decode()
+    assert "Outcomes reported in follow-up check-ins" in page
+    assert follow_up.hospital.name in page and "not enough data yet (n = 0)" in page

@@ -11,6 +11,7 @@ from medijourney.aftercare.models import CheckIn, FollowUp, Review, Status
 from medijourney.aftercare.rules import Group
 from medijourney.aftercare.selectors import outcome_counts, outcome_figures, quality_signal
 from medijourney.catalog.tests.factories import ProcedureFactory
+from medijourney.discovery.quality import quality_signals
 from medijourney.network.tests.factories import HospitalFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,4 @@ def test_below_ten_there_is_no_share_and_every_figure_has_its_n():
     assert fig.would_recommend.n == 10 and fig.would_recommend.share == 0.9
     assert fig.completion.n == 4 and fig.completion.k == 2  # completion is always computed beside
     assert quality_signal([hospital.pk])[hospital.pk] == fig
+    assert quality_signals([hospital.pk])["outcomes"][hospital.pk] == fig  # what discovery reads
