@@ -139,3 +139,8 @@ def validate_loaded(resource: dict[str, Any]) -> Questionnaire:
     """A licensed instrument an operator loads through the admin: must be a valid FHIR
     Questionnaire (raises pydantic's ValidationError otherwise)."""
     return Questionnaire.model_validate(resource)
+
+
+def labelled(answers: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(question, answer) in the questionnaire's order, for pages."""
+    return [(str(text), answers[link_id]) for link_id, text, _kind, _options in ITEMS if link_id in answers]

@@ -22,7 +22,7 @@ from medijourney.safety.numbers import AS_OF, SOURCE
 from . import permissions as perms
 from .forms import CheckInForm, DayForm, SkipForm
 from .models import CheckIn, Escalation, FollowUp, Status
-from .questionnaire import NOT_VALIDATED, answers_from_response
+from .questionnaire import NOT_VALIDATED, answers_from_response, labelled
 from .rules import flag_text, rules_for
 from .selectors import check_ins_visible_to, escalations_visible_to, follow_ups_visible_to
 from .services import (
@@ -58,10 +58,14 @@ def _patient(follow_up: FollowUp) -> Any:
     return follow_up.case.patient if follow_up.case is not None else None
 
 
+def _answers(resource: dict[str, Any]) -> list[tuple[str, Any]]:
+    return labelled(answers_from_response(resource))
+
+
 def _rows(follow_up: FollowUp) -> list[dict[str, Any]]:
     rows = []
     for c in follow_up.check_ins.order_by("day"):
-        answers = answers_from_response(c.response) if c.response else {}
+        answers = _answers(c.response) if c.response else []
         rows.append({"check_in": c, "answers": answers, "flags": [flag_text(f) for f in c.red_flags]})
     return rows
 
@@ -124,14 +128,14 @@ def check_in(request: HttpRequest, check_in_id: str) -> HttpResponse:
                     number=outcome.emergency,
                     number_source=SOURCE,
                     number_as_of=AS_OF,
-                    answers=answers_from_response(outcome.check_in.response or {}),
+                    answers=_answers(outcome.check_in.response or {}),
                 )
                 return render(request, "aftercare/check_in_done.html", context)
         context["form"] = form
         return render(request, "aftercare/check_in.html", context, status=400 if form.errors else 200)
     audit_record(actor=request.user, action="check_in.view", obj=item, patient=patient)
     if item.status != Status.SENT:
-        context.update(answers=answers_from_response(item.response or {}), flags=[flag_text(f) for f in item.red_flags])
+        context.update(answers=_answers(item.response or {}), flags=[flag_text(f) for f in item.red_flags])
         return render(request, "aftercare/check_in_done.html", context)
     context["form"] = CheckInForm()
     return render(request, "aftercare/check_in.html", context)
@@ -269,7 +273,7 @@ def escalation(request: HttpRequest, escalation_id: str) -> HttpResponse:
         messages.success(request, _("Escalation acknowledged."))
         return redirect("aftercare:escalation", escalation_id)
     audit_record(actor=request.user, action="escalation.view", obj=item, patient=item.case.patient)
-    answers = answers_from_response(item.check_in.response or {})
+    answers = _answers(item.check_in.response or {})
     return render(
         request,
         "aftercare/escalation.html",
