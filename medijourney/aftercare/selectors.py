@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from medijourney.accounts.permissions import has_perm
 from medijourney.network.models import Hospital, PartnerMembership
+from medijourney.quotes.selectors import active_consent_exists
 
 from .models import CheckIn, Escalation, FollowUp, Review, Status
 from .rules import RED_FLAG_WINDOW_DAYS, Group
@@ -29,7 +30,7 @@ def _signed_in(user: Any) -> bool:
 
 def follow_ups_visible_to(user: Any) -> QuerySet[FollowUp]:
     """Leads: all. Case manager: their assigned cases'. Patient: their own. Partner desk: its
-    hospital's (for escalations). Else none. Erased follow-ups (no case) are visible to nobody."""
+    hospital's (for escalations) while the patient's consent for that hospital is active. Else none. Erased follow-ups (no case) are visible to nobody."""
     if not _signed_in(user):
         return FollowUp.objects.none()
     qs = FollowUp.objects.filter(case__isnull=False)
@@ -40,7 +41,9 @@ def follow_ups_visible_to(user: Any) -> QuerySet[FollowUp]:
     elif has_perm(user, "aftercare.answer_check_ins"):
         qs = qs.filter(case__patient=user)
     elif has_perm(user, "aftercare.answer_escalations"):
-        qs = qs.filter(hospital__in=PartnerMembership.objects.filter(user=user).values("hospital"))
+        qs = qs.filter(hospital__in=PartnerMembership.objects.filter(user=user).values("hospital")).filter(
+            active_consent_exists("case", "hospital")  # the patient's consent for that hospital, on every call
+        )
     else:
         return FollowUp.objects.none()
     return qs.select_related("case", "case__patient", "case__assigned_to", "hospital", "procedure")
