@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("medijourney.quotes.urls")),
     path("", include("medijourney.exchange.urls")),
     path("", include("medijourney.journeys.urls")),
+    path("", include("medijourney.aftercare.urls")),
     *verify_patterns,
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),
