@@ -17,8 +17,8 @@ from medijourney.privacy.access import deny
 from medijourney.privacy.services import audit_record
 
 from .figures import Figure, suppressed_rows
-from .schemas import FigureListOut, FigureOut
 from .filters import parse_filters
+from .schemas import FigureListOut, FigureOut
 from .selectors import FIGURES
 from .views import PERMISSION
 

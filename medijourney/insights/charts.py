@@ -47,9 +47,7 @@ def chart_svg(figure: Figure) -> str:
         for i, (label, value, text) in enumerate(zip(bars.labels, bars.values, bars.texts, strict=True))
     ]
     bottom = TOP + max(len(rows), 1) * ROW_H
-    ticks = [
-        {"x": LABEL_W + BAR_W * i / 4, "text": _tick(bars.scale * i / 4, bars.scale)} for i in range(5)
-    ]
+    ticks = [{"x": LABEL_W + BAR_W * i / 4, "text": _tick(bars.scale * i / 4, bars.scale)} for i in range(5)]
     return render_to_string(
         "insights/chart.svg",
         {

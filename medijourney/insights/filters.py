@@ -70,9 +70,9 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anyone = [("", _("All"))]
-        hospital_countries = Country.objects.filter(
-            code__in=Hospital.objects.values("country_id").distinct()
-        ).order_by("name")
+        hospital_countries = Country.objects.filter(code__in=Hospital.objects.values("country_id").distinct()).order_by(
+            "name"
+        )
         self._set("destination", anyone + [(c.code, c.name) for c in hospital_countries])
         self._set("specialty", anyone + [(s.id, s.name) for s in Specialty.objects.order_by("position", "name")])
         self._set("hospital", anyone + [(str(h.public_id), h.name) for h in _hospitals_with_requests()])

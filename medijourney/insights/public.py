@@ -22,13 +22,14 @@ PUBLIC_MIN_N = 20
 
 def hospitals_by_body(today: datetime.date) -> list[dict[str, Any]]:
     """Hospitals in the network (active, verified current accreditation) per accreditation body."""
-    return list(
-        qualifying_accreditations(today)
+    return [
+        dict(row)
+        for row in qualifying_accreditations(today)
         .filter(hospital__status=Hospital.Status.ACTIVE)
         .values("body__name", "body__short_name")
         .annotate(n=Count("hospital", distinct=True))
         .order_by("-n", "body__name")
-    )
+    ]
 
 
 def public_figures(today: datetime.date | None = None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Every figure counts cases; none lists a patient."""
 
 import datetime
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +41,7 @@ SAVINGS_CURRENCY = "EUR"
 TOP_ROWS = 30
 
 
-def _reached(stages: list[str], *, from_stage: str = "") -> Exists:
+def _reached(stages: Sequence[str], *, from_stage: str = "") -> Exists:
     events = CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.STAGE_CHANGED, data__to__in=stages)
     if from_stage:
         events = events.filter(data__from=from_stage)
@@ -139,7 +139,9 @@ def dropouts(cases: QuerySet[Case], total: int) -> Figure:
     """Cancelled cases by the stage they left and the reason written (grouped as written)."""
     rows = list(
         CaseEvent.objects.filter(case__in=cases, kind=EventKind.STAGE_CHANGED, data__to=Stage.CANCELLED)
-        .annotate(left=KT("data__from"), why=Lower(Trim(Coalesce(KT("data__reason"), Value(""), output_field=TextField()))))
+        .annotate(
+            left=KT("data__from"), why=Lower(Trim(Coalesce(KT("data__reason"), Value(""), output_field=TextField())))
+        )
         .values("left", "why")
         .annotate(n=Count("case", distinct=True))
         .order_by("-n", "left", "why")[:TOP_ROWS]
@@ -198,9 +200,7 @@ def response(f: Filters) -> Figure:
     answered = cases.filter(first_responded_at__isnull=False)
     n_answered = answered.count() if n else 0
     median, p90 = _percentile(answered, n_answered, 0.5), _percentile(answered, n_answered, 0.9)
-    rows: list[list[Any]] = [
-        [_week_label(w["week"]), w["n"], share(w["within"], w["n"]), w["breaches"]] for w in weeks
-    ]
+    rows: list[list[Any]] = [[_week_label(w["week"]), w["n"], share(w["within"], w["n"]), w["breaches"]] for w in weeks]
     n_within = sum(w["within"] for w in weeks)
     return Figure(
         key="response",
@@ -274,15 +274,18 @@ def _duration(value: Any) -> datetime.timedelta | None:
 # --- Savings delivered ---------------------------------------------------------------------------
 
 
+def _reference_value() -> Coalesce:
+    return Coalesce("price", (F("price_low") + F("price_high")) / 2)
+
+
 def _home_reference() -> QuerySet[ReferencePrice]:
     """The lowest published figure for the quoted procedure in the patient's country."""
     return (
         ReferencePrice.objects.filter(
             procedure=OuterRef("procedure"), country=OuterRef("request__case__country_of_residence")
         )
-        .annotate(value=Coalesce("price", (F("price_low") + F("price_high")) / 2))
-        .filter(value__isnull=False)
-        .order_by("value")
+        .filter(Q(price__isnull=False) | Q(price_low__isnull=False, price_high__isnull=False))
+        .order_by(_reference_value().asc())
     )
 
 
@@ -292,7 +295,10 @@ def savings(f: Filters) -> Figure:
     reference = _home_reference()
     groups = list(
         Quote.objects.filter(request__status=RequestStatus.ACCEPTED, request__case__in=filtered_cases(f))
-        .annotate(ref=Subquery(reference.values("value")[:1]), ref_ccy=Subquery(reference.values("currency")[:1]))
+        .annotate(
+            ref=Subquery(reference.annotate(value=_reference_value()).values("value")[:1]),
+            ref_ccy=Subquery(reference.values("currency")[:1]),
+        )
         .values("currency", "ref_ccy")
         .annotate(n=Count("pk"), quoted=Sum("total"), home=Sum("ref"))
         .order_by("currency", "ref_ccy")
@@ -334,7 +340,7 @@ def savings(f: Filters) -> Figure:
     )
 
 
-def _convert_groups(groups: list[dict[str, Any]]) -> dict[str, Any]:
+def _convert_groups(groups: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"n": 0, "quoted": Decimal(0), "home": Decimal(0), "unconverted": 0, "rate_date": None}
     for g in groups:
         quoted = fx_convert(Decimal(g["quoted"]), g["currency"], SAVINGS_CURRENCY)

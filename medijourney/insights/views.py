@@ -62,7 +62,9 @@ def _query(f: Filters) -> str:
 def chart(request: AuthenticatedRequest, figure: str) -> HttpResponse:
     compute = FIGURES.get(figure)
     if compute is None:
-        return JsonResponse({"detail": _("No such figure."), "errors": [{"field": "figure", "message": figure}]}, status=404)
+        return JsonResponse(
+            {"detail": _("No such figure."), "errors": [{"field": "figure", "message": figure}]}, status=404
+        )
     form, f = parse_filters(request.GET)
     if f is None:
         return _field_errors(form)
@@ -88,7 +90,11 @@ def figure_csv(figure: Figure) -> HttpResponse:
         writer.writerow([_("note"), note])
     if hidden:
         writer.writerow(
-            [_("note"), _("%(n)s rows counting fewer than %(min)s cases are suppressed (<5).") % {"n": hidden, "min": SMALL_CELL}]
+            [
+                _("note"),
+                _("%(n)s rows counting fewer than %(min)s cases are suppressed (<5).")
+                % {"n": hidden, "min": SMALL_CELL},
+            ]
         )
     return response
 
@@ -102,7 +108,10 @@ def download_csv(request: AuthenticatedRequest, figure: str) -> HttpResponse:
     table = table_for(figure, f)
     if table is None:
         return JsonResponse(
-            {"detail": _("No such figure."), "errors": [{"field": "figure", "message": _("Unknown figure: %(f)s") % {"f": figure}}]},
+            {
+                "detail": _("No such figure."),
+                "errors": [{"field": "figure", "message": _("Unknown figure: %(f)s") % {"f": figure}}],
+            },
             status=422,
         )
     _audit(request, "insights.csv.download", f, figure)

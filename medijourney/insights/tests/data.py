@@ -42,8 +42,14 @@ class World:
 
 
 def add_case(
-    *, created: datetime.datetime, origin: str = "NG", language: str = "en", manager: User | None = None,
-    responded_after: datetime.timedelta | None = None, stage: str = Stage.NEW, specialty_id: str = "orthopedics",
+    *,
+    created: datetime.datetime,
+    origin: str = "NG",
+    language: str = "en",
+    manager: User | None = None,
+    responded_after: datetime.timedelta | None = None,
+    stage: str = Stage.NEW,
+    specialty_id: str = "orthopedics",
 ) -> Case:
     n = next(_refs)
     patient = UserFactory(role=Role.PATIENT)
@@ -71,19 +77,39 @@ def add_case(
 
 
 def request_to(
-    case: Case, hospital: Hospital, procedure: Procedure, *, status: str, answer_after: datetime.timedelta | None,
-    total: str = "0", currency: str = "USD",
+    case: Case,
+    hospital: Hospital,
+    procedure: Procedure,
+    *,
+    status: str,
+    answer_after: datetime.timedelta | None,
+    total: str = "0",
+    currency: str = "USD",
 ) -> QuoteRequest:
     sent = case.created_at + 48 * H
     req = QuoteRequest.objects.create(
-        case=case, patient=case.patient, hospital=hospital, procedure=procedure, scope="summary",
-        summary="Adult with knee pain.", sent_at=sent, respond_by=sent + 48 * H, status=status,
+        case=case,
+        patient=case.patient,
+        hospital=hospital,
+        procedure=procedure,
+        scope="summary",
+        summary="Adult with knee pain.",
+        sent_at=sent,
+        respond_by=sent + 48 * H,
+        status=status,
         responded_at=sent + answer_after if answer_after is not None else None,
     )
     if answer_after is not None:
         Quote.objects.create(
-            request=req, procedure=procedure, doctor=hospital.doctors.first(), pre_op_days=2, inpatient_nights=4,
-            days_before_flying=10, currency=currency, total=Decimal(total), valid_until=timezone.localdate(),
+            request=req,
+            procedure=procedure,
+            doctor=hospital.doctors.get(),
+            pre_op_days=2,
+            inpatient_nights=4,
+            days_before_flying=10,
+            currency=currency,
+            total=Decimal(total),
+            valid_until=timezone.localdate(),
             submitted_at=sent + answer_after,
         )
     return req
@@ -92,7 +118,7 @@ def request_to(
 def moved(case: Case, *path: str, reason: str = "") -> None:
     """Stage-change events along ``path`` (from the case's first stage), an hour apart."""
     at = case.created_at + 72 * H
-    previous = Stage.QUOTES_READY
+    previous: str = Stage.QUOTES_READY
     for stage in path:
         data: dict[str, Any] = {"from": previous, "to": stage}
         if reason and stage == Stage.CANCELLED:
@@ -124,8 +150,16 @@ def build_world() -> World:
     c: dict[str, Case] = {}
     c["c1"] = add_case(created=day, manager=ana, responded_after=2 * H, stage=Stage.CLOSED)
     request_to(c["c1"], india, knee, status=RequestStatus.ACCEPTED, answer_after=20 * H, total="5000")
-    moved(c["c1"], Stage.PLAN_ACCEPTED, Stage.TRAVEL_PLANNING, Stage.IN_TREATMENT, Stage.RECOVERING,
-          Stage.RETURNED_HOME, Stage.FOLLOW_UP, Stage.CLOSED)
+    moved(
+        c["c1"],
+        Stage.PLAN_ACCEPTED,
+        Stage.TRAVEL_PLANNING,
+        Stage.IN_TREATMENT,
+        Stage.RECOVERING,
+        Stage.RETURNED_HOME,
+        Stage.FOLLOW_UP,
+        Stage.CLOSED,
+    )
     c["c2"] = add_case(created=day, manager=ana, responded_after=30 * H, stage=Stage.IN_TREATMENT)
     request_to(c["c2"], india, knee, status=RequestStatus.ACCEPTED, answer_after=20 * H, total="6000")
     moved(c["c2"], Stage.PLAN_ACCEPTED, Stage.TRAVEL_PLANNING, Stage.IN_TREATMENT)
@@ -137,14 +171,26 @@ def build_world() -> World:
     c["c5"] = add_case(created=day, language="fr")
     c["c6"] = add_case(created=day, manager=ana, responded_after=3 * H, stage=Stage.CANCELLED)
     CaseEvent.objects.create(
-        case=c["c6"], kind=EventKind.STAGE_CHANGED, occurred_at=day + 4 * H,
+        case=c["c6"],
+        kind=EventKind.STAGE_CHANGED,
+        occurred_at=day + 4 * H,
         data={"from": Stage.IN_REVIEW, "to": Stage.CANCELLED, "reason": " Too expensive "},
     )
     # Outside the range (60 days ago), still open: only the workload counts it.
     c["c7"] = add_case(created=now - datetime.timedelta(days=60), manager=ana, responded_after=H, stage=Stage.FOLLOW_UP)
     request_to(c["c7"], india, knee, status=RequestStatus.ACCEPTED, answer_after=20 * H, total="5000")
-    return World(today=today, start=today - datetime.timedelta(days=30), now=now, knee=knee, india=india,
-                 turkey=turkey, ana=ana, bo=bo, team=team, cases=c)
+    return World(
+        today=today,
+        start=today - datetime.timedelta(days=30),
+        now=now,
+        knee=knee,
+        india=india,
+        turkey=turkey,
+        ana=ana,
+        bo=bo,
+        team=team,
+        cases=c,
+    )
 
 
 def more_cases(world: World, n: int) -> None:

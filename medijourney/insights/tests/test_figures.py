@@ -41,8 +41,14 @@ def test_destination_shares(world: World) -> None:
 def test_funnel_steps_conversion_and_dropouts(world: World) -> None:
     fig = funnel(period(world))
     assert {r[3]: r[1] for r in fig.rows} == {
-        "inquiries": 6, "answered": 5, "requested": 4, "received": 4,
-        "accepted": 3, "travelled": 2, "home": 1, "followed_up": 1,
+        "inquiries": 6,
+        "answered": 5,
+        "requested": 4,
+        "received": 4,
+        "accepted": 3,
+        "travelled": 2,
+        "home": 1,
+        "followed_up": 1,
     }
     conversions = [r[2] for r in fig.rows]
     assert conversions == [None, 0.8333, 0.8, 1.0, 0.75, 0.6667, 0.5, 1.0]
@@ -59,7 +65,7 @@ def test_first_response(world: World) -> None:
     assert fig.extra["answered"] == 5
     assert fig.extra["median_hours"] == 3.0  # 1, 2, [3], 5, 30
     assert fig.extra["p90_hours"] == 30.0
-    assert sum(r[1] for r in fig.rows) == 6
+    assert sum(r[1] for r in fig.rows if isinstance(r[1], int)) == 6
 
 
 def test_quote_turnaround_per_hospital(world: World) -> None:
@@ -86,7 +92,9 @@ def test_workload_counts_open_cases_now(world: World) -> None:
 
 
 def test_filters_narrow_every_figure(world: World) -> None:
-    counts = lambda **kw: {r[3]: r[1] for r in funnel(period(world, **kw)).rows}["inquiries"]  # noqa: E731
+    def counts(**kw: str) -> object:
+        return funnel(period(world, **kw)).rows[0][1]
+
     assert counts(team="north") == 3
     assert counts(destination="TR") == 2
     assert counts(hospital=str(world.india.public_id)) == 2
