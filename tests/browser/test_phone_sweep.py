@@ -51,6 +51,8 @@ SKIPPED_PREFIXES = ("admin/", "api/", "i18n/")  # Django's admin, the JSON API, 
 
 NOT_PAGES = {
     "healthz": "JSON health check",
+    "insights:chart": "SVG image (shown inside the figures dashboard, which is swept)",
+    "insights:csv": "CSV download",
     "accounts:logout": "POST-only action",
     "cases:note_add": "POST-only action",
     "cases:task_add": "POST-only action",
