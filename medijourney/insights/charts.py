@@ -2,7 +2,10 @@
 attributes only, no ``<style>`` element and no script, so the image obeys the site's CSP even if
 opened on its own, prints crisply and is a few kilobytes. Colours are from the Okabe-Ito
 palette (distinguishable with the common colour-vision deficiencies); every bar carries its value
-and n in text, so no reading depends on colour at all."""
+and n in text, so no reading depends on colour at all.
+
+Two layouts: ``wide`` (labels left of the bars) and ``narrow`` for phones (each label above its
+bar), chosen by the page with ``<picture>`` and a media query."""
 
 from dataclasses import dataclass
 
@@ -12,65 +15,91 @@ from .figures import Bars, Figure
 
 BAR_COLOUR = "#0072B2"  # Okabe-Ito blue
 GRID_COLOUR = "#999999"
-WIDTH = 760
-LABEL_W = 230
-BAR_W = 380
-ROW_H = 26
 TOP = 44
-MAX_LABEL = 34
+
+
+@dataclass(frozen=True)
+class Layout:
+    width: int
+    label_w: int  # room left of the bars for labels (0: labels above the bars)
+    bar_w: int
+    row_h: int
+    max_label: int
+
+
+WIDE = Layout(width=760, label_w=230, bar_w=380, row_h=26, max_label=34)
+NARROW = Layout(width=380, label_w=0, bar_w=250, row_h=40, max_label=44)
+LAYOUTS = {"wide": WIDE, "narrow": NARROW}
 
 
 @dataclass(frozen=True)
 class BarRow:
     label: str
-    y: int
+    label_x: int
+    label_y: int
+    anchor: str
+    bar_x: int
+    bar_y: int
     width: float
     text: str
     text_x: float
+    text_y: int
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+def _short(label: str, most: int) -> str:
+    return label if len(label) <= most else label[: most - 1] + "…"
 
 
-def chart_svg(figure: Figure) -> str:
+def _row(layout: Layout, i: int, label: str, value: float, text: str, scale: float) -> BarRow:
+    width = round(layout.bar_w * min(max(value / scale, 0.0), 1.0), 1)
+    top = TOP + i * layout.row_h
+    bar_x = layout.label_w or 8
+    bar_y = top + 1 if layout.label_w else top + 17
+    return BarRow(
+        label=_short(label, layout.max_label),
+        label_x=layout.label_w - 8 if layout.label_w else 8,
+        label_y=top + 14,
+        anchor="end" if layout.label_w else "start",
+        bar_x=bar_x,
+        bar_y=bar_y,
+        width=width,
+        text=text,
+        text_x=bar_x + width + 6,
+        text_y=bar_y + 13,
+    )
+
+
+def chart_svg(figure: Figure, layout: Layout = WIDE) -> str:
     bars: Bars | None = figure.bars
     assert bars is not None
     rows = [
-        BarRow(
-            label=_short(label),
-            y=TOP + i * ROW_H,
-            width=round(BAR_W * min(max(value / bars.scale, 0.0), 1.0), 1),
-            text=text,
-            text_x=LABEL_W + round(BAR_W * min(max(value / bars.scale, 0.0), 1.0), 1) + 6,
-        )
+        _row(layout, i, label, value, text, bars.scale)
         for i, (label, value, text) in enumerate(zip(bars.labels, bars.values, bars.texts, strict=True))
     ]
-    bottom = TOP + max(len(rows), 1) * ROW_H
-    ticks = [{"x": LABEL_W + BAR_W * i / 4, "text": _tick(bars.scale * i / 4, bars.scale)} for i in range(5)]
+    bottom = TOP + max(len(rows), 1) * layout.row_h
+    x0 = layout.label_w or 8
+    ticks = [{"x": x0 + layout.bar_w * i / 4, "text": _tick(bars.scale * i / 4, bars.scale)} for i in range(5)]
     return render_to_string(
         "insights/chart.svg",
         {
             "figure": figure,
+            "title": _short(figure.title, 90 if layout.label_w else 48),
             "bars": bars,
             "rows": rows,
             "ticks": ticks,
-            "width": WIDTH,
+            "width": layout.width,
             "height": bottom + 56,
             "bottom": bottom,
-            "label_w": LABEL_W,
-            "bar_w": BAR_W,
-            "bar_h": ROW_H - 8,
+            "x0": x0,
+            "x1": x0 + layout.bar_w,
+            "axis_x": x0 + layout.bar_w // 2,
+            "bar_h": 18,
             "colour": BAR_COLOUR,
             "grid": GRID_COLOUR,
-            "summary": text_alternative(figure),
+            "summary": figure.alt,
         },
     )
 
 
 def _tick(value: float, scale: float) -> str:
     return f"{value * 100:.0f}%" if scale == 1.0 else f"{value:.0f}"
-
-
-def text_alternative(figure: Figure) -> str:
-    return figure.alt

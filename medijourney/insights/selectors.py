@@ -8,11 +8,12 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -27,6 +28,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Lower, Trim, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from medijourney.cases.models import FINAL_STAGES, Case, CaseEvent, EventKind, Stage
 from medijourney.catalog.models import ReferencePrice
@@ -39,13 +41,6 @@ from .filters import Filters, filtered_cases
 DAY = datetime.timedelta(hours=24)
 SAVINGS_CURRENCY = "EUR"
 TOP_ROWS = 30
-
-
-def _reached(stages: Sequence[str], *, from_stage: str = "") -> Exists:
-    events = CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.STAGE_CHANGED, data__to__in=stages)
-    if from_stage:
-        events = events.filter(data__from=from_stage)
-    return Exists(events)
 
 
 def _accepted(cases: QuerySet[Case]) -> QuerySet[QuoteRequest]:
@@ -89,31 +84,44 @@ def destinations(f: Filters) -> Figure:
 TRAVELLED = [Stage.IN_TREATMENT, Stage.RECOVERING, Stage.RETURNED_HOME, Stage.FOLLOW_UP]
 
 
-def _funnel_steps() -> list[tuple[str, str, Q]]:
-    requests = QuoteRequest.objects.filter(case=OuterRef("pk"))
-    return [
-        ("inquiries", _("Inquiries"), Q()),
-        ("answered", _("First answer"), Q(first_responded_at__isnull=False)),
-        ("requested", _("Quotes requested"), Q(Exists(requests))),
-        ("received", _("Quotes received"), Q(Exists(Quote.objects.filter(request__case=OuterRef("pk"))))),
-        ("accepted", _("Plan accepted"), Q(Exists(requests.filter(status=RequestStatus.ACCEPTED)))),
-        ("travelled", _("Travelled (admitted)"), Q(_reached(TRAVELLED))),
-        ("home", _("Returned home"), Q(_reached([Stage.RETURNED_HOME, Stage.FOLLOW_UP]))),
-        ("followed_up", _("Follow-up complete"), Q(_reached([Stage.CLOSED], from_stage=Stage.FOLLOW_UP))),
-    ]
+FUNNEL_STEPS = [
+    ("inquiries", _lazy("Inquiries")),
+    ("answered", _lazy("First answer")),
+    ("requested", _lazy("Quotes requested")),
+    ("received", _lazy("Quotes received")),
+    ("accepted", _lazy("Plan accepted")),
+    ("travelled", _lazy("Travelled (admitted)")),
+    ("home", _lazy("Returned home")),
+    ("followed_up", _lazy("Follow-up complete")),
+]
+
+
+def _funnel_counts(cases: QuerySet[Case]) -> dict[str, int]:
+    """Three aggregates, each one scan: the cases, their quote requests, their stage changes."""
+    counts = cases.aggregate(inquiries=Count("pk"), answered=Count("pk", filter=Q(first_responded_at__isnull=False)))
+    counts |= QuoteRequest.objects.filter(case__in=cases).aggregate(
+        requested=Count("case", distinct=True),
+        received=Count("case", distinct=True, filter=Q(quote__isnull=False)),
+        accepted=Count("case", distinct=True, filter=Q(status=RequestStatus.ACCEPTED)),
+    )
+    counts |= CaseEvent.objects.filter(case__in=cases, kind=EventKind.STAGE_CHANGED).aggregate(
+        travelled=Count("case", distinct=True, filter=Q(data__to__in=TRAVELLED)),
+        home=Count("case", distinct=True, filter=Q(data__to__in=[Stage.RETURNED_HOME, Stage.FOLLOW_UP])),
+        followed_up=Count("case", distinct=True, filter=Q(data__to=Stage.CLOSED, data__from=Stage.FOLLOW_UP)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
 
 
 def funnel(f: Filters) -> Figure:
     """Inquiries → … → follow-up complete (each step: cases that reached it), with the
     conversion from the step before, and where cancelled cases left (stage and reason)."""
     cases = filtered_cases(f)
-    steps = _funnel_steps()
-    counts = cases.aggregate(**{key: Count("pk", filter=q) for key, _label, q in steps})
+    counts = _funnel_counts(cases)
     rows: list[list[Any]] = []
     previous: int | None = None
-    for key, label, _q in steps:
-        n = counts[key] or 0
-        rows.append([label, n, share(n, previous) if previous is not None else None, key])
+    for key, label in FUNNEL_STEPS:
+        n = counts[key]
+        rows.append([str(label), n, share(n, previous) if previous is not None else None, key])
         previous = n
     total = counts["inquiries"] or 0
     figure = Figure(
@@ -168,10 +176,30 @@ def _response_time() -> ExpressionWrapper:
     return ExpressionWrapper(F("first_responded_at") - F("created_at"), output_field=DurationField())
 
 
+class _PercentileDisc(Aggregate):
+    """PostgreSQL's nearest-rank percentile (``percentile_disc``), the same definition as the
+    ordered fetch below that SQLite uses."""
+
+    function = "percentile_disc"
+    template = "%(function)s(%(percent)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _percentiles(answered: QuerySet[Case], n: int) -> tuple[datetime.timedelta | None, datetime.timedelta | None]:
+    """Median and 90th percentile of the time to the first answer: one aggregate on
+    PostgreSQL, two single-row fetches in SQL order elsewhere."""
+    if n == 0:
+        return None, None
+    if connection.vendor == "postgresql":
+        got = answered.aggregate(
+            p50=_PercentileDisc(_response_time(), percent=0.5), p90=_PercentileDisc(_response_time(), percent=0.9)
+        )
+        return got["p50"], got["p90"]
+    return _percentile(answered, n, 0.5), _percentile(answered, n, 0.9)
+
+
 def _percentile(answered: QuerySet[Case], n: int, p: float) -> datetime.timedelta | None:
     """Nearest-rank percentile of the response time: one row fetched, in SQL order."""
-    if n == 0:
-        return None
     rank = max(0, min(n - 1, math.ceil(p * n) - 1))
     value = answered.annotate(t=_response_time()).order_by("t").values_list("t", flat=True)[rank]
     return value if isinstance(value, datetime.timedelta) else datetime.timedelta(microseconds=int(value))
@@ -193,13 +221,17 @@ def response(f: Filters) -> Figure:
     weeks = list(
         cases.annotate(week=TruncWeek("created_at"))
         .values("week")
-        .annotate(n=Count("pk"), within=Count("pk", filter=within), breaches=Count("pk", filter=breach))
+        .annotate(
+            n=Count("pk"),
+            within=Count("pk", filter=within),
+            breaches=Count("pk", filter=breach),
+            answered=Count("pk", filter=Q(first_responded_at__isnull=False)),
+        )
         .order_by("week")
     )
     n = sum(w["n"] for w in weeks)
-    answered = cases.filter(first_responded_at__isnull=False)
-    n_answered = answered.count() if n else 0
-    median, p90 = _percentile(answered, n_answered, 0.5), _percentile(answered, n_answered, 0.9)
+    n_answered = sum(w["answered"] for w in weeks)
+    median, p90 = _percentiles(cases.filter(first_responded_at__isnull=False), n_answered)
     rows: list[list[Any]] = [[_week_label(w["week"]), w["n"], share(w["within"], w["n"]), w["breaches"]] for w in weeks]
     n_within = sum(w["within"] for w in weeks)
     return Figure(

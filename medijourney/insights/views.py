@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from medijourney.accounts.access import AuthenticatedRequest, require_perm
 from medijourney.privacy.services import audit_record
 
-from .charts import chart_svg
+from .charts import LAYOUTS, WIDE, chart_svg
 from .figures import SMALL_CELL, Figure, suppressed_rows
 from .filters import FilterForm, Filters, parse_filters
 from .public import public_figures
@@ -72,7 +72,8 @@ def chart(request: AuthenticatedRequest, figure: str) -> HttpResponse:
     _audit(request, "insights.chart.view", f, figure)
     if computed.bars is None:
         return JsonResponse({"detail": _("This figure has no chart.")}, status=404)
-    response = HttpResponse(chart_svg(computed), content_type="image/svg+xml; charset=utf-8")
+    layout = LAYOUTS.get(request.GET.get("layout", ""), WIDE)
+    response = HttpResponse(chart_svg(computed, layout), content_type="image/svg+xml; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -172,3 +172,10 @@ def test_public_figures_need_twenty(client: Client, world: World) -> None:
 
 def test_about_links_to_the_figures(client: Client) -> None:
     assert reverse("insights:public") in client.get(reverse("about")).content.decode()
+
+
+def test_narrow_chart_for_phones(lead_client: Client, world: World) -> None:
+    svg = lead_client.get(reverse("insights:chart", args=["funnel"]), world.params(layout="narrow")).content.decode()
+    assert 'width="380"' in svg and "Inquiries" in svg
+    wide = lead_client.get(reverse("insights:chart", args=["funnel"]), world.params()).content.decode()
+    assert 'width="760"' in wide
