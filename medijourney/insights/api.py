@@ -24,7 +24,7 @@ from .views import PERMISSION
 
 router = Router(tags=["insights"])
 
-FigureName = Literal["destinations", "funnel", "response", "turnaround", "savings", "workload"]
+FigureName = Literal["destinations", "funnel", "response", "turnaround", "savings", "workload", "outcomes"]
 assert set(get_args(FigureName)) == set(FIGURES), "the API names every figure"
 
 

@@ -37,6 +37,7 @@ from medijourney.quotes.models import Quote, QuoteRequest, RequestStatus
 
 from .figures import Bars, Figure, percent, share
 from .filters import Filters, filtered_cases
+from .outcomes import outcomes
 
 DAY = datetime.timedelta(hours=24)
 SAVINGS_CURRENCY = "EUR"
@@ -440,6 +441,7 @@ FIGURES: dict[str, Callable[[Filters], Figure]] = {
     "turnaround": turnaround,
     "savings": savings,
     "workload": workload,
+    "outcomes": outcomes,
 }
 
 
