@@ -16,10 +16,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     TextField,
     Value,
@@ -311,33 +309,57 @@ def _reference_value() -> Coalesce:
     return Coalesce("price", (F("price_low") + F("price_high")) / 2)
 
 
-def _home_reference() -> QuerySet[ReferencePrice]:
-    """The lowest published figure for the quoted procedure in the patient's country."""
-    return (
-        ReferencePrice.objects.filter(
-            procedure=OuterRef("procedure"), country=OuterRef("request__case__country_of_residence")
-        )
+def _lowest_references(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[Decimal, str]]:
+    """The lowest published figure per (procedure, country) among ``pairs``: reference data (a
+    few rows per pair), read in one query."""
+    if not pairs:
+        return {}
+    rows = (
+        ReferencePrice.objects.filter(procedure_id__in={p for p, _c in pairs}, country_id__in={c for _p, c in pairs})
         .filter(Q(price__isnull=False) | Q(price_low__isnull=False, price_high__isnull=False))
-        .order_by(_reference_value().asc())
+        .annotate(value=_reference_value())
+        .values_list("procedure_id", "country_id", "value", "currency")
     )
+    out: dict[tuple[int, str], tuple[Decimal, str]] = {}
+    for procedure_id, country_id, value, currency in rows:
+        key = (procedure_id, country_id)
+        if key in pairs and (key not in out or value < out[key][0]):
+            out[key] = (Decimal(value), currency)
+    return out
+
+
+def _savings_groups(f: Filters) -> tuple[list[dict[str, Any]], int]:
+    """Accepted quotes summed in SQL per (procedure, patient's country, currency), matched with the
+    home reference and summed again per currency pair. Returns the pairs and the count without one."""
+    groups = list(
+        Quote.objects.filter(request__status=RequestStatus.ACCEPTED, request__case__in=filtered_cases(f))
+        .values("procedure_id", "currency", origin=F("request__case__country_of_residence"))
+        .annotate(n=Count("pk"), quoted=Sum("total"))
+        .order_by()
+    )
+    refs = _lowest_references({(g["procedure_id"], str(g["origin"])) for g in groups})
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    without = 0
+    for g in groups:
+        ref = refs.get((g["procedure_id"], str(g["origin"])))
+        if ref is None:
+            without += g["n"]
+            continue
+        pair = pairs.setdefault(
+            (g["currency"], ref[1]),
+            {"currency": g["currency"], "ref_ccy": ref[1], "n": 0, "quoted": Decimal(0), "home": Decimal(0)},
+        )
+        pair["n"] += g["n"]
+        pair["quoted"] += Decimal(g["quoted"])
+        pair["home"] += ref[0] * g["n"]
+    return list(pairs.values()), without
 
 
 def savings(f: Filters) -> Figure:
-    """Accepted quotes' totals against the home reference price, summed per currency pair in
-    SQL and converted to EUR with the ECB rate of the day (a handful of rows, not cases)."""
-    reference = _home_reference()
-    groups = list(
-        Quote.objects.filter(request__status=RequestStatus.ACCEPTED, request__case__in=filtered_cases(f))
-        .annotate(
-            ref=Subquery(reference.annotate(value=_reference_value()).values("value")[:1]),
-            ref_ccy=Subquery(reference.values("currency")[:1]),
-        )
-        .values("currency", "ref_ccy")
-        .annotate(n=Count("pk"), quoted=Sum("total"), home=Sum("ref"))
-        .order_by("currency", "ref_ccy")
-    )
-    without = sum(g["n"] for g in groups if g["ref_ccy"] is None)
-    totals = _convert_groups([g for g in groups if g["ref_ccy"] is not None])
+    """Accepted quotes' totals against the home reference price, summed in SQL and converted to
+    EUR with the ECB rate of the day per currency pair (a handful of rows, not cases)."""
+    pairs, without = _savings_groups(f)
+    totals = _convert_groups(pairs)
     with_ref = totals["n"]
     saved = totals["home"] - totals["quoted"]
     rows: list[list[Any]] = [

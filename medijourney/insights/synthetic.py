@@ -117,7 +117,7 @@ def _stage_path(rng: random.Random, accepted: bool) -> tuple[list[str], str]:
     if not accepted:
         return [], Stage.QUOTES_READY
     depth = rng.choices(range(1, len(JOURNEY) + 1), weights=[2, 2, 1, 1, 4])[0]
-    path = list(JOURNEY[:depth])
+    path: list[str] = list(JOURNEY[:depth])
     if depth == len(JOURNEY) and rng.random() < 0.7:
         path += [Stage.FOLLOW_UP, Stage.CLOSED]
     return path, path[-1]
@@ -189,9 +189,9 @@ def _events(
     if not batch.requests or batch.requests[-1][0] != index:
         if rng.random() < 0.04:
             case.stage = Stage.CANCELLED
-            data = {"from": Stage.IN_REVIEW, "to": Stage.CANCELLED, "reason": rng.choice(REASONS)}
+            cancel = {"from": Stage.IN_REVIEW, "to": Stage.CANCELLED, "reason": rng.choice(REASONS)}
             batch.events.append(
-                (index, CaseEvent(case=case, kind=EventKind.STAGE_CHANGED, occurred_at=created + 30 * H, data=data))
+                (index, CaseEvent(case=case, kind=EventKind.STAGE_CHANGED, occurred_at=created + 30 * H, data=cancel))
             )
         else:
             case.stage = Stage.IN_REVIEW if case.first_responded_at else Stage.NEW

@@ -106,13 +106,9 @@ def test_nothing_imports_insights():
         if rel.parts[0] == "insights" or rel.as_posix() == "api.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            names = (
-                [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else [a.name for a in node.names]
-                if isinstance(node, ast.Import)
-                else []
-            )
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
             if any(n == "medijourney.insights" or n.startswith("medijourney.insights.") for n in names):
                 offenders.append(f"{rel}:{node.lineno}")
     assert offenders == [], "insights sits on top: nothing imports it:\n" + "\n".join(offenders)

@@ -14,13 +14,14 @@ from medijourney.aftercare.models import CheckIn, FollowUp, Status
 from medijourney.aftercare.stats import wilson_interval
 from medijourney.insights.filters import Filters
 from medijourney.insights.outcomes import outcomes
+from medijourney.network.models import Hospital
 
 from .data import World, build_world
 
 pytestmark = pytest.mark.django_db
 
 
-def follow_ups(world: World, hospital: object, n: int, flagged: int) -> None:
+def follow_ups(world: World, hospital: Hospital, n: int, flagged: int) -> None:
     today = timezone.localdate()
     for i in range(n):
         fu = FollowUp.objects.create(
@@ -47,7 +48,7 @@ def test_rates_with_n_and_wilson_interval(world: World) -> None:
     rows = {r[0]: r for r in outcomes(Filters(start=world.start, end=world.today)).rows}
     india = rows["Demo Hospital Pune"]
     assert india[1] == 12 and india[2] == "Joint replacement"
-    assert india[3].startswith("100% (12 of 12; 95% CI")
+    assert str(india[3]).startswith("100% (12 of 12; 95% CI")
     low, high = wilson_interval(3, 12)
     assert india[4] == f"25% (3 of 12; 95% CI {low * 100:.0f}–{high * 100:.0f}%)"
     assert rows["Demo Hospital Istanbul"][3] == "not enough data (n = 2)"

@@ -16,7 +16,7 @@ def test_builds_marked_cases_that_every_figure_reads() -> None:
     assert not hospitals_in_network().filter(name__startswith="Synthetic").exists()
     f = default_filters()
     figures = {key: compute(f) for key, compute in FIGURES.items()}
-    funnel = {r[3]: r[1] for r in figures["funnel"].rows}
+    funnel = {str(r[3]): int(r[1] or 0) for r in figures["funnel"].rows}
     assert 0 < funnel["accepted"] < funnel["requested"] < funnel["answered"] < funnel["inquiries"] <= 600
     assert figures["destinations"].n == funnel["accepted"]
     call_command("make_synthetic_cases", "0", "--remove")
