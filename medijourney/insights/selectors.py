@@ -103,7 +103,8 @@ def _funnel_counts(cases: QuerySet[Case]) -> dict[str, int]:
         received=Count("case", distinct=True, filter=Q(quote__isnull=False)),
         accepted=Count("case", distinct=True, filter=Q(status=RequestStatus.ACCEPTED)),
     )
-    counts |= CaseEvent.objects.filter(case__in=cases, kind=EventKind.STAGE_CHANGED).aggregate(
+    later = [*TRAVELLED, Stage.CLOSED]  # only the changes the last three steps count
+    counts |= CaseEvent.objects.filter(case__in=cases, kind=EventKind.STAGE_CHANGED, data__to__in=later).aggregate(
         travelled=Count("case", distinct=True, filter=Q(data__to__in=TRAVELLED)),
         home=Count("case", distinct=True, filter=Q(data__to__in=[Stage.RETURNED_HOME, Stage.FOLLOW_UP])),
         followed_up=Count("case", distinct=True, filter=Q(data__to=Stage.CLOSED, data__from=Stage.FOLLOW_UP)),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from medijourney.accounts.access import AuthenticatedRequest, require_perm
 from medijourney.privacy.services import audit_record
 
-from .charts import LAYOUTS, WIDE, chart_svg
+from .charts import LAYOUTS, WIDE, chart_images, chart_svg
 from .figures import SMALL_CELL, Figure, suppressed_rows
 from .filters import FilterForm, Filters, parse_filters
 from .public import public_figures
@@ -44,6 +44,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         figures = [compute(f) for compute in FIGURES.values()]
         context.update(
             figures=figures,
+            panels=[(fig, chart_images(fig)) for fig in figures],
             filters=f,
             query=_query(f),
             empty=figures[1].n == 0,  # the funnel counts every case received in the range

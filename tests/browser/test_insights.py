@@ -47,7 +47,7 @@ def test_lead_filters_reads_a_table_and_downloads_a_csv(live_server, browser):
     page.on("response", lambda r: failed.append((r.url, r.status)) if r.status >= 400 else None)
     page.goto(f"{base}/insights/")
     expect(page.get_by_role("heading", name="The network's figures")).to_be_visible()
-    assert chart_loaded(page, "destinations")
+    assert chart_loaded(page, "destinations"), failed
 
     # Change the range and a filter: a plain GET form.
     page.get_by_label("From").fill(world.start.isoformat())
