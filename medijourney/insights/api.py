@@ -18,7 +18,7 @@ from medijourney.privacy.services import audit_record
 
 from .figures import Figure, suppressed_rows
 from .filters import parse_filters
-from .schemas import FigureListOut, FigureOut
+from .schemas import InsightFigureOut, InsightListOut
 from .selectors import FIGURES
 from .views import PERMISSION
 
@@ -57,7 +57,7 @@ def _require_lead(request: HttpRequest) -> None:
         raise HttpError(403, "You do not have permission to do this.")
 
 
-@router.get("/insights", response={200: FigureListOut, 403: ErrorOut}, auth=any_auth, summary="The figures there are")
+@router.get("/insights", response={200: InsightListOut, 403: ErrorOut}, auth=any_auth, summary="The figures there are")
 def figure_list(request: HttpRequest) -> Any:
     _require_lead(request)
     return {"figures": list(FIGURES)}
@@ -65,7 +65,7 @@ def figure_list(request: HttpRequest) -> Any:
 
 @router.get(
     "/insights/{figure}",
-    response={200: FigureOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: InsightFigureOut, 403: ErrorOut, 422: ErrorOut},
     auth=any_auth,
     summary="One figure of the network, filtered",
 )

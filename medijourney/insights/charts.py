@@ -84,7 +84,7 @@ def chart_svg(figure: Figure, layout: Layout = WIDE) -> str:
         "insights/chart.svg",
         {
             "figure": figure,
-            "title": _short(figure.title, 90 if layout.label_w else 48),
+            "title": _short(figure.title, 90 if layout.label_w else 40),
             "bars": bars,
             "rows": rows,
             "ticks": ticks,
@@ -103,7 +103,7 @@ def chart_svg(figure: Figure, layout: Layout = WIDE) -> str:
 
 
 def _tick(value: float, scale: float) -> str:
-    return f"{value * 100:.0f}%" if scale == 1.0 else f"{value:.0f}"
+    return f"{value * 100:.0f}%" if scale == 1.0 else f"{value:g}"
 
 
 def data_uri(svg: str) -> str:

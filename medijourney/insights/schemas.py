@@ -5,7 +5,7 @@ from ninja import Schema
 Cell = str | int | float | None
 
 
-class TableOut(Schema):
+class InsightTableOut(Schema):
     key: str
     title: str
     columns: list[str]
@@ -15,10 +15,10 @@ class TableOut(Schema):
     suppressed_rows: int
 
 
-class FigureOut(TableOut):
+class InsightFigureOut(InsightTableOut):
     extra: dict[str, Any]
-    tables: list[TableOut]
+    tables: list[InsightTableOut]
 
 
-class FigureListOut(Schema):
+class InsightListOut(Schema):
     figures: list[str]
