@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("medijourney.exchange.urls")),
     path("", include("medijourney.journeys.urls")),
     path("", include("medijourney.aftercare.urls")),
+    path("", include("medijourney.insights.urls")),
     *verify_patterns,
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),

@@ -56,6 +56,8 @@ NOT_PAGES = {
     "healthz": "JSON health check",
     "readyz": "JSON health check (readiness)",
     "livez": "JSON health check (liveness)",
+    "insights:chart": "SVG image (shown inside the figures dashboard, which is swept)",
+    "insights:csv": "CSV download",
     "accounts:logout": "POST-only action",
     "cases:note_add": "POST-only action",
     "cases:task_add": "POST-only action",

@@ -96,3 +96,19 @@ def test_every_can_check_is_used_outside_its_module():
         if not any(name in text for other, text in texts.items() if other != path):
             unused.append(f"{path.relative_to(PACKAGE.parent)}: {name}")
     assert unused == [], "call these checks where the rule applies, or delete them:\n" + "\n".join(unused)
+
+
+def test_nothing_imports_insights():
+    """insights reads every domain app; no app reads it (only the API assembler mounts its router)."""
+    offenders = []
+    for path in _sources():
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "insights" or rel.as_posix() == "api.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            if any(n == "medijourney.insights" or n.startswith("medijourney.insights.") for n in names):
+                offenders.append(f"{rel}:{node.lineno}")
+    assert offenders == [], "insights sits on top: nothing imports it:\n" + "\n".join(offenders)
