@@ -25,7 +25,7 @@ class CheckInListOut(Schema):
     count: int
 
 
-class EmergencyOut(Schema):
+class UrgentCareNumberOut(Schema):
     country: str
     name: str
     call: str
@@ -39,7 +39,7 @@ class SubmitOut(Schema):
     red_flags: list[str]
     rules_met: list[str] = Field(description="What the red-flag rules checked, in words (not a diagnosis).")
     urgent_message: str | None
-    emergency_number: EmergencyOut | None
+    emergency_number: UrgentCareNumberOut | None
     escalation: UUID | None
 
 
