@@ -721,7 +721,7 @@ def triage(text: str, lang: str = "") -> TriageResult:
         named, pointers = _procedure_votes(words, hits, candidates, model)
         if detected.lang in FOREIGN_LANGUAGES:
             _add_foreign(text, detected.lang, weights, evidence, pointers)
-    ranked, raw, best = _rank(model, weights)
+    ranked, raw, _best = _rank(model, weights)
     positive = [sid for sid in ranked if raw.get(sid, 0.0) > 0]
     count = min(MAX_SPECIALTIES, max(MIN_SPECIALTIES, len(positive)))
     specialties = [

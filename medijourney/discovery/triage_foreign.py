@@ -8,8 +8,8 @@ medical words inside such a text count as well. CPU only, standard library, data
 from __future__ import annotations
 
 import re
-from collections.abc import Set
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +37,7 @@ _NEGATION = {
     "ar": "لا ليس ليست بدون لم بلا",
     "bn": "",
 }
-_POST_NEGATION = {"bn": frozenset("নেই নাই না".split())}
+_POST_NEGATION = {"bn": frozenset(["নেই", "নাই", "না"])}
 _SCOPE_END = {
     "es": "pero aunque sino",
     "fr": "mais sauf",
@@ -211,9 +211,9 @@ def _reordered(words: list[_Word], lex: _Lexicon) -> list[_Hit]:
                 if not free:
                     break
                 chosen.append(free[0])
-            if len(chosen) == len(key) and max(chosen) - min(chosen) < len(key) + 3:
-                if tuple(chosen) != tuple(range(chosen[0], chosen[0] + len(key))):
-                    hits.append(_Hit(key, tuple(sorted(chosen)), REORDERED_FACTOR))
+            contiguous = tuple(chosen) == tuple(range(chosen[0], chosen[0] + len(key))) if chosen else True
+            if len(chosen) == len(key) and max(chosen) - min(chosen) < len(key) + 3 and not contiguous:
+                hits.append(_Hit(key, tuple(sorted(chosen)), REORDERED_FACTOR))
     return hits
 
 
