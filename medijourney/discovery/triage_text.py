@@ -733,7 +733,7 @@ _FUNCTION_WORDS = {
 _FUNCTION_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 # Letters that only some Latin-script languages use (after lower-casing, before folding accents).
 _LETTER_HINTS = {
-    "es": "ñ¿¡",
+    "es": "ñ¿¡áíóú",
     "fr": "çèêàùœëîû",
     "de": "ßäöü",
     "pt": "ãõ",
@@ -780,13 +780,13 @@ def _word_scripts(text: str) -> tuple[dict[str, int], list[str]]:
     return counts, latin_words
 
 
-def _latin_language(words: list[str], lexicon_hits: dict[str, int]) -> str:
+def _latin_language(text: str, words: list[str], lexicon_hits: dict[str, int]) -> str:
     votes: dict[str, float] = dict.fromkeys(_FUNCTION_SETS, 0.0)
+    lowered = text.lower()
+    for lang, hints in _LETTER_HINTS.items():
+        votes[lang] += min(2.0, 0.5 * sum(lowered.count(ch) for ch in hints))
     for word in words:
         folded = fold(word)
-        for lang, hints in _LETTER_HINTS.items():
-            if any(ch in hints for ch in word):
-                votes[lang] += 0.5
         for lang, words_ in _FUNCTION_SETS.items():
             if folded in words_:
                 votes[lang] += 1.0
@@ -817,5 +817,5 @@ def detect_language(text: str, lexicon_hits: dict[str, int] | None = None) -> De
         if main == "cyrillic" and _CYRILLIC_OTHER.intersection(text.lower()):
             return Detected("uk", False, counts)
         return Detected(scripts[main], True, counts)
-    lang = _latin_language(latin_words, lexicon_hits or {})
+    lang = _latin_language(text, latin_words, lexicon_hits or {})
     return Detected(lang, lang in SUPPORTED_LANGUAGES, counts)

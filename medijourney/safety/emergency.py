@@ -250,11 +250,12 @@ def _sign_in(sign: Sign, clause: str) -> str | None:
 #   bn: WHO SEARO / DGHS Bangladesh Bengali health pages (স্ট্রোক, হার্ট অ্যাটাক).
 # They have NOT been reviewed by a native-speaking clinician: each language needs one before this
 # is relied on. Phrases are normalised like the text (accents and vowel marks off, lower case);
-# Arabic and Bengali phrases match inside words too (attached prefixes such as و, ب, ال).
+# Arabic and Bengali phrases match inside words too (attached prefixes such as و, ب, ال). The
+# patterns are lower-cased with the text: write no upper-case regex escapes (\\S, \\W, \\D).
 FOREIGN_SIGNS: dict[str, dict[str, tuple[str, ...]]] = {
     "es": {
         "chest_pain": (
-            "dolor (?:fuerte |intenso |opresivo )?(?:en el|de|del) pecho",
+            r"dolor(?: \w+){0,3} (?:en el|de|del) pecho",
             "dolor toracico",
             "opresion (?:en el|de) pecho",
             "presion en el pecho",
@@ -321,7 +322,7 @@ FOREIGN_SIGNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "fr": {
         "chest_pain": (
-            "douleur (?:thoracique|dans la poitrine|a la poitrine|au thorax)",
+            r"douleur(?: \w+){0,3} (?:thoracique|dans la poitrine|a la poitrine|au thorax)",
             "oppression (?:thoracique|dans la poitrine)",
             "serrement dans la poitrine",
             "poitrine serree",
@@ -397,7 +398,7 @@ FOREIGN_SIGNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ru": {
         "chest_pain": (
-            "боль в груди",
+            r"бол\w*(?: \w+){0,3} в груди",
             "боли в груди",
             "давит в груди",
             "жжение в груди",
@@ -479,7 +480,7 @@ FOREIGN_SIGNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ar": {
         "chest_pain": (
-            "ألم (?:شديد )?(?:في |ب)(?:ال)?صدر",
+            r"ألم(?: [^ ]+){0,3} (?:في |ب)(?:ال)?صدر",
             "ألم في صدري",
             "ضيق في الصدر",
             "ضغط على الصدر",
@@ -563,7 +564,7 @@ FOREIGN_SIGNS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "bn": {
-        "chest_pain": ("বুকে (?:প্রচণ্ড |তীব্র )?ব্যথা", "বুকের ব্যথা", "বুক ব্যথা", "বুকে চাপ", "বুক চেপে", "হার্ট অ্যাটাক", "হার্ট বন্ধ"),
+        "chest_pain": (r"বুকে(?: [^ ]+){0,3} ব্যথা", "বুকের ব্যথা", "বুক ব্যথা", "বুকে চাপ", "বুক চেপে", "হার্ট অ্যাটাক", "হার্ট বন্ধ"),
         "stroke": (
             "স্ট্রোক",
             "মুখ বেঁকে",
