@@ -93,6 +93,7 @@ NOTICE = (
     "about. It is not a diagnosis or medical advice: a qualified doctor must assess you."
 )
 MAX_TEXT_LENGTH = 5000
+DETECT_CHARS = 600  # the language is detected from the start of the text
 MIN_SPECIALTIES = 3
 MAX_SPECIALTIES = 6
 MAX_PROCEDURES = 5
@@ -648,13 +649,21 @@ def _ranked_procedures(
     return procedures
 
 
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    model = _model()
+    return frozenset(model.fuzzy.known | model.stems)
+
+
 def resolve_language(text: str, lang: str = "") -> tuple[Detected, str]:
     """The language to read ``text`` in, and how it was chosen: ``given`` (a supported ``lang``
     that fits the text's script), ``detected`` (no ``lang``) or ``fallback`` (an unknown ``lang``,
     or one whose script the text is not written in: detection instead)."""
     base = (lang or "").split("-")[0].lower()
-    model = _model()
-    detected = detect_language(text, lexicon_hits(text, exclude=model.fuzzy.known | model.stems))
+    sample = text[:DETECT_CHARS]  # enough to tell the language; keeps long texts fast
+    detected = detect_language(sample)
+    if detected.lang not in ("ar", "ru", "bn", "other", "uk", "und"):  # Latin script: lexicon words help
+        detected = detect_language(sample, lexicon_hits(sample, exclude=_english_words()))
     if not base:
         return detected, "detected"
     if base not in SUPPORTED_LANGUAGES:

@@ -553,6 +553,7 @@ _BENGALI_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 
 
+@lru_cache(maxsize=8192)
 def _normalise_char(ch: str, lang: str) -> str:
     if lang in ("es", "fr"):
         return fold(ch).lower()
