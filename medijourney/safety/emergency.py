@@ -241,11 +241,12 @@ def _sign_in(sign: Sign, clause: str) -> str | None:
 # --- other languages -----------------------------------------------------------------------
 # Warning-sign phrases in Arabic, Spanish, French, Russian and Bengali for the same signs as above.
 # Written by the triage engineer (2026-12-01) as translations of the English lists above (NHS
-# "when to call 999", BE-FAST, NHS self-harm advice), with the wording patients commonly use,
-# checked against the public-health pages in each language that carry the same lists:
+# "when to call 999", BE-FAST, NHS self-harm advice) into the wording patients commonly use. The
+# public-health pages that carry the same lists in each language are where a reviewer should
+# check them (not checked yet, no page was consulted when writing them):
 #   es: Ministerio de Sanidad / MedlinePlus en español (dolor torácico, signos de ictus);
 #   fr: Ameli.fr / Santé publique France (douleur thoracique, AVC "VITE", appeler le 15);
-#   ru: Минздрав России public pages on инсульт (УДАР) and инфаркт;
+#   ru: public pages of the Russian Ministry of Health on инсульт (УДАР) and инфаркт;
 #   ar: WHO EMRO and Saudi MOH Arabic pages on الجلطة / السكتة الدماغية;
 #   bn: WHO SEARO / DGHS Bangladesh Bengali health pages (স্ট্রোক, হার্ট অ্যাটাক).
 # They have NOT been reviewed by a native-speaking clinician: each language needs one before this
