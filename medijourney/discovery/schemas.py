@@ -25,9 +25,10 @@ class TriageIn(Schema):
         description="The problem in the person's own words (or a clinician's), at most 1000 characters.",
     )
     lang: str = Field(
-        "en",
-        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-        description="BCP 47 language of the text. Only English is understood today; others are read as English.",
+        "",
+        pattern=r"^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$",
+        description="BCP 47 language of the text: en, ar, es, fr, ru or bn. Empty or another language: detected "
+        "from the text (answer.language says how); text in a language triage does not read answers 'could not tell'.",
     )
     country: str = Field(
         "",
@@ -92,6 +93,10 @@ class TriageAnswerOut(Schema):
     procedure: dict[str, str] | None = Field(None, description="The procedure the words name, to search for.")
     choices: list[TriageChoiceOut] = Field(..., description="Procedures to choose from when none is named.")
     emergency: EmergencyOut
+    language: dict[str, Any] = Field(
+        ...,
+        description="{code, from (given, detected or fallback), supported, note}: how the text's language was chosen.",
+    )
 
 
 class TriageOut(Schema):

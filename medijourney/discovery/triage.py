@@ -34,7 +34,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .triage_text import STOPWORDS, FuzzyIndex, Token, americanise, fold, phrase_stems, phrase_tokens, stem, tokenize
+from .triage_foreign import foreign_weights, lexicon_hits, parse_lexicon
+from .triage_text import (
+    FOREIGN_LANGUAGES,
+    STOPWORDS,
+    SUPPORTED_LANGUAGES,
+    Detected,
+    FuzzyIndex,
+    Token,
+    americanise,
+    detect_language,
+    fold,
+    phrase_stems,
+    phrase_tokens,
+    stem,
+    tokenize,
+)
 
 __all__ = [
     "MAX_TEXT_LENGTH",
@@ -68,6 +83,9 @@ class TriageResult:
     procedures: list[ProcedureMatch]  # from the procedure dataset, best first (may be empty)
     notice: str  # says this routes to a specialty and is not a diagnosis
     confident: bool  # False when the text names no condition / scores are low
+    lang: str = "en"  # the language the text was read as ("de", "other", ... when not supported)
+    lang_from: str = "given"  # given | detected | fallback (the lang given was unknown or did not fit)
+    supported: bool = True  # False: a language triage does not read; nothing is routed
 
 
 NOTICE = (
@@ -75,6 +93,7 @@ NOTICE = (
     "about. It is not a diagnosis or medical advice: a qualified doctor must assess you."
 )
 MAX_TEXT_LENGTH = 5000
+DETECT_CHARS = 600  # the language is detected from the start of the text
 MIN_SPECIALTIES = 3
 MAX_SPECIALTIES = 6
 MAX_PROCEDURES = 5
@@ -208,30 +227,6 @@ def load_procedures(path: Path = PROCEDURES_PATH) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-_LINE_RE = re.compile(r"^(?P<weight>\d+(?:\.\d+)?)\s*:\s*(?P<phrases>[^>]*?)\s*(?:>\s*(?P<procs>.*))?$")
-
-
-def parse_lexicon(text: str) -> list[tuple[str, float, list[str], tuple[str, ...]]]:
-    """Lines of ``weight: phrase; phrase > slug, slug`` under ``[section]`` headings.
-    Returns (section, weight, phrases, procedure slugs) rows."""
-    rows = []
-    section = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-            continue
-        m = _LINE_RE.match(line)
-        if not m or section is None:
-            raise ValueError(f"triage lexicon line {lineno}: cannot read {raw!r}")
-        phrases = [p.strip() for p in m.group("phrases").split(";") if p.strip()]
-        procs = tuple(p.strip() for p in (m.group("procs") or "").split(",") if p.strip())
-        rows.append((section, float(m.group("weight")), phrases, procs))
-    return rows
 
 
 def _words_of(phrase: str) -> list[str]:
@@ -404,7 +399,7 @@ class _Word:
     negated_by: int = -1  # index of the negation cue whose scope covers this word, or -1
 
 
-def _prepare(text: str, model: _Model) -> tuple[str, list[_Word], bool]:
+def _prepare(text: str, model: _Model, correct: bool = True) -> tuple[str, list[_Word], bool]:
     """Content words of ``text`` (stopwords dropped, misspellings corrected, negation marked)."""
     folded = fold(text)
     tokens = tokenize(text)
@@ -419,7 +414,7 @@ def _prepare(text: str, model: _Model) -> tuple[str, list[_Word], bool]:
         if tok.norm in STOPWORDS and (mostly_caps or not tok.upper):
             continue
         s, fuzzy = tok.stem, False
-        if s not in model.stems:
+        if correct and s not in model.stems:
             fixed = model.fuzzy.correct(tok.norm)
             if fixed is not None:
                 s, fuzzy = stem(fixed), True
@@ -654,25 +649,88 @@ def _ranked_procedures(
     return procedures
 
 
-def triage(text: str, lang: str = "en") -> TriageResult:
-    """Route ``text`` (a patient's or clinician's words) to specialties and candidate procedures.
-    ``lang`` is accepted for the API's sake; only English is understood today."""
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
     model = _model()
-    folded, words, mostly_caps = _prepare((text or "")[:MAX_TEXT_LENGTH], model)
-    candidates = _candidates(words, model, mostly_caps)
-    hits = _select(candidates, words, model)
-    weights, evidence = _specialty_weights(folded, words, hits, model)
+    return frozenset(model.fuzzy.known | model.stems)
+
+
+def resolve_language(text: str, lang: str = "") -> tuple[Detected, str]:
+    """The language to read ``text`` in, and how it was chosen: ``given`` (a supported ``lang``
+    that fits the text's script), ``detected`` (no ``lang``) or ``fallback`` (an unknown ``lang``,
+    or one whose script the text is not written in: detection instead)."""
+    base = (lang or "").split("-")[0].lower()
+    sample = text[:DETECT_CHARS]  # enough to tell the language; keeps long texts fast
+    detected = detect_language(sample)
+    if detected.lang not in ("ar", "ru", "bn", "other", "uk", "und"):  # Latin script: lexicon words help
+        detected = detect_language(sample, lexicon_hits(sample, exclude=_english_words()))
+    if not base:
+        return detected, "detected"
+    if base not in SUPPORTED_LANGUAGES:
+        return detected, "fallback"
+    script = {"ar": "arabic", "ru": "cyrillic", "bn": "bengali"}.get(base, "latin")
+    if detected.scripts.get(script, 0) == 0 and sum(detected.scripts.values()) > 0:
+        return detected, "fallback"
+    return Detected(base, True, detected.scripts), "given"
+
+
+def _rank(
+    model: _Model, weights: dict[str, dict[tuple[str, ...], float]]
+) -> tuple[list[str], dict[str, float], dict[str, float]]:
     # Each further phrase for a specialty counts a little less than the one before, so that one
     # specific term ("overactive thyroid") is not outvoted by a list of symptoms of other organs.
     raw: dict[str, float] = {}
     best: dict[str, float] = {}
     for sid, by_phrase in weights.items():
         ordered = sorted(by_phrase.values(), reverse=True)
+        if not ordered:
+            continue
         raw[sid] = sum(w * DECAY**i for i, w in enumerate(ordered))
         best[sid] = ordered[0]
-    named, pointers = _procedure_votes(words, hits, candidates, model)
-
     ranked = sorted(model.names, key=lambda sid: (-round(raw.get(sid, 0.0), 6), -best.get(sid, 0.0), model.prior[sid]))
+    return ranked, raw, best
+
+
+def _add_foreign(
+    text: str,
+    lang: str,
+    weights: dict[str, dict[tuple[str, ...], float]],
+    evidence: dict[str, dict[str, float]],
+    pointers: dict[str, dict[tuple[str, ...], float]],
+) -> None:
+    reading = foreign_weights(text, lang)
+    for sid, by_key in reading.weights.items():
+        weights.setdefault(sid, {}).update(by_key)
+    for sid, by_surface in reading.evidence.items():
+        ev = evidence.setdefault(sid, {})
+        for surface, weight in by_surface.items():
+            ev[surface] = max(ev.get(surface, 0.0), weight)
+    for slug, vote in reading.pointers.items():
+        pointers.setdefault(slug, {})[(lang + ":",)] = vote
+
+
+def triage(text: str, lang: str = "") -> TriageResult:
+    """Route ``text`` (a patient's or clinician's words) to specialties and candidate procedures.
+    ``lang``: the language of the text (BCP 47); empty or unknown: detected from the text. Text in
+    a language triage does not read gets no specialty at all (the answer says "could not tell")."""
+    model = _model()
+    text = (text or "")[:MAX_TEXT_LENGTH]
+    detected, lang_from = resolve_language(text, lang)
+    if not detected.supported:
+        weights: dict[str, dict[tuple[str, ...], float]] = {}
+        evidence: dict[str, dict[str, float]] = defaultdict(dict)
+        named: dict[str, float] = {}
+        pointers: dict[str, dict[tuple[str, ...], float]] = {}
+    else:
+        # Misspelling correction is for English words only: it would turn Spanish "dolor" into "donor".
+        folded, words, mostly_caps = _prepare(text, model, correct=detected.lang == "en")
+        candidates = _candidates(words, model, mostly_caps)
+        hits = _select(candidates, words, model)
+        weights, evidence = _specialty_weights(folded, words, hits, model)
+        named, pointers = _procedure_votes(words, hits, candidates, model)
+        if detected.lang in FOREIGN_LANGUAGES:
+            _add_foreign(text, detected.lang, weights, evidence, pointers)
+    ranked, raw, _best = _rank(model, weights)
     positive = [sid for sid in ranked if raw.get(sid, 0.0) > 0]
     count = min(MAX_SPECIALTIES, max(MIN_SPECIALTIES, len(positive)))
     specialties = [
@@ -692,4 +750,7 @@ def triage(text: str, lang: str = "en") -> TriageResult:
         procedures=procedures[:MAX_PROCEDURES],
         notice=NOTICE,
         confident=top_raw >= CONFIDENT_RAW,
+        lang=detected.lang,
+        lang_from=lang_from,
+        supported=detected.supported,
     )

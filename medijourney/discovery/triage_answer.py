@@ -13,10 +13,11 @@ and search's free text, so they never disagree.
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from medijourney.safety.answer import EmergencyAnswer, emergency_answer
@@ -30,6 +31,65 @@ CLOSE_RATIO = 0.8  # a second specialty this close is named too ("Cardiology or 
 MAX_CHOICES = 12
 
 UNCLEAR, EMERGENCY, PROCEDURE, SPECIALTY = "unclear", "emergency", "procedure", "specialty"
+
+# The two sentences every answer may carry, in the language the text was written in (not only the
+# interface language): until the gettext catalogues of issue 17 exist, they are plain strings here.
+# The English originals are marked for translation; the others were written by the triage
+# engineer (2026-12-01) and have NOT been reviewed by a medical translator.
+COULD_NOT_TELL = gettext_noop("We could not tell from this which kind of doctor you need — a case manager can help.")
+NOT_A_DIAGNOSIS = gettext_noop(
+    "This only routes your description to a medical specialty and to procedures you may want to ask "
+    "about. It is not a diagnosis or medical advice: a qualified doctor must assess you."
+)
+LOCAL_TEXT: dict[str, dict[str, str]] = {
+    "ar": {
+        NOT_A_DIAGNOSIS: "هذا يوجّه وصفك فقط إلى تخصص طبي وإلى إجراءات قد ترغب في السؤال عنها. إنه ليس تشخيصًا ولا نصيحة طبية: يجب أن يفحصك طبيب مؤهل.",
+        COULD_NOT_TELL: "لم نتمكن من معرفة نوع الطبيب الذي تحتاجه من هذا النص — يمكن لمدير الحالة مساعدتك.",
+    },
+    "es": {
+        NOT_A_DIAGNOSIS: "Esto solo orienta su descripción hacia una especialidad médica y hacia procedimientos por los que quizá quiera preguntar. No es un diagnóstico ni un consejo médico: un médico cualificado debe evaluarle.",
+        COULD_NOT_TELL: "Con esto no hemos podido saber qué tipo de médico necesita; un gestor de casos puede ayudarle.",
+    },
+    "fr": {
+        NOT_A_DIAGNOSIS: "Ceci oriente seulement votre description vers une spécialité médicale et vers des interventions sur lesquelles vous pouvez vous renseigner. Ce n'est ni un diagnostic ni un avis médical : un médecin qualifié doit vous examiner.",
+        COULD_NOT_TELL: "Nous n'avons pas pu déterminer, d'après ce texte, quel type de médecin il vous faut — un gestionnaire de dossier peut vous aider.",
+    },
+    "ru": {
+        NOT_A_DIAGNOSIS: "Это лишь направляет ваше описание к медицинской специальности и к процедурам, о которых вы можете спросить. Это не диагноз и не медицинский совет: вас должен осмотреть квалифицированный врач.",
+        COULD_NOT_TELL: "По этому тексту мы не смогли понять, какой врач вам нужен, — вам может помочь куратор случая.",
+    },
+    "bn": {
+        NOT_A_DIAGNOSIS: "এটি শুধু আপনার বর্ণনাকে একটি চিকিৎসা বিভাগ এবং যেসব চিকিৎসা-প্রক্রিয়া সম্পর্কে আপনি জানতে চাইতে পারেন সেদিকে নির্দেশ করে। এটি রোগনির্ণয় বা চিকিৎসা-পরামর্শ নয়: একজন যোগ্য ডাক্তারকে অবশ্যই আপনাকে পরীক্ষা করতে হবে।",
+        COULD_NOT_TELL: "এই লেখা থেকে আপনার কোন ধরনের ডাক্তার দরকার তা আমরা বুঝতে পারিনি — একজন কেস ম্যানেজার সাহায্য করতে পারেন।",
+    },
+}
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "es": "Español", "fr": "Français", "ru": "Русский", "bn": "বাংলা"}
+
+
+def in_language(message: str, lang: str) -> str:
+    """``message`` (one of the marked English originals above) in ``lang``: the table's text,
+    else the gettext translation for the interface language (English by default)."""
+    base = (get_language() or "en").split("-")[0]
+    if lang in LOCAL_TEXT and base != lang:
+        return LOCAL_TEXT[lang][message]
+    return _(message)
+
+
+def language_note(result: TriageResult, given: str) -> str:
+    """Says how the language was chosen when it was not simply the one given."""
+    name = LANGUAGE_NAMES.get(result.lang, result.lang)
+    if not result.supported:
+        return _("Triage does not read this language yet, so it cannot route the text.")
+    if result.lang_from == "fallback":
+        return _(
+            "The language given (%(given)s) is not one triage reads or does not fit the text; it was read as %(name)s."
+        ) % {
+            "given": given,
+            "name": name,
+        }
+    if result.lang_from == "detected":
+        return _("Read as %(name)s (detected from the text).") % {"name": name}
+    return ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +110,7 @@ class TriageAnswer:
     emergency: EmergencyAnswer | None
     notice: str
     result: TriageResult = field(repr=False)
+    lang_given: str = ""  # the ``lang`` the caller gave, if any
 
     @property
     def could_not_tell(self) -> bool:
@@ -61,7 +122,7 @@ class TriageAnswer:
         if self.kind == EMERGENCY:
             return _("This may be an emergency: call for help first.")
         if self.kind == UNCLEAR:
-            return _("We could not tell from this which kind of doctor you need — a case manager can help.")
+            return in_language(COULD_NOT_TELL, self.result.lang)
         names = _(" or ").join(s.name for s in self.specialties)
         if self.kind == PROCEDURE and self.procedure is not None:
             return _("You named %(procedure)s, which %(specialty)s treats.") % {
@@ -84,6 +145,12 @@ class TriageAnswer:
             "procedure": None if self.procedure is None else {"slug": self.procedure.slug, "name": self.procedure.name},
             "choices": [{"slug": c.slug, "name": c.name, "pointed": c.pointed} for c in self.choices],
             "emergency": self.emergency.as_dict() if self.emergency else {"detected": False},
+            "language": {
+                "code": self.result.lang,
+                "from": self.result.lang_from,
+                "supported": self.result.supported,
+                "note": language_note(self.result, self.lang_given),
+            },
         }
 
 
@@ -126,9 +193,11 @@ def triage_answer(
     *,
     emergency: EmergencyAnswer | None,
     known: Container[str] | None = None,
+    lang_given: str = "",
 ) -> TriageAnswer:
     """The answer to ``text`` from its triage ``result``. ``known``: the procedure slugs that can be
     searched (the catalogue); None accepts every procedure of the dataset."""
+    result = replace(result, notice=in_language(NOT_A_DIAGNOSIS, result.lang))
     specialties = _shown_specialties(result)
     named = next((p for p in result.procedures if p.named and (known is None or p.slug in known)), None)
     top = specialties[0] if specialties else None
@@ -150,6 +219,7 @@ def triage_answer(
         emergency=emergency,
         notice=result.notice,
         result=result,
+        lang_given=lang_given,
     )
 
 
@@ -159,12 +229,14 @@ def answer_text(
     request: HttpRequest | None = None,
     country: str | None = None,
     known: Container[str] | None = None,
-    lang: str = "en",
+    lang: str = "",
 ) -> TriageAnswer:
-    """Triage ``text`` and look for emergency warning signs, then answer (see the module doc)."""
+    """Triage ``text`` and look for emergency warning signs, then answer (see the module doc).
+    ``lang``: the text's language if known; empty or unknown: detected."""
     return triage_answer(
         text,
         triage(text, lang=lang),
         emergency=emergency_answer(text, request=request, country=country),
         known=known,
+        lang_given=lang,
     )

@@ -535,3 +535,288 @@ class FuzzyIndex:
         if len(best) > 1 and best[0][0] == best[1][0] and stem(best[0][1]) != stem(best[1][1]):
             return None  # ambiguous: two different words equally close
         return best[0][1]
+
+
+# --- other languages ------------------------------------------------------------------------
+# Triage reads English, Arabic, Spanish, French, Russian and Bengali. Each language other than
+# English has its own lexicon (data/triage_lexicon_<lang>.txt) read with the light normalisation
+# and suffix stripping below: the same function runs on the lexicon and on the text, so only
+# consistency matters, not linguistic correctness. No model, no download.
+
+SUPPORTED_LANGUAGES = ("en", "ar", "es", "fr", "ru", "bn")
+FOREIGN_LANGUAGES = ("ar", "es", "fr", "ru", "bn")
+
+_ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_FOREIGN_TOKEN_RE = re.compile(r"(?:[^\W\d_]|[\u0980-\u09FF])+|\d+")
+_BENGALI_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+@lru_cache(maxsize=8192)
+def _normalise_char(ch: str, lang: str) -> str:
+    if lang in ("es", "fr"):
+        return fold(ch).lower()
+    if lang == "ar":
+        return _ARABIC_DIACRITICS.sub("", ch).translate(_ARABIC_LETTERS).translate(_ARABIC_DIGITS).lower()
+    if lang == "bn":
+        return ch.translate(_BENGALI_DIGITS)
+    if lang == "ru":
+        return ch.lower().replace("ё", "е")
+    return ch.lower()
+
+
+def normalise_spans(text: str, lang: str) -> tuple[str, list[int], str]:
+    """The normalised text (see :func:`normalise_foreign`), for each of its characters the index
+    of the character it came from, and the text those indices refer to (the text in NFC), so that
+    evidence can be quoted as written."""
+    base = unicodedata.normalize("NFC", (text or "").translate(_APOSTROPHES))
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(base):
+        if ch in "\u200c\u200d":
+            continue
+        n = _normalise_char(ch, lang)
+        out.append(n)
+        offsets.extend([i] * len(n))
+    return "".join(out), offsets, base
+
+
+def normalise_foreign(text: str, lang: str) -> str:
+    """Lower case and the spelling variants each language folds: accents (Spanish, French),
+    ё (Russian), hamza seats, alef forms, tā' marbūṭa and vowel marks (Arabic), zero-width joiners
+    (Bengali)."""
+    return normalise_spans(text, lang)[0]
+
+
+_SUFFIXES = {
+    "es": (
+        "amientos",
+        "imientos",
+        "amiento",
+        "imiento",
+        "aciones",
+        "iciones",
+        "acion",
+        "icion",
+        "mente",
+        "ciones",
+        "cion",
+        "iones",
+        "ion",
+        "ces",
+        "es",
+        "os",
+        "as",
+        "s",
+        "o",
+        "a",
+        "e",
+    ),
+    "fr": (
+        "issements",
+        "issement",
+        "ations",
+        "ation",
+        "euses",
+        "euse",
+        "ements",
+        "ement",
+        "ments",
+        "ment",
+        "ites",
+        "ite",
+        "eaux",
+        "eau",
+        "aux",
+        "es",
+        "s",
+        "x",
+        "e",
+    ),
+    "ru": (
+        "иями",
+        "ями",
+        "ами",
+        "ого",
+        "его",
+        "ому",
+        "ему",
+        "ыми",
+        "ими",
+        "ией",
+        "ия",
+        "ию",
+        "ий",
+        "ые",
+        "ие",
+        "ая",
+        "яя",
+        "ое",
+        "ее",
+        "ую",
+        "юю",
+        "ой",
+        "ей",
+        "ый",
+        "ом",
+        "ем",
+        "ам",
+        "ям",
+        "ах",
+        "ях",
+        "ов",
+        "ев",
+        "ых",
+        "их",
+        "ия",
+        "а",
+        "я",
+        "ы",
+        "и",
+        "у",
+        "ю",
+        "е",
+        "о",
+        "й",
+        "ь",
+    ),
+    "ar": ("ها", "ان", "ات", "ون", "ين", "يه", "يا", "ه", "ي"),
+    "bn": ("গুলোর", "গুলো", "গুলি", "দের", "েরা", "য়ের", "ের", "কে", "তে", "টা", "টি", "রা", "য়", "র", "ে"),
+}
+_AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و")
+_MIN_STEM = {"es": 3, "fr": 3, "ru": 3, "ar": 2, "bn": 2}
+
+
+@lru_cache(maxsize=65536)
+def stem_foreign(word: str, lang: str) -> str:
+    """Light stemming (one suffix off; Arabic also one prefix, as in Larkey's light10)."""
+    if lang == "ar":
+        for prefix in _AR_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                word = word[len(prefix) :]
+                break
+    minimum = _MIN_STEM.get(lang, 3)
+    for suffix in _SUFFIXES.get(lang, ()):
+        if word.endswith(suffix) and len(word) - len(suffix) >= minimum:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize_foreign(normalised: str, lang: str) -> list[Token]:
+    """Words of an already normalised text (see :func:`normalise_foreign`); Latin-script words
+    inside Arabic, Russian or Bengali text are left to the English reading."""
+    out = []
+    for m in _FOREIGN_TOKEN_RE.finditer(normalised):
+        word = m.group()
+        if lang in ("ar", "ru", "bn") and word.isascii():
+            continue
+        out.append(Token(word, stem_foreign(word, lang), m.start(), m.end(), False))
+    return out
+
+
+# --- which language -------------------------------------------------------------------------
+
+# Frequent function words of the Latin-script languages we read (en, es, fr) and of a few we do
+# not (so a German or Portuguese text is recognised as such and answered "could not tell").
+_FUNCTION_WORDS = {
+    "en": "the a an and or my i is have has with for of in on at it was to since me am are been but not no can cant dont had he she they we what when about as after from this that be very im ive",
+    "es": "el la los las y de del que en un una mi me tengo es por con para se muy desde hace no pero al lo le su estoy hay quiero tiene",
+    "fr": "le la les et de des du un une mon ma mes je j ai est avec pour dans pas ne que qui au aux sur depuis tres il elle nous suis avoir voudrais",
+    "de": "der die das und ich habe mit ist nicht ein eine mein meine seit wochen sehr auch von zu den dem im fur brauche hat sind",
+    "it": "il lo gli e di da che non un una mio mia ho ha con per sono della del mal da mesi medico parla",
+    "pt": "o os as e de do da que em um uma meu minha tenho com para nao no na dor falou medico",
+    "tr": "ve bir bu cok var ben icin ile da de mi ne ama",
+    "pl": "i w na z nie jest mam sie od do ze to jak",
+    "nl": "de het een en ik heb van met is niet mijn voor op",
+    "id": "saya dan yang di ini itu dengan untuk tidak sakit",
+}
+_FUNCTION_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+# Letters that only some Latin-script languages use (after lower-casing, before folding accents).
+_LETTER_HINTS = {
+    "es": "ñ¿¡áíóú",
+    "fr": "çèêàùœëîû",
+    "de": "ßäöü",
+    "pt": "ãõ",
+    "tr": "ğışç",
+    "pl": "łąęśźżńć",
+}
+_CYRILLIC_OTHER = set("іїєґўјљњћџ")  # Ukrainian, Belarusian, Serbian, Macedonian
+
+
+MIN_LATIN_VOTES = 1.5
+
+
+def _script(ch: str) -> str:
+    o = ord(ch)
+    if ch.isascii() or 0x00C0 <= o <= 0x024F:
+        return "latin"
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFEFF:
+        return "arabic"
+    if 0x0400 <= o <= 0x04FF:
+        return "cyrillic"
+    if 0x0980 <= o <= 0x09FF:
+        return "bengali"
+    return "other"
+
+
+@dataclass(frozen=True)
+class Detected:
+    lang: str  # a supported language, or another code ("de", "zh", "und") when we cannot read it
+    supported: bool
+    scripts: dict[str, int]  # words per script
+
+
+def _word_scripts(text: str) -> tuple[dict[str, int], list[str]]:
+    counts: dict[str, int] = {}
+    latin_words = []
+    for word in re.findall(r"[^\W\d_]+|[\u0980-\u09FF]+", text):
+        scripts = [_script(ch) for ch in word if ch.isalpha() or "\u0980" <= ch <= "\u09ff"]
+        if not scripts:
+            continue
+        main = max(set(scripts), key=scripts.count)
+        counts[main] = counts.get(main, 0) + 1
+        if main == "latin":
+            latin_words.append(word.lower())
+    return counts, latin_words
+
+
+def _latin_language(text: str, words: list[str], lexicon_hits: dict[str, int]) -> str:
+    votes: dict[str, float] = dict.fromkeys(_FUNCTION_SETS, 0.0)
+    lowered = text.lower()
+    for lang, hints in _LETTER_HINTS.items():
+        votes[lang] += min(2.0, 0.5 * sum(lowered.count(ch) for ch in hints))
+    for word in words:
+        folded = fold(word)
+        for lang, words_ in _FUNCTION_SETS.items():
+            if folded in words_:
+                votes[lang] += 1.0
+    for lang, hits in lexicon_hits.items():
+        votes[lang] = votes.get(lang, 0.0) + 0.5 * hits
+    best = max(votes, key=lambda lang: (votes[lang], lang == "en"))
+    # Another language must show itself by its small words or letters, not by medical words that
+    # English shares ("psoriasis", "hernia"): otherwise the text is read as English, as before.
+    if best == "en" or votes[best] < MIN_LATIN_VOTES or votes[best] <= votes["en"]:
+        return "en"
+    return best
+
+
+def detect_language(text: str, lexicon_hits: dict[str, int] | None = None) -> Detected:
+    """The language of a text from its scripts, then (Latin script) its function words, letters
+    and lexicon hits. A supported non-Latin script with a fair share of the words wins, so English
+    medical words inside Arabic, Russian or Bengali text read as that language (and still match
+    the English lexicon). A text mostly in another script (Chinese, Hindi, ...) is not supported."""
+    counts, latin_words = _word_scripts(text)
+    total = sum(counts.values())
+    if not total:
+        return Detected("und", False, counts)
+    scripts = {"arabic": "ar", "cyrillic": "ru", "bengali": "bn"}
+    main = max(scripts, key=lambda s: counts.get(s, 0))
+    if counts.get("other", 0) > max(counts.get(main, 0), counts.get("latin", 0) // 2):
+        return Detected("other", False, counts)
+    if counts.get(main, 0) >= max(1, total * 0.25):
+        if main == "cyrillic" and _CYRILLIC_OTHER.intersection(text.lower()):
+            return Detected("uk", False, counts)
+        return Detected(scripts[main], True, counts)
+    lang = _latin_language(text, latin_words, lexicon_hits or {})
+    return Detected(lang, lang in SUPPORTED_LANGUAGES, counts)
