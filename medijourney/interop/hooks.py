@@ -1,0 +1,29 @@
+"""Where interop plugs into earlier apps, through the hooks they offer (nothing earlier imports
+interop): the timeline label of a discharge summary (``cases.register_event_kind``) and the links
+from the case pages (``cases.register_case_link``)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from medijourney.cases.models import Case
+from medijourney.cases.selectors import register_case_link, register_event_kind
+from medijourney.journeys.models import Journey
+
+from . import permissions as perms
+
+register_event_kind(
+    "discharge_summary",
+    _("Discharge summary from the hospital"),
+    lambda d: f" (version {d.get('version')})" if d.get("version") else "",
+    patient_label=_("The hospital wrote your discharge summary"),
+)
+
+
+def _has_journey(user: Any, case: Case) -> bool:
+    journey = Journey.objects.filter(case=case).first()
+    return journey is not None and perms.can_read_discharge_summary(user, journey)
+
+
+register_case_link("staff", _("Discharge summary and patient summary (IPS)"), "interop:for_case", _has_journey)
+register_case_link("patient", _("Your discharge summary and patient summary"), "interop:for_case", _has_journey)

@@ -1,0 +1,48 @@
+"""Interop: the partner hospital's discharge summary (versioned: a correction is a new version, the
+old ones stay readable) and what the International Patient Summary export is built from.
+
+A summary belongs to a journey (the trip after an accepted plan) and so to one case and one
+hospital. Lists (diagnoses, medications, devices, allergies) are small JSON lists, checked by the
+service (``services.discharge``) item by item; each version is written once and never edited."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from medijourney.core.models import BaseModel
+
+
+class DischargeSummary(BaseModel):
+    journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="discharge_summaries")
+    version = models.PositiveIntegerField()
+    # [{"text", "system" ("icd10" | "snomed" | ""), "code"}], as the hospital entered them: we ship no code system.
+    diagnoses = models.JSONField(default=list)
+    procedure_text = models.CharField(_("procedure performed"), max_length=300)
+    procedure_system = models.CharField(max_length=10, blank=True)
+    procedure_code = models.CharField(max_length=40, blank=True)
+    procedure_date = models.DateField(_("date of the procedure"))
+    surgeon = models.CharField(_("surgeon"), max_length=200)
+    # [{"type", "manufacturer", "model", "lot", "serial"}]
+    devices = models.JSONField(default=list, blank=True)
+    complications = models.TextField(_("complications"), max_length=3000, blank=True)
+    # [{"name", "dose", "frequency", "until" (ISO date or "")}]
+    medications = models.JSONField(default=list, blank=True)
+    # [{"substance", "reaction"}]
+    allergies = models.JSONField(default=list, blank=True)
+    instructions = models.TextField(_("instructions for the patient"), max_length=5000)
+    follow_up = models.TextField(_("follow-up plan"), max_length=3000)
+    fit_to_fly_date = models.DateField(_("fit to fly from"))
+    correction_reason = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["journey", "-version"]
+        constraints = [models.UniqueConstraint(fields=["journey", "version"], name="interop_summary_version_unique")]
+
+    def __str__(self) -> str:
+        return f"discharge summary v{self.version} of journey {self.journey_id}"
+
+    @property
+    def code(self) -> str:
+        return f"DS-{str(self.public_id)[:8].upper()}"

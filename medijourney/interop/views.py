@@ -1,0 +1,150 @@
+"""Interop pages: the discharge summary (the hospital writes and corrects it; the patient reads it in
+plain words; the case team reads it), its versions, and the patient summary (IPS) download. Every
+journey comes through ``journeys_visible_to`` (404 and an audited denial otherwise); every read is
+audited."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from medijourney.cases.models import Case
+from medijourney.cases.selectors import cases_visible_to
+from medijourney.core.audit import audit_record_many
+from medijourney.core.forms import add_service_errors
+from medijourney.core.http import HtmxRequest
+from medijourney.journeys.models import Journey
+from medijourney.journeys.selectors import journeys_visible_to, partner_journeys
+from medijourney.privacy.access import deny, get_visible_or_404, require_perm, signed_in
+from medijourney.privacy.services import audit_record
+
+from . import permissions as perms
+from .forms import DischargeForm, initial_from
+from .ips import ips_json
+from .models import DischargeSummary
+from .selectors import current_summary, ips_source, summary_versions
+from .services import discharge_summary_save
+
+
+def _signed_in(view: Any) -> Any:
+    """Several roles use these pages: sign-in is required, visibility and ``can_*`` decide the rest."""
+
+    def wrapped(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _journey(request: HtmxRequest, action: str, **lookup: Any) -> Journey:
+    journey = get_visible_or_404(journeys_visible_to(request.user), request.user, action, **lookup)
+    if not perms.can_read_discharge_summary(request.user, journey):
+        deny(request.user, action, obj=journey, patient=journey.case.patient, reason="role")
+        raise PermissionDenied
+    return journey
+
+
+@never_cache
+@require_GET
+@_signed_in
+def for_case(request: HtmxRequest, reference: str) -> HttpResponse:
+    journey = _journey(request, "discharge_summary.view", case__reference=reference)
+    return redirect("interop:summary", journey.public_id)
+
+
+@never_cache
+@require_GET
+@_signed_in
+def summary(request: HtmxRequest, journey_id: str) -> HttpResponse:
+    journey = _journey(request, "discharge_summary.view", public_id=journey_id)
+    versions = summary_versions(journey)
+    shown: DischargeSummary | None = versions[0] if versions else None
+    asked = request.GET.get("version", "")
+    if asked:
+        shown = next((v for v in versions if str(v.version) == asked), None)
+        if shown is None:
+            raise Http404
+    if shown is not None:
+        audit_record(
+            actor=request.user,
+            action="discharge_summary.view",
+            obj=shown,
+            patient=journey.case.patient,
+            detail={"version": shown.version},
+        )
+    user = request.user
+    context = {
+        "journey": journey,
+        "shown": shown,
+        "latest": versions[0] if versions else None,
+        "versions": versions,
+        "patient_view": journey.case.patient_id == user.pk,
+        "writer": perms.can_write_discharge_summary(user, journey),
+        "can_export": perms.can_export_ips(user, journey.case),
+    }
+    return render(request, "interop/summary.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_signed_in
+def write(request: HtmxRequest, journey_id: str) -> HttpResponse:
+    journey = _journey(request, "discharge_summary.write", public_id=journey_id)
+    if not perms.can_write_discharge_summary(request.user, journey):
+        deny(request.user, "discharge_summary.write", obj=journey, patient=journey.case.patient, reason="not the hospital")
+        raise PermissionDenied
+    latest = current_summary(journey)
+    status = 200
+    if request.method == "POST":
+        form = DischargeForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = discharge_summary_save(journey=journey, data=form.to_input(), actor=signed_in(request))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Discharge summary saved (version %(v)d).") % {"v": saved.version})
+                return redirect("interop:summary", journey.public_id)
+        status = 422
+    else:
+        form = DischargeForm(initial=initial_from(latest))
+    return render(request, "interop/write.html", {"journey": journey, "form": form, "latest": latest}, status=status)
+
+
+@never_cache
+@require_GET
+@_signed_in
+def ips_download(request: HtmxRequest, reference: str) -> HttpResponse:
+    case: Case = get_visible_or_404(cases_visible_to(request.user), request.user, "ips.export", reference=reference)
+    if not perms.can_export_ips(request.user, case):
+        deny(request.user, "ips.export", obj=case, patient=case.patient, reason="role")
+        raise PermissionDenied
+    body = ips_json(ips_source(case))
+    audit_record(actor=request.user, action="ips.export", obj=case, patient=case.patient)
+    response = HttpResponse(body, content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="patient-summary-{case.reference}.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_GET
+@require_perm("interop.write_discharge_summaries")
+def partner_list(request: HtmxRequest) -> HttpResponse:
+    page = Paginator(partner_journeys(request.user), 20).get_page(request.GET.get("page"))
+    journeys = list(page.object_list)
+    latest = {s.journey_id: s for s in DischargeSummary.objects.filter(journey__in=journeys).order_by("version")}
+    audit_record_many(actor=request.user, action="discharge_summary.list", rows=[(j, j.case.patient) for j in journeys])
+    rows = [(j, latest.get(j.pk)) for j in journeys]
+    return render(request, "interop/partner_list.html", {"page": page, "rows": rows})
