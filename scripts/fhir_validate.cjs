@@ -105,15 +105,17 @@ function main() {
     input = JSON.parse(fs.readFileSync(0, "utf8"));
   } catch (err) {
     process.stdout.write(JSON.stringify({ error: `not JSON: ${err.message}` }));
-    process.exit(2);
+    process.exitCode = 2;
+    return;
   }
   const profiles = loadProfiles(dir);
   // One Bundle, or a list of Bundles (loading the definitions takes seconds: do it once).
   const bundles = Array.isArray(input) ? input : [input];
   const results = bundles.map((b) => validateBundle(b, profiles));
   const failed = results.some((res) => res.some((r) => r.errors.length > 0));
+  // exitCode, not exit(): exit() can cut a piped stdout at 64 KB.
   process.stdout.write(JSON.stringify({ results, profiles_skipped: profiles.skipped }));
-  process.exit(failed ? 1 : 0);
+  process.exitCode = failed ? 1 : 0;
 }
 
 main();

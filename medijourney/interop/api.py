@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from medijourney.accounts.api_auth import any_auth
@@ -93,7 +93,7 @@ def discharge_summary_get(request: HttpRequest, journey_id: UUID, version: int |
     auth=any_auth,
     summary="The hospital writes the discharge summary (a correction is a new version)",
 )
-def discharge_summary_post(request: HttpRequest, journey_id: UUID, payload: DischargeIn) -> tuple[int, dict[str, Any]]:
+def discharge_summary_post(request: HttpRequest, journey_id: UUID, payload: DischargeIn) -> Status:
     journey = _journey(request, journey_id, "discharge_summary.write")
     if not perms.can_write_discharge_summary(request.user, journey):
         deny(request.user, "discharge_summary.write", obj=journey, patient=journey.case.patient, reason="not the hospital")
@@ -103,7 +103,7 @@ def discharge_summary_post(request: HttpRequest, journey_id: UUID, payload: Disc
     for m in lists["medications"]:
         m["until"] = m["until"].isoformat() if m["until"] else ""
     saved = discharge_summary_save(journey=journey, data=DischargeInput(**data, **lists), actor=signed_in(request))
-    return 201, _out(saved, [v.version for v in summary_versions(journey)])
+    return Status(201, _out(saved, [v.version for v in summary_versions(journey)]))
 
 
 @router.get(

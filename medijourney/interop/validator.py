@@ -41,10 +41,13 @@ def validate_bundles(bundles: list[dict[str, Any]], *, timeout: float = 180) -> 
         )
     except FileNotFoundError as exc:
         raise ValidatorUnavailable("node is not installed") from exc
-    if done.returncode not in (0, 1):
-        raise ValidatorUnavailable(done.stderr.decode(errors="replace")[-2000:] or done.stdout.decode()[-2000:])
-    out = json.loads(done.stdout)
+    try:
+        out = json.loads(done.stdout)
+        results = out["results"]
+    except (ValueError, KeyError) as exc:
+        # Node failed before answering: most often @medplum is not installed (run `npm ci`).
+        raise ValidatorUnavailable(done.stderr.decode(errors="replace")[-2000:] or done.stdout.decode()[-2000:]) from exc
     return [
         [ResourceResult(r["index"], r.get("resourceType") or "", r.get("profile"), r["errors"]) for r in result]
-        for result in out["results"]
+        for result in results
     ]
