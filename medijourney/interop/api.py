@@ -31,6 +31,9 @@ FORBIDDEN = "You do not have permission to do this."
 
 
 def _journey(request: HttpRequest, journey_id: UUID, action: str) -> Journey:
+    if not perms.may_read_summaries(request.user):
+        deny(request.user, action, reason="role")
+        raise HttpError(403, FORBIDDEN)
     journey = get_visible_or_404(journeys_visible_to(request.user), request.user, action, public_id=journey_id)
     if not perms.can_read_discharge_summary(request.user, journey):
         deny(request.user, action, obj=journey, patient=journey.case.patient, reason="role")
@@ -96,7 +99,13 @@ def discharge_summary_get(request: HttpRequest, journey_id: UUID, version: int |
 def discharge_summary_post(request: HttpRequest, journey_id: UUID, payload: DischargeIn) -> Status:
     journey = _journey(request, journey_id, "discharge_summary.write")
     if not perms.can_write_discharge_summary(request.user, journey):
-        deny(request.user, "discharge_summary.write", obj=journey, patient=journey.case.patient, reason="not the hospital")
+        deny(
+            request.user,
+            "discharge_summary.write",
+            obj=journey,
+            patient=journey.case.patient,
+            reason="not the hospital",
+        )
         raise HttpError(403, FORBIDDEN)
     data = payload.dict()
     lists = {k: data.pop(k) for k in ("diagnoses", "medications", "devices", "allergies")}
@@ -114,6 +123,9 @@ def discharge_summary_post(request: HttpRequest, journey_id: UUID, payload: Disc
     openapi_extra={"responses": {"200": {"content": {"application/fhir+json": {}}}}},
 )
 def case_ips(request: HttpRequest, reference: str) -> HttpResponse:
+    if not perms.may_export_ips(request.user):
+        deny(request.user, "ips.export", reason="role")
+        raise HttpError(403, FORBIDDEN)
     case = get_visible_or_404(cases_visible_to(request.user), request.user, "ips.export", reference=reference)
     if not perms.can_export_ips(request.user, case):
         deny(request.user, "ips.export", obj=case, patient=case.patient, reason="role")

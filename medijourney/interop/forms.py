@@ -43,7 +43,10 @@ class DischargeForm(forms.Form):
         label=_("Complications"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     instructions = forms.CharField(
-        label=_("Instructions for the patient"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Instructions for the patient"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     follow_up = forms.CharField(
         label=_("Follow-up plan"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2})

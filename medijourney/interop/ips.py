@@ -77,6 +77,14 @@ def _list(items: Iterable[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
 
 
+def _day(value: datetime.date | str | None) -> Any:
+    """A FHIR dateTime that is a date only ("2026-11-28", which FHIR allows): the models type
+    dateTime as ``datetime`` but accept the partial form, which is what the hospital gave us."""
+    if not value:
+        return None
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
 def _uuid(*parts: Any) -> str:
     """A stable urn:uuid per object, so the same case exports the same references."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, '/'.join(str(p) for p in parts))}"
@@ -108,13 +116,17 @@ class _Doc:
 
 def _patient(case: Case) -> Patient:
     name = case.full_name or case.patient.full_name or case.reference
+    # We do not ask for a date of birth: said so, as FHIR allows (the primitive's extension has no
+    # typed keyword in the models' signatures, so it goes in by its field name).
+    no_birth_date: dict[str, Any] = {
+        "birthDate__ext": FHIRPrimitiveExtension(extension=[Extension(url=ABSENT, valueCode="unknown")])
+    }
     return Patient(
         meta=Meta(profile=[f"{IPS}Patient-uv-ips"]),
         text=_div(f"<p>{escape(name)} (MediJourney case {escape(case.reference)})</p>"),
         identifier=[Identifier(system=CASE_SYSTEM, value=case.reference)],
         name=[HumanName(text=name)],
-        # We do not ask for a date of birth: said so, as FHIR allows.
-        birthDate__ext=FHIRPrimitiveExtension(extension=[Extension(url=ABSENT, valueCode="unknown")]),
+        **no_birth_date,
     )
 
 
@@ -127,7 +139,9 @@ def _organization(name: str, country: str = "") -> Organization:
 
 def _practitioner(name: str) -> Practitioner:
     return Practitioner(
-        meta=Meta(profile=[f"{IPS}Practitioner-uv-ips"]), text=_div(f"<p>{escape(name)}</p>"), name=[HumanName(text=name)]
+        meta=Meta(profile=[f"{IPS}Practitioner-uv-ips"]),
+        text=_div(f"<p>{escape(name)}</p>"),
+        name=[HumanName(text=name)],
     )
 
 
@@ -141,14 +155,14 @@ def _medications(doc: _Doc, summary: DischargeSummary | None, patient_ref: str) 
             status="active",
             medicationCodeableConcept=_cc(m["name"]),
             subject=Reference(reference=patient_ref),
-            effectivePeriod=Period(start=summary.created_at.date().isoformat(), end=until or None)
-            if summary
-            else None,
+            effectivePeriod=Period(start=_day(summary.created_at.date()), end=_day(until)) if summary else None,
             dosage=[Dosage(text=dose)] if dose else None,
         )
         doc.add("medications", _uuid("medication", summary.public_id if summary else "", i), ms)
     texts = [
-        " — ".join(x for x in (m["name"], m.get("dose"), m.get("frequency"), m.get("until") and f"until {m['until']}") if x)
+        " — ".join(
+            x for x in (m["name"], m.get("dose"), m.get("frequency"), m.get("until") and f"until {m['until']}") if x
+        )
         for m in rows
     ]
     doc.narrative["medications"] = _list(texts) if texts else "<p>No information about medications.</p>"
@@ -199,7 +213,7 @@ def _procedures(doc: _Doc, summary: DischargeSummary | None, patient_ref: str, s
         status="completed",
         code=_cc(summary.procedure_text, summary.procedure_system, summary.procedure_code),
         subject=Reference(reference=patient_ref),
-        performedDateTime=summary.procedure_date.isoformat(),
+        performedDateTime=_day(summary.procedure_date),
         performer=performer,
         complication=[_cc(summary.complications)] if summary.complications else None,
     )
@@ -235,7 +249,7 @@ def _devices(doc: _Doc, summary: DischargeSummary | None, patient_ref: str) -> N
             status="active",
             subject=Reference(reference=patient_ref),
             device=Reference(reference=device_url),
-            timingDateTime=summary.procedure_date.isoformat() if summary else None,
+            timingDateTime=_day(summary.procedure_date) if summary else None,
         )
         doc.add("devices", _uuid("device-use", summary.public_id if summary else "", i), use)
     if rows:
@@ -293,7 +307,9 @@ def ips_bundle(source: IpsSource, *, now: datetime.datetime | None = None) -> Bu
     author_ref = doc.add(None, _uuid("org", "medijourney"), _organization("MediJourney (care navigation)"))
     surgeon_ref = None
     if source.hospital_name:
-        doc.add(None, _uuid("hospital", source.hospital_name), _organization(source.hospital_name, source.hospital_country))
+        doc.add(
+            None, _uuid("hospital", source.hospital_name), _organization(source.hospital_name, source.hospital_country)
+        )
     surgeon_name = summary.surgeon if summary else source.surgeon
     if surgeon_name:
         surgeon_ref = doc.add(None, _uuid("practitioner", surgeon_name), _practitioner(surgeon_name))
@@ -307,11 +323,13 @@ def ips_bundle(source: IpsSource, *, now: datetime.datetime | None = None) -> Bu
     version = f", discharge summary version {summary.version}" if summary else ""
     composition = Composition(
         meta=Meta(profile=[f"{IPS}Composition-uv-ips"]),
-        text=_div(f"<p>International Patient Summary of MediJourney case {escape(case.reference)}{escape(version)}</p>"),
+        text=_div(
+            f"<p>International Patient Summary of MediJourney case {escape(case.reference)}{escape(version)}</p>"
+        ),
         status="final",
         type=_loinc("60591-5", "Patient summary Document"),
         subject=Reference(reference=patient_ref),
-        date=now.isoformat(),
+        date=now,
         author=[Reference(reference=author_ref)],
         title="International Patient Summary",
         section=sections,
@@ -323,7 +341,7 @@ def ips_bundle(source: IpsSource, *, now: datetime.datetime | None = None) -> Bu
         meta=Meta(profile=[f"{IPS}Bundle-uv-ips"]),
         identifier=Identifier(system=CASE_SYSTEM, value=f"{case.reference}-{summary.version if summary else 0}"),
         type="document",
-        timestamp=now.isoformat(),
+        timestamp=now,
         entry=entries,
     )
 

@@ -48,3 +48,16 @@ def can_export_ips(user: Any, case: Case) -> bool:
 
 
 register(_("Discharge summaries"), "interop:partner_list", "interop.write_discharge_summaries", order=31)
+
+
+READERS = ("interop.write_discharge_summaries", "interop.view_own_summary", "interop.view_case_summaries")
+IPS_READERS = ("interop.view_own_summary", "interop.view_case_summaries")
+
+
+def may_read_summaries(user: Any) -> bool:
+    """The role check before any object is looked up (a refusal here is a 403)."""
+    return any(has_perm(user, p) for p in READERS)
+
+
+def may_export_ips(user: Any) -> bool:
+    return any(has_perm(user, p) for p in IPS_READERS)

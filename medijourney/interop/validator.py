@@ -46,7 +46,9 @@ def validate_bundles(bundles: list[dict[str, Any]], *, timeout: float = 180) -> 
         results = out["results"]
     except (ValueError, KeyError) as exc:
         # Node failed before answering: most often @medplum is not installed (run `npm ci`).
-        raise ValidatorUnavailable(done.stderr.decode(errors="replace")[-2000:] or done.stdout.decode()[-2000:]) from exc
+        raise ValidatorUnavailable(
+            done.stderr.decode(errors="replace")[-2000:] or done.stdout.decode()[-2000:]
+        ) from exc
     return [
         [ResourceResult(r["index"], r.get("resourceType") or "", r.get("profile"), r["errors"]) for r in result]
         for result in results

@@ -47,6 +47,9 @@ def _signed_in(view: Any) -> Any:
 
 
 def _journey(request: HtmxRequest, action: str, **lookup: Any) -> Journey:
+    if not perms.may_read_summaries(request.user):
+        deny(request.user, action, reason="role")
+        raise PermissionDenied
     journey = get_visible_or_404(journeys_visible_to(request.user), request.user, action, **lookup)
     if not perms.can_read_discharge_summary(request.user, journey):
         deny(request.user, action, obj=journey, patient=journey.case.patient, reason="role")
@@ -101,7 +104,13 @@ def summary(request: HtmxRequest, journey_id: str) -> HttpResponse:
 def write(request: HtmxRequest, journey_id: str) -> HttpResponse:
     journey = _journey(request, "discharge_summary.write", public_id=journey_id)
     if not perms.can_write_discharge_summary(request.user, journey):
-        deny(request.user, "discharge_summary.write", obj=journey, patient=journey.case.patient, reason="not the hospital")
+        deny(
+            request.user,
+            "discharge_summary.write",
+            obj=journey,
+            patient=journey.case.patient,
+            reason="not the hospital",
+        )
         raise PermissionDenied
     latest = current_summary(journey)
     status = 200
@@ -125,6 +134,9 @@ def write(request: HtmxRequest, journey_id: str) -> HttpResponse:
 @require_GET
 @_signed_in
 def ips_download(request: HtmxRequest, reference: str) -> HttpResponse:
+    if not perms.may_export_ips(request.user):
+        deny(request.user, "ips.export", reason="role")
+        raise PermissionDenied
     case: Case = get_visible_or_404(cases_visible_to(request.user), request.user, "ips.export", reference=reference)
     if not perms.can_export_ips(request.user, case):
         deny(request.user, "ips.export", obj=case, patient=case.patient, reason="role")

@@ -159,4 +159,9 @@ def test_api_post_names_the_field_and_stores_nothing(client):
     assert response.json()["version"] == 1
     read = client.get(f"/api/v1/journeys/{journey.public_id}/discharge-summary?version=1")
     assert read.status_code == 200
-    assert read.json()["medications"][0] == {"name": "Enoxaparin", "dose": "40 mg", "frequency": "", "until": "2020-02-01"}
+    assert read.json()["medications"][0] == {
+        "name": "Enoxaparin",
+        "dose": "40 mg",
+        "frequency": "",
+        "until": "2020-02-01",
+    }

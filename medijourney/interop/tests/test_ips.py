@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from medijourney.interop.ips import ips_json
 from medijourney.interop.rules import ips_problems
@@ -72,13 +73,23 @@ def broken_copies(bundle: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str
 
     comp = lambda b: b["entry"][0]["resource"]  # noqa: E731
     edit("wrong Composition type", "rules", lambda b: comp(b)["type"]["coding"][0].update(code="34133-9"))
-    edit("allergies section removed", "rules", lambda b: comp(b).update(section=[
-        s for s in comp(b)["section"] if s["code"]["coding"][0]["code"] != "48765-2"
-    ]))
+    edit(
+        "allergies section removed",
+        "rules",
+        lambda b: comp(b).update(
+            section=[s for s in comp(b)["section"] if s["code"]["coding"][0]["code"] != "48765-2"]
+        ),
+    )
     edit("a section without narrative", "rules", lambda b: comp(b)["section"][0].pop("text"))
-    edit("a dangling reference", "rules", lambda b: comp(b)["section"][0].setdefault("entry", []).append(
-        {"reference": "urn:uuid:00000000-0000-0000-0000-000000000000"}
-    ))
+    edit(
+        "a dangling reference",
+        "rules",
+        lambda b: (
+            comp(b)["section"][0]
+            .setdefault("entry", [])
+            .append({"reference": "urn:uuid:00000000-0000-0000-0000-000000000000"})
+        ),
+    )
     edit("not a document", "rules", lambda b: b.update(type="collection"))
     edit("Composition not first", "rules", lambda b: b.update(entry=b["entry"][1:] + b["entry"][:1]))
 
@@ -90,7 +101,11 @@ def broken_copies(bundle: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str
 
     # medplum checks structure, cardinality, types and the profiles' invariants, not terminology.
     edit("Patient without a name", "validator", lambda b: patient(b).pop("name"))
-    edit("Patient without a birth date", "validator", lambda b: [patient(b).pop(k, None) for k in ("birthDate", "_birthDate")])
+    edit(
+        "Patient without a birth date",
+        "validator",
+        lambda b: [patient(b).pop(k, None) for k in ("birthDate", "_birthDate")],
+    )
     edit("Patient with an unknown element", "validator", lambda b: patient(b).update(colour="blue"))
     edit("Composition without a status", "validator", lambda b: comp(b).pop("status"))
     edit("Organization's name a number", "validator", lambda b: first(b, "Organization").update(name=42))
@@ -99,12 +114,9 @@ def broken_copies(bundle: dict[str, Any]) -> dict[str, tuple[dict[str, Any], str
 
 @pytest.fixture(scope="module")
 def bundles(django_db_setup: Any, django_db_blocker: Any) -> dict[str, dict[str, Any]]:
-    with django_db_blocker.unblock():
-        from django.db import transaction  # noqa: PLC0415 - only inside the unblocked block
-
-        with transaction.atomic():
-            made = exported_bundles()
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        made = exported_bundles()
+        transaction.set_rollback(True)
     return made
 
 
@@ -174,8 +186,17 @@ def test_full_bundle_carries_medications_implant_and_plan(bundles):
     bundle = bundles["full"]
     types = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert types[0] == "Composition"
-    for needed in ("Patient", "Practitioner", "Organization", "MedicationStatement", "AllergyIntolerance",
-                   "Condition", "Procedure", "Device", "DeviceUseStatement"):
+    for needed in (
+        "Patient",
+        "Practitioner",
+        "Organization",
+        "MedicationStatement",
+        "AllergyIntolerance",
+        "Condition",
+        "Procedure",
+        "Device",
+        "DeviceUseStatement",
+    ):
         assert needed in types, needed
     device = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Device")
     assert device["serialNumber"] == "SN-000123" and device["lotNumber"] == "L2026-11"
