@@ -126,3 +126,11 @@ def initial_from(summary: Any) -> dict[str, Any]:
             for name, value in item.items():
                 data[f"{kind}[{i}].{name}"] = value
     return data
+
+
+class HomeRecordForm(forms.Form):
+    file = forms.FileField(
+        label=_("Your patient summary (IPS), a FHIR JSON file from your home doctor's system"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json,application/fhir+json"}),
+    )

@@ -11,7 +11,13 @@ from medijourney.cases.selectors import register_case_link, register_event_kind
 from medijourney.journeys.models import Journey
 
 from . import permissions as perms
+from .models import HomeRecord
 
+register_event_kind(
+    "home_record_imported",
+    _("Patient summary (IPS) from the patient's home record imported"),
+    patient_label=_("You added your patient summary from home"),
+)
 register_event_kind(
     "discharge_summary",
     _("Discharge summary from the hospital"),
@@ -27,3 +33,15 @@ def _has_journey(user: Any, case: Case) -> bool:
 
 register_case_link("staff", _("Discharge summary and patient summary (IPS)"), "interop:for_case", _has_journey)
 register_case_link("patient", _("Your discharge summary and patient summary"), "interop:for_case", _has_journey)
+
+
+def _home_records(user: Any, case: Case) -> bool:
+    return perms.can_read_home_records(user, case) and HomeRecord.objects.filter(case=case).exists()
+
+
+def _may_import(user: Any, case: Case) -> bool:
+    return perms.can_import_home_record(user, case)
+
+
+register_case_link("staff", _("From the patient's home record (IPS)"), "interop:home_record", _home_records)
+register_case_link("patient", _("Add your patient summary from home (IPS)"), "interop:home_record", _may_import)

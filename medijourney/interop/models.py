@@ -46,3 +46,24 @@ class DischargeSummary(BaseModel):
     @property
     def code(self) -> str:
         return f"DS-{str(self.public_id)[:8].upper()}"
+
+
+class HomeRecord(BaseModel):
+    """What a patient's home system's IPS says, as imported: the problems, medications and allergies
+    (display text, with the code where one is given) and the document's date and author. The uploaded
+    file is not kept; a rejected file leaves nothing behind."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="home_records")
+    document_date = models.DateField(null=True, blank=True)
+    document_author = models.CharField(max_length=300, blank=True)
+    # [{"text", "code"}]: "code" is "system|code" as the file gives it, or "".
+    problems = models.JSONField(default=list, blank=True)
+    medications = models.JSONField(default=list, blank=True)
+    allergies = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"home record of case {self.case_id}"

@@ -61,3 +61,14 @@ def may_read_summaries(user: Any) -> bool:
 
 def may_export_ips(user: Any) -> bool:
     return any(has_perm(user, p) for p in IPS_READERS)
+
+
+def can_import_home_record(user: Any, case: Case) -> bool:
+    """The patient adds their home system's IPS to their own case."""
+    return has_perm(user, "interop.view_own_summary") and case.patient_id == user.pk
+
+
+def can_read_home_records(user: Any, case: Case) -> bool:
+    return can_import_home_record(user, case) or (
+        has_perm(user, "interop.view_case_summaries") and can_work_case(user, case)
+    )

@@ -26,11 +26,11 @@ from medijourney.privacy.access import deny, get_visible_or_404, require_perm, s
 from medijourney.privacy.services import audit_record
 
 from . import permissions as perms
-from .forms import DischargeForm, initial_from
+from .forms import DischargeForm, HomeRecordForm, initial_from
 from .ips import ips_json
-from .models import DischargeSummary
+from .models import DischargeSummary, HomeRecord
 from .selectors import current_summary, ips_source, summary_versions
-from .services import discharge_summary_save
+from .services import discharge_summary_save, home_record_import
 
 
 def _signed_in(view: Any) -> Any:
@@ -160,3 +160,39 @@ def partner_list(request: HtmxRequest) -> HttpResponse:
     audit_record_many(actor=request.user, action="discharge_summary.list", rows=[(j, j.case.patient) for j in journeys])
     rows = [(j, latest.get(j.pk)) for j in journeys]
     return render(request, "interop/partner_list.html", {"page": page, "rows": rows})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_signed_in
+def home_record(request: HtmxRequest, reference: str) -> HttpResponse:
+    if not perms.may_export_ips(request.user):
+        deny(request.user, "home_record.view", reason="role")
+        raise PermissionDenied
+    case: Case = get_visible_or_404(
+        cases_visible_to(request.user), request.user, "home_record.view", reference=reference
+    )
+    if not perms.can_read_home_records(request.user, case):
+        deny(request.user, "home_record.view", obj=case, patient=case.patient, reason="role")
+        raise PermissionDenied
+    importer = perms.can_import_home_record(request.user, case)
+    form = HomeRecordForm()
+    status = 200
+    if request.method == "POST":
+        if not importer:
+            deny(request.user, "home_record.import", obj=case, patient=case.patient, reason="not the patient")
+            raise PermissionDenied
+        form = HomeRecordForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                home_record_import(case=case, upload=form.cleaned_data["file"], actor=signed_in(request))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your patient summary was read: your case manager can see it."))
+                return redirect("interop:home_record", case.reference)
+        status = 422
+    records = list(HomeRecord.objects.filter(case=case))
+    audit_record_many(actor=request.user, action="home_record.view", rows=[(r, case.patient) for r in records])
+    context = {"case": case, "records": records, "form": form, "importer": importer}
+    return render(request, "interop/home_record.html", context, status=status)
