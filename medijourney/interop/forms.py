@@ -134,3 +134,30 @@ class HomeRecordForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json,application/fhir+json"}),
     )
+
+
+class DoctorLinkForm(forms.Form):
+    label = forms.CharField(
+        label=_("Name of the link (for example, your doctor's name)"), max_length=80, required=False
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days, at most 365)"), initial=30, min_value=1, max_value=365, required=False
+    )
+    passcode = forms.CharField(
+        label=_("Passcode (optional, at least 6 characters: tell your doctor separately)"),
+        max_length=100,
+        required=False,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+    )
+
+
+class DoctorReplyForm(forms.Form):
+    doctor_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    registration_number = forms.CharField(label=_("Your registration number"), max_length=100, required=False)
+    message = forms.CharField(
+        label=_("Your question or note for the case manager"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    passcode = forms.CharField(required=False, widget=forms.HiddenInput)

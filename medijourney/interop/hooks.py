@@ -1,6 +1,6 @@
 """Where interop plugs into earlier apps, through the hooks they offer (nothing earlier imports
-interop): the timeline label of a discharge summary (``cases.register_event_kind``) and the links
-from the case pages (``cases.register_case_link``)."""
+interop): the timeline labels of interop's kinds (``cases.register_event_kind``) and the links from
+the case pages (``cases.register_case_link``)."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ from medijourney.cases.selectors import register_case_link, register_event_kind
 from medijourney.journeys.models import Journey
 
 from . import permissions as perms
-from .models import HomeRecord
+from .models import DoctorReply, HomeRecord
 
 register_event_kind(
     "home_record_imported",
@@ -36,12 +36,28 @@ register_case_link("patient", _("Your discharge summary and patient summary"), "
 
 
 def _home_records(user: Any, case: Case) -> bool:
-    return perms.can_read_home_records(user, case) and HomeRecord.objects.filter(case=case).exists()
+    """The case team's link: when the patient imported a home IPS or a home doctor replied."""
+    return perms.can_read_home_records(user, case) and (
+        HomeRecord.objects.filter(case=case).exists() or DoctorReply.objects.filter(link__case=case).exists()
+    )
 
 
 def _may_import(user: Any, case: Case) -> bool:
     return perms.can_import_home_record(user, case)
 
 
-register_case_link("staff", _("From the patient's home record (IPS)"), "interop:home_record", _home_records)
+register_case_link(
+    "staff", _("From the patient's home: record (IPS), home doctor's reply"), "interop:home_record", _home_records
+)
 register_case_link("patient", _("Add your patient summary from home (IPS)"), "interop:home_record", _may_import)
+register_case_link("patient", _("Share with your home doctor: encrypted links"), "interop:links", _may_import)
+
+register_event_kind(
+    "doctor_link_created", _("Link for the home doctor made"), patient_label=_("You made a link for your home doctor")
+)
+register_event_kind(
+    "doctor_link_revoked",
+    _("Link for the home doctor revoked"),
+    patient_label=_("You revoked a link for your home doctor"),
+)
+register_event_kind("home_doctor_reply", _("Reply from the patient's home doctor (unverified)"))

@@ -67,3 +67,61 @@ class HomeRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"home record of case {self.case_id}"
+
+
+class DoctorLink(BaseModel):
+    """A link for the patient's home doctor, in the style of SMART Health Links: the server keeps only
+    the ciphertext of what it serves (AES-256-GCM under a fresh key that travels in the link's
+    fragment and is never stored), the SHA-256 of the link's token, and the passcode's hash."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="doctor_links")
+    label = models.CharField(max_length=80)
+    token_digest = models.CharField(max_length=64, unique=True)
+    ciphertext = models.BinaryField()
+    nonce = models.BinaryField(max_length=12)
+    expires_at = models.DateTimeField()
+    passcode_hash = models.CharField(max_length=200, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    reply_received = models.BooleanField(default=False)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"doctor link {self.public_id}"
+
+
+class LinkOutcome(models.TextChoices):
+    SERVED = "served", _("opened")
+    WRONG_PASSCODE = "wrong_passcode", _("refused: wrong passcode")
+    LOCKED = "locked", _("refused: too many wrong passcodes")
+    EXPIRED = "expired", _("refused: expired")
+    REVOKED = "revoked", _("refused: revoked")
+
+
+class DoctorLinkAccess(models.Model):
+    """Each fetch of a link's content, served or refused (time and outcome only)."""
+
+    link = models.ForeignKey(DoctorLink, on_delete=models.CASCADE, related_name="accesses")
+    at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=20, choices=LinkOutcome.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} at {self.at}"
+
+
+class DoctorReply(BaseModel):
+    """The home doctor's one reply through a link: name and registration number as typed (not verified)."""
+
+    link = models.OneToOneField(DoctorLink, on_delete=models.CASCADE, related_name="reply")
+    doctor_name = models.CharField(max_length=200)
+    registration_number = models.CharField(max_length=100)
+    message = models.TextField(max_length=3000)
+
+    def __str__(self) -> str:
+        return f"reply through {self.link_id}"

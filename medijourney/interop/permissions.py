@@ -72,3 +72,12 @@ def can_read_home_records(user: Any, case: Case) -> bool:
     return can_import_home_record(user, case) or (
         has_perm(user, "interop.view_case_summaries") and can_work_case(user, case)
     )
+
+
+def can_manage_doctor_links(user: Any, case: Case) -> bool:
+    """Links for the home doctor: the patient only."""
+    return can_import_home_record(user, case)
+
+
+def can_read_doctor_replies(user: Any, case: Case) -> bool:
+    return has_perm(user, "interop.view_case_summaries") and can_work_case(user, case)

@@ -1,16 +1,21 @@
 """Reads for interop. Every summary is reached through ``journeys_visible_to`` (journeys' one
 filter: leads, the assigned case manager, the patient, the hospital while the consent is current)."""
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from medijourney.cases.models import Case
 from medijourney.journeys.models import Journey
 from medijourney.journeys.selectors import journeys_visible_to
 
 from .ips import IpsSource
-from .models import DischargeSummary
+from .models import DischargeSummary, DoctorLink, DoctorLinkAccess, DoctorReply, LinkOutcome
+from .services.links import MAX_FAILED
 
 
 def summaries_visible_to(user: Any) -> QuerySet[DischargeSummary]:
@@ -39,3 +44,42 @@ def ips_source(case: Case) -> IpsSource:
         hospital_country=journey.hospital.country.name if journey.hospital.country_id else "",
         surgeon=journey.quote.doctor.full_name,
     )
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    link: DoctorLink
+    status: str
+    opened: int
+    refused: int
+    accesses: list[DoctorLinkAccess]
+
+
+def _status(link: DoctorLink, now: datetime.datetime) -> str:
+    if link.revoked_at is not None:
+        return str(_("revoked"))
+    if link.expires_at <= now:
+        return str(_("expired"))
+    if link.failed_attempts >= MAX_FAILED:
+        return str(_("locked (too many wrong passcodes)"))
+    return str(_("active"))
+
+
+def link_rows(case: Case) -> list[LinkRow]:
+    """The patient's links with every access (time and outcome) and the counts."""
+    now = timezone.now()
+    links = (
+        DoctorLink.objects.filter(case=case)
+        .defer("ciphertext")
+        .prefetch_related(Prefetch("accesses", queryset=DoctorLinkAccess.objects.order_by("-at", "-id")))
+    )
+    rows = []
+    for link in links:
+        accesses = list(link.accesses.all())
+        opened = sum(1 for a in accesses if a.outcome == LinkOutcome.SERVED)
+        rows.append(LinkRow(link, _status(link, now), opened, len(accesses) - opened, accesses))
+    return rows
+
+
+def doctor_replies(case: Case) -> list[DoctorReply]:
+    return list(DoctorReply.objects.filter(link__case=case).select_related("link").order_by("-created_at"))

@@ -3,16 +3,18 @@ plain words; the case team reads it), its versions, and the patient summary (IPS
 journey comes through ``journeys_visible_to`` (404 and an audited denial otherwise); every read is
 audited."""
 
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medijourney.cases.models import Case
@@ -26,11 +28,21 @@ from medijourney.privacy.access import deny, get_visible_or_404, require_perm, s
 from medijourney.privacy.services import audit_record
 
 from . import permissions as perms
-from .forms import DischargeForm, HomeRecordForm, initial_from
+from .forms import DischargeForm, DoctorLinkForm, DoctorReplyForm, HomeRecordForm, initial_from
 from .ips import ips_json
-from .models import DischargeSummary, HomeRecord
-from .selectors import current_summary, ips_source, summary_versions
-from .services import discharge_summary_save, home_record_import
+from .models import DischargeSummary, DoctorLink, HomeRecord, LinkOutcome
+from .selectors import current_summary, doctor_replies, ips_source, link_rows, summary_versions
+from .services import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    discharge_summary_save,
+    doctor_link_create,
+    doctor_link_fetch,
+    doctor_link_revoke,
+    doctor_reply_send,
+    home_record_import,
+)
+from .services.links import REFUSALS, b64url, link_digest
 
 
 def _signed_in(view: Any) -> Any:
@@ -194,5 +206,133 @@ def home_record(request: HtmxRequest, reference: str) -> HttpResponse:
         status = 422
     records = list(HomeRecord.objects.filter(case=case))
     audit_record_many(actor=request.user, action="home_record.view", rows=[(r, case.patient) for r in records])
-    context = {"case": case, "records": records, "form": form, "importer": importer}
+    replies = doctor_replies(case) if perms.can_read_doctor_replies(request.user, case) else []
+    audit_record_many(actor=request.user, action="doctor_reply.view", rows=[(r, case.patient) for r in replies])
+    context = {"case": case, "records": records, "form": form, "importer": importer, "replies": replies}
     return render(request, "interop/home_record.html", context, status=status)
+
+
+# --- Links for the home doctor ------------------------------------------------------------------
+
+
+def _links_case(request: HtmxRequest, reference: str, action: str) -> Case:
+    if not perms.may_export_ips(request.user):
+        deny(request.user, action, reason="role")
+        raise PermissionDenied
+    case: Case = get_visible_or_404(cases_visible_to(request.user), request.user, action, reference=reference)
+    if not perms.can_manage_doctor_links(request.user, case):
+        deny(request.user, action, obj=case, patient=case.patient, reason="not the patient")
+        raise PermissionDenied
+    return case
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_signed_in
+def links(request: HtmxRequest, reference: str) -> HttpResponse:
+    case = _links_case(request, reference, "doctor_link.list")
+    form = DoctorLinkForm(initial={"days": DEFAULT_DAYS})
+    new_url = ""
+    status = 200
+    if request.method == "POST":
+        form = DoctorLinkForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                made = doctor_link_create(
+                    case=case,
+                    source=ips_source(case),
+                    label=d["label"],
+                    days=d["days"] or DEFAULT_DAYS,
+                    passcode=d["passcode"],
+                    actor=signed_in(request),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                status = 422
+            else:
+                new_url = request.build_absolute_uri(made.path_and_fragment)
+                form = DoctorLinkForm(initial={"days": DEFAULT_DAYS})
+                status = 201
+        else:
+            status = 422
+    rows = link_rows(case)
+    audit_record(actor=request.user, action="doctor_link.list", obj=case, patient=case.patient)
+    context = {"case": case, "form": form, "rows": rows, "new_url": new_url, "max_days": MAX_DAYS}
+    return render(request, "interop/links.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+@_signed_in
+def link_revoke(request: HtmxRequest, reference: str, link_id: str) -> HttpResponse:
+    case = _links_case(request, reference, "doctor_link.revoke")
+    link = DoctorLink.objects.filter(case=case, public_id=link_id).first()
+    if link is None:
+        raise Http404
+    doctor_link_revoke(link=link, actor=signed_in(request))
+    messages.success(request, _("Link “%(l)s” revoked: it stops working at once.") % {"l": link.label})
+    return redirect("interop:links", case.reference)
+
+
+@never_cache
+@require_GET
+@xframe_options_deny
+def viewer(request: HtmxRequest, token: str) -> HttpResponse:
+    """The page the doctor opens. It holds nothing of the patient's: the content is fetched and
+    decrypted by viewer.js with the key from the link's fragment."""
+    link = DoctorLink.objects.filter(token_digest=link_digest(token)).only("passcode_hash", "reply_received").first()
+    if link is None:
+        raise Http404
+    context = {
+        "token": token,
+        "needs_passcode": bool(link.passcode_hash),
+        "reply_form": DoctorReplyForm(),
+        "reply_sent": link.reply_received,
+    }
+    response = render(request, "interop/viewer.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["POST"])
+def viewer_content(request: HtmxRequest, token: str) -> JsonResponse:
+    try:
+        passcode = str(json.loads(request.body or b"{}").get("passcode") or "")
+    except (ValueError, AttributeError):
+        return JsonResponse({"detail": _("Malformed request."), "errors": []}, status=400)
+    link, outcome = doctor_link_fetch(token=token, passcode=passcode)
+    if link is None:
+        return JsonResponse({"detail": _("This link does not exist."), "errors": []}, status=404)
+    if outcome != LinkOutcome.SERVED:
+        status = 401 if outcome == LinkOutcome.WRONG_PASSCODE else 410 if outcome != LinkOutcome.LOCKED else 429
+        field = "passcode" if outcome in (LinkOutcome.WRONG_PASSCODE, LinkOutcome.LOCKED) else "link"
+        message = str(REFUSALS[LinkOutcome(outcome)])
+        return JsonResponse({"detail": message, "errors": [{"field": field, "message": message}]}, status=status)
+    body = {"ciphertext": b64url(bytes(link.ciphertext)), "nonce": b64url(bytes(link.nonce))}
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+def viewer_reply(request: HtmxRequest, token: str) -> HttpResponse:
+    form = DoctorReplyForm(request.POST)
+    if not DoctorLink.objects.filter(token_digest=link_digest(token)).exists():
+        raise Http404
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            doctor_reply_send(
+                token=token,
+                passcode=d["passcode"],
+                doctor_name=d["doctor_name"],
+                registration_number=d["registration_number"],
+                message=d["message"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(request, "interop/viewer_replied.html", {})
+    context = {"token": token, "needs_passcode": True, "reply_form": form, "reply_sent": False, "reply_error": True}
+    return render(request, "interop/viewer.html", context, status=422)

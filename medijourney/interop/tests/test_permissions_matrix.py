@@ -8,6 +8,9 @@ import pytest
 from django.urls import reverse
 
 from medijourney.accounts.roles import Role
+from medijourney.interop.models import DoctorLink
+from medijourney.interop.selectors import ips_source
+from medijourney.interop.services import doctor_link_create
 from medijourney.journeys.tests.factories import accepted_journey
 from medijourney.network.tests.factories import membership
 from medijourney.quotes.tests.factories import partner_hospital
@@ -128,4 +131,54 @@ def test_api_writing_is_for_the_hospital(matrix):
         data=json.dumps(payload),
         content_type="application/json",
         expect={**WRITERS, "anonymous": 401, "partner:owner": 201},
+    )
+
+
+PATIENT_ONLY = {
+    "anonymous": 302,
+    "patient:owner": 200,
+    "patient:other": 404,
+    "case_manager:owner": 403,
+    "case_manager:other": 404,
+    "partner": 403,
+    "quality_lead": 403,
+    "specialist": 403,
+    "clinician": 403,
+    "admin": 403,
+}
+
+
+def with_link(user, owner):
+    journey = setup_journey(user, owner)
+    case = journey.case
+    doctor_link_create(case=case, source=ips_source(case), label="Dr Home", days=30, passcode="", actor=case.patient)
+    return journey
+
+
+def test_links_page_is_the_patients(matrix):
+    matrix.check(
+        method="GET",
+        url=lambda j: reverse("interop:links", args=[j.case.reference]),
+        setup=setup_journey,
+        expect=PATIENT_ONLY,
+    )
+
+
+def test_revoking_is_the_patients(matrix):
+    matrix.check(
+        method="POST",
+        url=lambda j: reverse(
+            "interop:link_revoke", args=[j.case.reference, DoctorLink.objects.get(case=j.case).public_id]
+        ),
+        setup=with_link,
+        expect={**PATIENT_ONLY, "patient:owner": 302},
+    )
+
+
+def test_home_record_page(matrix):
+    matrix.check(
+        method="GET",
+        url=lambda j: reverse("interop:home_record", args=[j.case.reference]),
+        setup=setup_journey,
+        expect={**READERS, "partner:owner": 403, "partner:other": 403},
     )
