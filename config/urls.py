@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("medijourney.quotes.urls")),
     path("", include("medijourney.exchange.urls")),
     path("", include("medijourney.journeys.urls")),
+    path("", include("medijourney.aftercare.urls")),
     path("", include("medijourney.interop.urls")),
     *verify_patterns,
     path("", include("medijourney.privacy.urls")),

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from medijourney.accounts.api import router as accounts_router
+from medijourney.aftercare.api import router as aftercare_router
 from medijourney.cases.api import router as cases_router
 from medijourney.catalog.api import router as catalog_router
 from medijourney.core.api import ErrorOut, MediJourneyAPI, install_error_handlers
@@ -52,6 +53,7 @@ api.add_router("/", cases_router)
 api.add_router("/", quotes_router)
 api.add_router("/", exchange_router)
 api.add_router("/", journeys_router)
+api.add_router("/", aftercare_router)
 api.add_router("/", interop_router)
 
 __all__ = ["ErrorOut", "api"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure
+from medijourney.aftercare.demo import aftercare_demo_setup
 from medijourney.cases.demo import cases_demo_setup
 from medijourney.cases.models import Case, Source
 from medijourney.exchange.demo import exchange_demo_setup
@@ -53,4 +54,5 @@ def demo_setup() -> DemoSummary:
     summary.notes.extend(quotes_demo_setup())
     summary.notes.extend(exchange_demo_setup())
     summary.notes.extend(journeys_demo_setup())
+    summary.notes.extend(aftercare_demo_setup())
     return summary

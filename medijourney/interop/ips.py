@@ -11,8 +11,9 @@ are never set.
 
 Sections: Medications, Allergies, Problems (each with ``emptyReason`` "unavailable" and a narrative
 saying so when we hold nothing, as IPS 2.0.0 does), Procedures history and Medical devices from the
-discharge summary, Plan of care (the hospital's instructions, follow-up plan and fit-to-fly date).
-Every section carries its own narrative."""
+discharge summary, Plan of care (the hospital's instructions, follow-up plan and fit-to-fly date, and
+aftercare's check-in schedule). Each answered check-in is a ``QuestionnaireResponse`` entry of the
+Bundle. Every section carries its own narrative."""
 
 import datetime
 import uuid
@@ -43,6 +44,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.period import Period
 from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.procedure import Procedure, ProcedurePerformer
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.resource import Resource
 
@@ -97,6 +99,19 @@ def _cc(text: str, system: str = "", code: str = "") -> CodeableConcept:
 
 def _loinc(code: str, display: str) -> CodeableConcept:
     return CodeableConcept(coding=[Coding(system=LOINC, code=code, display=display)])
+
+
+@dataclass(frozen=True)
+class IpsSource:
+    """What the summary is made of: the case, its latest discharge summary (if any), the hospital."""
+
+    case: Case
+    summary: DischargeSummary | None
+    hospital_name: str = ""
+    hospital_country: str = ""
+    surgeon: str = ""
+    # Aftercare's check-ins of the case: (day, due date, status label, stored QuestionnaireResponse or None).
+    check_ins: tuple[tuple[int, datetime.date, str, dict[str, Any] | None], ...] = ()
 
 
 @dataclass
@@ -256,10 +271,26 @@ def _devices(doc: _Doc, summary: DischargeSummary | None, patient_ref: str) -> N
         doc.narrative["devices"] = _list(_device_text(d) for d in rows)
 
 
-def _plan(doc: _Doc, summary: DischargeSummary | None) -> None:
+def _check_ins(doc: _Doc, source: IpsSource, patient_ref: str) -> str:
+    """The follow-up schedule as narrative, and each answered check-in as a QuestionnaireResponse
+    (aftercare stores them validated; here they get the Bundle's Patient as subject)."""
+    rows = []
+    for day, due, status, response in source.check_ins:
+        rows.append(f"Day {day} check-in, due {due.isoformat()}: {status}")
+        if response:
+            qr = QuestionnaireResponse.model_validate(
+                {**response, "subject": {"reference": patient_ref}, "text": None, "id": None}
+            )
+            doc.add(None, _uuid("check-in", source.case.public_id, day), qr)
+    return f"<p>Follow-up check-ins after returning home:</p>{_list(rows)}" if rows else ""
+
+
+def _plan(doc: _Doc, summary: DischargeSummary | None, schedule: str = "") -> None:
     if summary is None:
+        if schedule:
+            doc.narrative["plan"] = schedule
         return
-    doc.narrative["plan"] = (
+    doc.narrative["plan"] = schedule + (
         f"<p>Instructions: {escape(summary.instructions)}</p>"
         f"<p>Follow-up plan: {escape(summary.follow_up)}</p>"
         f"<p>Fit to fly from {summary.fit_to_fly_date.isoformat()} (confirmed by the surgeon).</p>"
@@ -287,17 +318,6 @@ def _section(doc: _Doc, key: str) -> CompositionSection | None:
     )
 
 
-@dataclass(frozen=True)
-class IpsSource:
-    """What the summary is made of: the case, its latest discharge summary (if any), the hospital."""
-
-    case: Case
-    summary: DischargeSummary | None
-    hospital_name: str = ""
-    hospital_country: str = ""
-    surgeon: str = ""
-
-
 def ips_bundle(source: IpsSource, *, now: datetime.datetime | None = None) -> Bundle:
     """The document Bundle: Composition first, then Patient, authors and the sections' entries."""
     now = now or timezone.now()
@@ -318,7 +338,7 @@ def ips_bundle(source: IpsSource, *, now: datetime.datetime | None = None) -> Bu
     _problems(doc, summary, patient_ref)
     _procedures(doc, summary, patient_ref, surgeon_ref)
     _devices(doc, summary, patient_ref)
-    _plan(doc, summary)
+    _plan(doc, summary, _check_ins(doc, source, patient_ref))
     sections = [s for s in (_section(doc, k) for k in SECTIONS) if s is not None]
     version = f", discharge summary version {summary.version}" if summary else ""
     composition = Composition(

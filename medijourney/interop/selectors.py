@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medijourney.aftercare.models import CheckIn
 from medijourney.cases.models import Case
 from medijourney.journeys.models import Journey
 from medijourney.journeys.selectors import journeys_visible_to
@@ -32,14 +33,20 @@ def summary_versions(journey: Journey) -> list[DischargeSummary]:
     return list(DischargeSummary.objects.filter(journey=journey).select_related("author").order_by("-version"))
 
 
+def _check_ins(case: Case) -> tuple[tuple[int, datetime.date, str, dict[str, Any] | None], ...]:
+    rows = CheckIn.objects.filter(follow_up__case=case).order_by("day")
+    return tuple((c.day, c.due_on, str(c.get_status_display()), c.response) for c in rows)
+
+
 def ips_source(case: Case) -> IpsSource:
     """What the patient summary of a case is built from: the journey's latest discharge summary."""
     journey = Journey.objects.filter(case=case).select_related("hospital__country", "quote__doctor").first()
     if journey is None:
-        return IpsSource(case=case, summary=None)
+        return IpsSource(case=case, summary=None, check_ins=_check_ins(case))
     return IpsSource(
         case=case,
         summary=current_summary(journey),
+        check_ins=_check_ins(case),
         hospital_name=journey.hospital.name,
         hospital_country=journey.hospital.country.name if journey.hospital.country_id else "",
         surgeon=journey.quote.doctor.full_name,

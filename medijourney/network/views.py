@@ -56,6 +56,7 @@ from .forms import (
 from .models import Hospital, PendingChange
 from .offer_items import OFFER_ITEMS
 from .permissions import can_view_evidence
+from .sections import profile_sections
 from .selectors import (
     accreditations_visible_to,
     changes_visible_to,
@@ -121,6 +122,7 @@ def _profile_context(hospital: Hospital) -> dict[str, Any]:
         "offers": [(offer, price_missing_of(offer)) for offer in hospital.offers.all()],
         "offer_items": OFFER_ITEMS,
         "today": today,
+        "sections": profile_sections(hospital),  # later apps' sections (aftercare: outcome figures)
     }
 
 

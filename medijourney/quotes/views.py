@@ -44,6 +44,7 @@ from .forms import (
     QuoteRequestForm,
 )
 from .models import Quote, QuoteRequest, RequestStatus, Scope, ShareConsent
+from .scorecard_sections import scorecard_sections
 from .selectors import (
     alternatives_for,
     case_comparison,
@@ -501,7 +502,8 @@ def partner_document(request: HttpRequest, public_id: str, document_id: str) -> 
 def scorecards(request: HttpRequest) -> HttpResponse:
     page = Paginator(scorecard_hospitals_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     cards = scorecards_for(page.object_list)
-    return render(request, "quotes/scorecards.html", {"page": page, "cards": cards})
+    sections = scorecard_sections(list(page.object_list))  # later apps' sections (aftercare: outcomes)
+    return render(request, "quotes/scorecards.html", {"page": page, "cards": cards, "sections": sections})
 
 
 @never_cache

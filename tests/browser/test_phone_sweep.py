@@ -29,6 +29,7 @@ from medijourney.accounts.models import User
 from medijourney.accounts.navigation import navigation_for
 from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_email
+from medijourney.aftercare.models import Escalation, FollowUp
 from medijourney.demo.services import demo_setup
 from medijourney.discovery import reference
 from medijourney.discovery.selectors import clear_caches
@@ -101,6 +102,15 @@ NOT_PAGES = {
     "journeys:itinerary_pdf": "PDF download",
     "journeys:itinerary_ics": "calendar (.ics) download",
     "journeys:feed_public": "calendar (.ics) feed",
+    "interop:link_revoke": "POST-only action (the button is on the links page)",
+    "interop:ips_download": "FHIR JSON download",
+    "interop:viewer_content": "JSON (the viewer's ciphertext, POST)",
+    "interop:viewer_reply": "POST-only action (the form is on the viewer page)",
+    "aftercare:add": "POST-only action (the form is on the follow-up page)",
+    "aftercare:move": "POST-only action (the form is on the follow-up page)",
+    "aftercare:skip": "POST-only action (the form is on the follow-up page)",
+    "aftercare:review_reply": "POST-only action (the form is on the reviews page)",
+    "aftercare:review_redact": "POST-only action (the form is on the reviews page)",
 }
 
 # Widest element that makes the page wider than the screen: elements inside a box that scrolls or
@@ -177,6 +187,11 @@ def _samples() -> dict[str, list[dict[str, Any]]]:
     journey = Journey.objects.select_related("case").first()
     assert journey is not None, "the demo made no journey"
     letter = InvitationLetter.objects.order_by("created_at").first()
+    # Aftercare: the demo follow-up (Grace Demo, home from a knee replacement; her own pages answer
+    # 404 to the sweep's patient, whose case it is not: tests/browser/test_aftercare.py sweeps them at 390 px).
+    follow_up = FollowUp.objects.select_related("case", "hospital").filter(case__isnull=False, is_demo=True).first()
+    assert follow_up is not None and follow_up.case is not None, "the demo made no follow-up"
+    escalations = list(Escalation.objects.all()[:1])
     samples: dict[str, list[dict[str, Any]]] = {
         "accounts:password_reset_confirm": [{"uidb64": "MQ", "token": "not-a-real-token"}],
         "cases:inquiry_confirm": [{"token": "not-a-real-token"}],
@@ -216,6 +231,18 @@ def _samples() -> dict[str, list[dict[str, Any]]]:
         "journeys:detail": [{"journey_id": journey.public_id}],
         "journeys:shared": [{"token": "not-a-real-token"}],
         "verify": [{"code": letter.code}] if letter else [{"code": "NOT-A-CODE"}],
+        "interop:for_case": [{"reference": journey.case.reference}],
+        "interop:summary": [{"journey_id": journey.public_id}],
+        "interop:write": [{"journey_id": journey.public_id}],
+        "interop:home_record": [{"reference": journey.case.reference}],
+        "interop:links": [{"reference": journey.case.reference}],
+        "interop:viewer": [{"token": "not-a-real-token"}],
+        "aftercare:my_follow_up": [{"reference": follow_up.case.reference}],
+        "aftercare:review_write": [{"reference": follow_up.case.reference}],
+        "aftercare:check_in": [{"check_in_id": c.public_id} for c in follow_up.check_ins.all()[:2]],
+        "aftercare:case": [{"reference": follow_up.case.reference}],
+        "aftercare:escalation": [{"escalation_id": e.public_id} for e in escalations],
+        "aftercare:hospital_reviews": [{"public_id": follow_up.hospital.public_id}],
     }
     return samples
 

@@ -97,7 +97,7 @@ def test_the_footer_leads_to_each_text_page_and_each_fits(live_server, page, wid
         ("About", "About MediJourney", "about"),
         ("Privacy", "Privacy notice", "privacy"),
         ("Terms", "Terms of use", "terms"),
-        ("Reviews", "How reviews will be verified", "reviews"),
+        ("Reviews", "How reviews are verified", "reviews"),
         ("Contact", "Contact", "contact"),
     ]:
         page.locator("footer.site-footer").get_by_role("link", name=label, exact=True).click()

@@ -39,7 +39,7 @@ from .outbox import (
     notification_queue,
     staff_notify,
 )
-from .workflow import TransitionError, case_transition, note_add, task_add, task_set_done
+from .workflow import TransitionError, case_transition, note_add, register_on_stage, task_add, task_set_done
 
 __all__ = [
     "MAX_EMAIL_ATTEMPTS",
@@ -76,6 +76,7 @@ __all__ = [
     "note_add",
     "notification_deliver",
     "notification_queue",
+    "register_on_stage",
     "staff_notify",
     "task_add",
     "task_set_done",

@@ -1,5 +1,6 @@
 """Stages (the one place they change), notes and tasks."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,18 @@ class TransitionError(ValidationError):
     """A stage change that the workflow does not allow."""
 
 
+# Later apps act when a case reaches a stage (aftercare: the follow-up schedule on "returned
+# home"). Called inside the transition's transaction, so a failure rolls the stage change back.
+_ON_STAGE: dict[str, list[Callable[..., Any]]] = {}
+
+
+def register_on_stage(stage: str, callback: Callable[..., Any]) -> None:
+    """``callback(case=..., actor=...)`` runs each time a case moves to ``stage``."""
+    callbacks = _ON_STAGE.setdefault(stage, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
 def case_transition(*, case: Case, to: str, actor: Any, reason: str = "") -> Case:
     """Move a case to another stage. The one place stage changes happen; each goes on the
     timeline with who and when."""
@@ -52,6 +65,8 @@ def case_transition(*, case: Case, to: str, actor: Any, reason: str = "") -> Cas
             data["reason"] = reason[:200]
         case_event_add(case=case, kind=EventKind.STAGE_CHANGED, actor=actor, **data)
         audit_record(actor=actor, action="case.transition", obj=case, patient=case.patient, detail={"to": to})
+        for callback in _ON_STAGE.get(to, []):
+            callback(case=case, actor=actor)
     return case
 
 

@@ -15,7 +15,7 @@ PAGES = {
     "/terms/": "Terms of use",
     "/about/": "About MediJourney",
     "/contact/": "Contact",
-    "/reviews/": "How reviews will be verified",
+    "/reviews/": "How reviews are verified",
 }
 
 
@@ -54,10 +54,12 @@ def test_about_explains_the_commission_model_and_the_ranking(client):
     assert "Like is compared with like" in page
 
 
-def test_the_reviews_page_says_plainly_reviews_are_not_live(client):
+def test_the_reviews_page_explains_how_reviews_are_verified(client):
     page = client.get("/reviews/").content.decode()
-    assert "Reviews are not live yet." in page
     assert "completed through MediJourney" in page
+    assert "2019/2161" in page
+    assert "Every review is published" in page
+    assert "not enough data yet" in page
 
 
 def test_about_says_a_demo_installation_is_invented(client, settings):

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from medijourney.aftercare.services import check_in_submit, follow_ups_sweep, send_at
+from medijourney.aftercare.tests.factories import GOOD, check_in, journey_of, returned_home
 from medijourney.interop.ips import ips_json
 from medijourney.interop.rules import ips_problems
 from medijourney.interop.selectors import ips_source
@@ -59,6 +61,15 @@ def exported_bundles() -> dict[str, dict[str, Any]]:
         ],
     )
     out["corrected summary"] = journey.case
+    # Home after the trip, with the day-7 check-in answered (aftercare's QuestionnaireResponse).
+    follow_up, _m, partner = returned_home()
+    assert follow_up.case is not None
+    with_summary(journey_of(follow_up), partner)
+    item = check_in(follow_up, 7)
+    follow_ups_sweep(now=send_at(item))
+    item.refresh_from_db()
+    check_in_submit(check_in=item, actor=follow_up.case.patient, data=GOOD)
+    out["home, a check-in answered"] = follow_up.case
     return {name: json.loads(ips_json(ips_source(case))) for name, case in out.items()}
 
 
@@ -140,7 +151,7 @@ def errors(results: list[Any]) -> list[str]:
 
 
 def test_every_exported_bundle_passes_the_profiles_and_the_rules(bundles, validated):
-    assert len(bundles) == 5
+    assert len(bundles) == 6
     for name, bundle in bundles.items():
         assert errors(validated[f"export: {name}"]) == [], name
         assert ips_problems(bundle) == [], name
@@ -150,7 +161,8 @@ def test_every_exported_resource_was_checked_against_its_ips_profile(bundles, va
     for name in bundles:
         unprofiled = {r.resource_type for r in validated[f"export: {name}"] if r.profile is None}
         # The Bundle and the Composition: their IPS profiles do not load in medplum (rules.py checks them).
-        assert unprofiled <= {"Bundle", "Composition"}, (name, unprofiled)
+        # QuestionnaireResponse: IPS has no profile for it (checked against base R4).
+        assert unprofiled <= {"Bundle", "Composition", "QuestionnaireResponse"}, (name, unprofiled)
 
 
 def test_the_five_official_examples_pass(validated):
@@ -180,6 +192,16 @@ def test_empty_required_sections_say_no_information(bundles):
     for section in codes.values():
         assert section["emptyReason"]["coding"][0]["code"] == "unavailable"
         assert "No information" in section["text"]["div"]
+
+
+def test_answered_check_ins_are_questionnaire_responses_and_the_schedule_is_in_the_plan(bundles):
+    bundle = bundles["home, a check-in answered"]
+    responses = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    assert len(responses) == 1 and responses[0]["status"] == "completed"
+    patient_url = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert responses[0]["subject"]["reference"] == patient_url
+    plan = next(s for s in bundle["entry"][0]["resource"]["section"] if s["code"]["coding"][0]["code"] == "18776-5")
+    assert "Day 7 check-in" in plan["text"]["div"]
 
 
 def test_full_bundle_carries_medications_implant_and_plan(bundles):
