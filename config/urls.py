@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("medijourney.journeys.urls")),
     path("", include("medijourney.aftercare.urls")),
     path("", include("medijourney.insights.urls")),
+    path("", include("medijourney.interop.urls")),
     *verify_patterns,
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),

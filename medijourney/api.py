@@ -12,6 +12,7 @@ from medijourney.core.api import ErrorOut, MediJourneyAPI, install_error_handler
 from medijourney.discovery.api import router as discovery_router
 from medijourney.exchange.api import router as exchange_router
 from medijourney.insights.api import router as insights_router
+from medijourney.interop.api import router as interop_router
 from medijourney.journeys.api import router as journeys_router
 from medijourney.network.api import router as network_router
 from medijourney.quotes.api import router as quotes_router
@@ -55,5 +56,6 @@ api.add_router("/", exchange_router)
 api.add_router("/", journeys_router)
 api.add_router("/", aftercare_router)
 api.add_router("/", insights_router)
+api.add_router("/", interop_router)
 
 __all__ = ["ErrorOut", "api"]

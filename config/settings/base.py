@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "medijourney.exchange",
     "medijourney.journeys",  # the trip after an accepted plan; nothing earlier imports it
     "medijourney.aftercare",  # follow-up after returning home, reviews, outcome figures; nothing earlier imports it
+    "medijourney.interop",  # discharge summary, IPS export; nothing earlier imports it
     "medijourney.insights",  # the network's figures: reads every domain app, nothing imports it
     "medijourney.demo",
 ]

@@ -1,0 +1,63 @@
+"""Where interop plugs into earlier apps, through the hooks they offer (nothing earlier imports
+interop): the timeline labels of interop's kinds (``cases.register_event_kind``) and the links from
+the case pages (``cases.register_case_link``)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from medijourney.cases.models import Case
+from medijourney.cases.selectors import register_case_link, register_event_kind
+from medijourney.journeys.models import Journey
+
+from . import permissions as perms
+from .models import DoctorReply, HomeRecord
+
+register_event_kind(
+    "home_record_imported",
+    _("Patient summary (IPS) from the patient's home record imported"),
+    patient_label=_("You added your patient summary from home"),
+)
+register_event_kind(
+    "discharge_summary",
+    _("Discharge summary from the hospital"),
+    lambda d: f" (version {d.get('version')})" if d.get("version") else "",
+    patient_label=_("The hospital wrote your discharge summary"),
+)
+
+
+def _has_journey(user: Any, case: Case) -> bool:
+    journey = Journey.objects.filter(case=case).first()
+    return journey is not None and perms.can_read_discharge_summary(user, journey)
+
+
+register_case_link("staff", _("Discharge summary and patient summary (IPS)"), "interop:for_case", _has_journey)
+register_case_link("patient", _("Your discharge summary and patient summary"), "interop:for_case", _has_journey)
+
+
+def _home_records(user: Any, case: Case) -> bool:
+    """The case team's link: when the patient imported a home IPS or a home doctor replied."""
+    return perms.can_read_home_records(user, case) and (
+        HomeRecord.objects.filter(case=case).exists() or DoctorReply.objects.filter(link__case=case).exists()
+    )
+
+
+def _may_import(user: Any, case: Case) -> bool:
+    return perms.can_import_home_record(user, case)
+
+
+register_case_link(
+    "staff", _("From the patient's home: record (IPS), home doctor's reply"), "interop:home_record", _home_records
+)
+register_case_link("patient", _("Add your patient summary from home (IPS)"), "interop:home_record", _may_import)
+register_case_link("patient", _("Share with your home doctor: encrypted links"), "interop:links", _may_import)
+
+register_event_kind(
+    "doctor_link_created", _("Link for the home doctor made"), patient_label=_("You made a link for your home doctor")
+)
+register_event_kind(
+    "doctor_link_revoked",
+    _("Link for the home doctor revoked"),
+    patient_label=_("You revoked a link for your home doctor"),
+)
+register_event_kind("home_doctor_reply", _("Reply from the patient's home doctor (unverified)"))
