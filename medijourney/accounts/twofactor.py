@@ -93,16 +93,19 @@ def second_factor_verify(*, user: Any, token: str) -> Any:
     """The confirmed device that accepts ``token`` (a TOTP code, or a recovery code, which is
     then used up), or None. Audited either way."""
     token = _digits(token).lower()
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        if device.verify_is_allowed()[0] and device.verify_token(token):
-            audit_record(
-                actor=user,
-                action="2fa.verify",
-                detail={"method": "recovery" if isinstance(device, StaticDevice) else "totp"},
-            )
-            return device
-    audit_record(actor=user, action="2fa.verify", outcome=DENIED, detail={"reason": "bad code"})
-    return None
+    # for_verify locks the devices (select_for_update), which needs a transaction: requests are
+    # not atomic here, so the check and the throttle's counter run in one.
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_is_allowed()[0] and device.verify_token(token):
+                audit_record(
+                    actor=user,
+                    action="2fa.verify",
+                    detail={"method": "recovery" if isinstance(device, StaticDevice) else "totp"},
+                )
+                return device
+        audit_record(actor=user, action="2fa.verify", outcome=DENIED, detail={"reason": "bad code"})
+        return None
 
 
 def recovery_codes_left(user: Any) -> int:

@@ -121,3 +121,22 @@ def test_open_redirects_are_refused_after_verification(make_user, password):
             reverse("accounts:2fa_verify"), {"code": code_for(device), "next": "https://evil.example/"}
         )
     assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_works_outside_a_test_transaction(make_user, password):
+    """Requests are not atomic: the device lock django-otp takes must run in its own transaction
+    (a plain test wraps everything in one, which hid a 500 on every staff sign-in on PostgreSQL;
+    SQLite has no row locks, so there it passes either way)."""
+    manager = make_user(Role.CASE_MANAGER)
+    device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    with time_machine.travel(NOW, tick=False):
+        client = Client()
+        password_login(client, manager, password)
+        ok = client.post(reverse("accounts:2fa_verify"), {"code": code_for(device), "next": "/accounts/dashboard/"})
+        assert ok.status_code == 302 and ok["Location"] == "/accounts/dashboard/"
+        wrong = Client()
+        password_login(wrong, manager, password)
+        refused = wrong.post(reverse("accounts:2fa_verify"), {"code": "000000"})
+    assert refused.status_code == 200 and "did not work" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="2fa.verify", outcome="denied", actor_id=manager.public_id).exists()
