@@ -52,7 +52,7 @@ def check_in_submit(*, check_in: CheckIn, actor: Any, data: dict[str, Any]) -> S
     answers = check_in_answers_clean(data)
     with transaction.atomic():
         check_in = (
-            CheckIn.objects.select_for_update()
+            CheckIn.objects.select_for_update(of=("self",))
             .select_related("follow_up", "follow_up__case", "follow_up__case__patient", "follow_up__hospital")
             .get(pk=check_in.pk)
         )

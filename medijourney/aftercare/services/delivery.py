@@ -26,7 +26,7 @@ TASK_AFTER = datetime.timedelta(hours=TASK_AFTER_HOURS)
 
 def _locked(check_in_id: int) -> CheckIn | None:
     return (
-        CheckIn.objects.select_for_update()
+        CheckIn.objects.select_for_update(of=("self",))
         .select_related("follow_up", "follow_up__case", "follow_up__case__patient", "follow_up__case__assigned_to")
         .filter(pk=check_in_id)
         .first()

@@ -52,7 +52,9 @@ def escalation_open(*, check_in: CheckIn, flags: list[str]) -> Escalation:
 
 def escalation_acknowledge(*, escalation: Escalation, actor: Any) -> Escalation:
     with transaction.atomic():
-        escalation = Escalation.objects.select_for_update().select_related("case__patient").get(pk=escalation.pk)
+        escalation = (
+            Escalation.objects.select_for_update(of=("self",)).select_related("case__patient").get(pk=escalation.pk)
+        )
         if escalation.acknowledged_at is not None:
             return escalation
         escalation.acknowledged_at = timezone.now()
@@ -68,7 +70,9 @@ def escalation_check(*, escalation_id: int, now: datetime.datetime | None = None
     """At the deadline: if nobody acknowledged, tell the leads (once)."""
     now = now or timezone.now()
     with transaction.atomic():
-        escalation = Escalation.objects.select_for_update().select_related("case").filter(pk=escalation_id).first()
+        escalation = (
+            Escalation.objects.select_for_update(of=("self",)).select_related("case").filter(pk=escalation_id).first()
+        )
         if escalation is None or escalation.acknowledged_at is not None or escalation.leads_told_at is not None:
             return False
         if now < escalation.due_at:

@@ -71,7 +71,7 @@ def review_eligibility(*, case: Case, actor: Any, hospital: Hospital, today: dat
 
 def review_submit(*, case: Case, actor: Any, hospital: Hospital, data: ReviewInput) -> Review:
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         follow_up = review_eligibility(case=case, actor=actor, hospital=hospital)
         review = Review(
             case=case,
@@ -119,7 +119,7 @@ def review_redact(*, review: Review, actor: Any, phrases: list[str], reason: str
     if not cleaned:
         raise ValidationError({"phrases": _("Name the personal data to remove.")})
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
+        review = Review.objects.select_for_update(of=("self",)).get(pk=review.pk)
         for phrase in cleaned:
             if phrase not in review.text:
                 raise ValidationError({"phrases": _("“%(p)s” is not in the review.") % {"p": phrase}})
@@ -150,7 +150,7 @@ def review_reply(*, review: Review, actor: Any, text: str) -> Review:
     if not text:
         raise ValidationError({"reply": _("Write the reply first.")})
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
+        review = Review.objects.select_for_update(of=("self",)).get(pk=review.pk)
         if review.replied_at is not None:
             raise ValidationError({"reply": _("The hospital has replied already: one reply per review.")})
         review.reply = text[:4000]

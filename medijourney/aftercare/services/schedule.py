@@ -103,7 +103,7 @@ def _check_day(day: Any) -> int:
 def check_in_add(*, follow_up: FollowUp, actor: Any, day: Any) -> CheckIn:
     value = _check_day(day)
     with transaction.atomic():
-        follow_up = FollowUp.objects.select_for_update().select_related("case").get(pk=follow_up.pk)
+        follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("case").get(pk=follow_up.pk)
         if follow_up.closed_at is not None or follow_up.case is None:
             raise ValidationError({"day": _("This follow-up is closed.")})
         if follow_up.check_ins.filter(day=value).exists():
@@ -121,7 +121,7 @@ def check_in_add(*, follow_up: FollowUp, actor: Any, day: Any) -> CheckIn:
 def check_in_move(*, check_in: CheckIn, actor: Any, day: Any) -> CheckIn:
     value = _check_day(day)
     with transaction.atomic():
-        check_in = CheckIn.objects.select_for_update().select_related("follow_up__case").get(pk=check_in.pk)
+        check_in = CheckIn.objects.select_for_update(of=("self",)).select_related("follow_up__case").get(pk=check_in.pk)
         case = check_in.follow_up.case
         if check_in.status != Status.SCHEDULED or case is None:
             raise ValidationError({"day": _("Only a check-in not sent yet can be moved.")})
@@ -142,7 +142,7 @@ def check_in_skip(*, check_in: CheckIn, actor: Any, reason: str) -> CheckIn:
     if not reason:
         raise ValidationError({"reason": _("Say why this check-in is skipped.")})
     with transaction.atomic():
-        check_in = CheckIn.objects.select_for_update().select_related("follow_up__case").get(pk=check_in.pk)
+        check_in = CheckIn.objects.select_for_update(of=("self",)).select_related("follow_up__case").get(pk=check_in.pk)
         case = check_in.follow_up.case
         if not check_in.is_open or case is None:
             raise ValidationError({"reason": _("This check-in is already answered or skipped.")})
