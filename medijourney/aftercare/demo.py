@@ -22,15 +22,14 @@ from medijourney.accounts.services import DEMO_DOMAIN, DEMO_PASSWORD, demo_email
 from medijourney.cases.models import Case, IntakeRequest, Source, Stage
 from medijourney.cases.services import InquiryData, case_transition, inquiry_owner_confirm, inquiry_submit
 from medijourney.catalog.models import Procedure
+from medijourney.journeys.demo import demo_plan
 from medijourney.journeys.models import Journey, StepKind
 from medijourney.journeys.services import step_record_happened
 from medijourney.network.demo import partner_demo_hospital
 from medijourney.network.models import Hospital, PartnerMembership
-from medijourney.network.offer_items import OFFER_ITEM_IDS
 from medijourney.quotes.models import Scope
-from medijourney.quotes.selectors import summary_draft, verified_doctors
+from medijourney.quotes.selectors import summary_draft
 from medijourney.quotes.services import (
-    LineInput,
     PlanInput,
     consent_grant,
     quote_accept,
@@ -68,33 +67,14 @@ def _patient() -> User:
 
 
 def _plan(hospital: Hospital, procedure: Procedure) -> PlanInput | None:
-    doctors = verified_doctors(hospital)
-    doctor = doctors.filter(specialties=procedure.specialty_id).first() or doctors.first()
-    if doctor is None:
-        return None
-    lines = {item: LineInput("not_included") for item in OFFER_ITEM_IDS}
-    lines.update(
-        surgeon=LineInput("included", Decimal("180000")),
-        anaesthesia=LineInput("included", Decimal("30000")),
-        room_per_night=LineInput("included", Decimal("40000"), note="All nights together"),
-        implant=LineInput("included", Decimal("90000")),
-        physiotherapy=LineInput("included", Decimal("15000")),
-        pre_op_tests=LineInput("included", Decimal("12000")),
-        medicines=LineInput("included", Decimal("10000")),
-        icu=LineInput("not_applicable"),
-        other=LineInput("not_applicable"),
-    )
-    return PlanInput(
-        clinical_summary="Demo plan: elective total knee replacement. Demo data: an invented plan.",
-        procedure=procedure,
-        doctor=doctor,
-        pre_op_days=1,
-        inpatient_nights=4,
-        days_before_flying=10,
-        currency="INR",
-        valid_until=timezone.localdate() + datetime.timedelta(days=45),
-        lines=lines,
-    )
+    return demo_plan(
+        hospital, procedure,
+        summary="Demo plan: elective total knee replacement. Demo data: an invented plan.",
+        included={"surgeon": Decimal("180000"), "anaesthesia": Decimal("30000"), "room_per_night": Decimal("40000"),
+                  "implant": Decimal("90000"), "physiotherapy": Decimal("15000"), "pre_op_tests": Decimal("12000"),
+                  "medicines": Decimal("10000")},
+        not_applicable=("icu", "other"), pre_op_days=1, inpatient_nights=4, days_before_flying=10,
+    )  # fmt: skip
 
 
 def _case(patient: User, manager: User) -> Case:

@@ -9,6 +9,7 @@ Idempotent: a second run finds the demo journey and changes nothing."""
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -51,33 +52,48 @@ def _insurance_pdf() -> SimpleUploadedFile:
     return SimpleUploadedFile("demo-insurance.pdf", pdf, content_type="application/pdf")
 
 
-def _plan(hospital: object, procedure: Procedure) -> PlanInput | None:
-    doctors = verified_doctors(hospital)  # type: ignore[arg-type]
+def demo_plan(
+    hospital: Any,
+    procedure: Procedure,
+    *,
+    summary: str,
+    included: dict[str, Decimal],
+    not_applicable: tuple[str, ...],
+    pre_op_days: int,
+    inpatient_nights: int,
+    days_before_flying: int,
+) -> PlanInput | None:
+    """An invented plan in INR from the demo hospital's verified doctor of the procedure's specialty
+    (None without one): the listed items included, the others not included or not applicable."""  # fmt: skip
+    doctors = verified_doctors(hospital)
     doctor = doctors.filter(specialties=procedure.specialty_id).first() or doctors.first()
     if doctor is None:
         return None
     lines = {item: LineInput("not_included") for item in OFFER_ITEM_IDS}
-    lines.update(
-        surgeon=LineInput("included", Decimal("380000")),
-        anaesthesia=LineInput("included", Decimal("60000")),
-        room_per_night=LineInput("included", Decimal("90000"), note="All nights together"),
-        icu=LineInput("included", Decimal("70000")),
-        pre_op_tests=LineInput("included", Decimal("25000")),
-        medicines=LineInput("included", Decimal("30000")),
-        implant=LineInput("not_applicable"),
-        other=LineInput("not_applicable"),
-    )
+    lines.update({item: LineInput("included", amount) for item, amount in included.items()})
+    lines.update({item: LineInput("not_applicable") for item in not_applicable})
+    lines["room_per_night"] = LineInput("included", included["room_per_night"], note="All nights together")
     return PlanInput(
-        clinical_summary="Demo plan: elective coronary artery bypass grafting. Demo data: an invented plan.",
+        clinical_summary=summary,
         procedure=procedure,
         doctor=doctor,
-        pre_op_days=3,
-        inpatient_nights=7,
-        days_before_flying=14,
+        pre_op_days=pre_op_days,
+        inpatient_nights=inpatient_nights,
+        days_before_flying=days_before_flying,
         currency="INR",
         valid_until=timezone.localdate() + datetime.timedelta(days=45),
         lines=lines,
     )
+
+
+def _plan(hospital: Any, procedure: Procedure) -> PlanInput | None:
+    return demo_plan(
+        hospital, procedure,
+        summary="Demo plan: elective coronary artery bypass grafting. Demo data: an invented plan.",
+        included={"surgeon": Decimal("380000"), "anaesthesia": Decimal("60000"), "room_per_night": Decimal("90000"),
+                  "icu": Decimal("70000"), "pre_op_tests": Decimal("25000"), "medicines": Decimal("30000")},
+        not_applicable=("implant", "other"), pre_op_days=3, inpatient_nights=7, days_before_flying=14,
+    )  # fmt: skip
 
 
 def journeys_demo_setup() -> list[str]:
