@@ -32,6 +32,8 @@ class Stage(models.TextChoices):
 
 FINAL_STAGES = frozenset({Stage.CLOSED, Stage.CANCELLED})
 OPEN_STAGES = tuple(s for s in Stage if s not in FINAL_STAGES)
+TRAVELLED_STAGES = (Stage.IN_TREATMENT, Stage.RECOVERING, Stage.RETURNED_HOME, Stage.FOLLOW_UP)
+HOME_STAGES = (Stage.RETURNED_HOME, Stage.FOLLOW_UP)
 
 
 class Source(models.TextChoices):
@@ -106,6 +108,21 @@ class Case(BaseModel):
         null=True, blank=True, help_text=_("When leads were told (no one available, or the clock ran out).")
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Milestones: when the case first reached each later step of the journey (null until then), set
+    # by the services that make the step happen (quotes: requested, received, accepted; the stage
+    # change: travelled, home, follow-up done). The network's funnel counts them in one scan of
+    # cases instead of joining the timeline and the quote requests.
+    quotes_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    quote_received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    plan_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    travelled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("First reached in treatment or a later journey stage.")
+    )
+    returned_home_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follow_up_done_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Closed after the follow-up stage.")
+    )
 
     class Meta:
         ordering = ["first_response_due_at"]

@@ -5,9 +5,11 @@ palette (distinguishable with the common colour-vision deficiencies); every bar 
 and n in text, so no reading depends on colour at all.
 
 Two layouts: ``wide`` (labels left of the bars) and ``narrow`` for phones (each label above its
-bar), chosen by the page with ``<picture>`` and a media query."""
+bar), chosen by the page with ``<picture>`` and a media query. The title is wrapped into lines
+that fit the layout's width (never cut), and the chart moves down by the lines it takes."""
 
 import base64
+import textwrap
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -16,7 +18,9 @@ from .figures import Bars, Figure
 
 BAR_COLOUR = "#0072B2"  # Okabe-Ito blue
 GRID_COLOUR = "#999999"
-TOP = 44
+TITLE_Y = 22  # the first title line's baseline
+TITLE_LINE_H = 18
+TITLE_GAP = 22  # from the last title line's baseline to the first bar row
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,11 @@ class Layout:
     bar_w: int
     row_h: int
     max_label: int
+    title_chars: int  # characters of the 14 px bold title per line (average glyph ~ 7.7 px)
 
 
-WIDE = Layout(width=760, label_w=230, bar_w=380, row_h=26, max_label=34)
-NARROW = Layout(width=380, label_w=0, bar_w=250, row_h=40, max_label=44)
+WIDE = Layout(width=760, label_w=230, bar_w=380, row_h=26, max_label=34, title_chars=92)
+NARROW = Layout(width=380, label_w=0, bar_w=250, row_h=40, max_label=44, title_chars=44)
 LAYOUTS = {"wide": WIDE, "narrow": NARROW}
 
 
@@ -51,9 +56,15 @@ def _short(label: str, most: int) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 
-def _row(layout: Layout, i: int, label: str, value: float, text: str, scale: float) -> BarRow:
+def title_lines(title: str, layout: Layout) -> list[dict[str, int | str]]:
+    """The title in lines that fit the layout's width, each with its baseline."""
+    lines = textwrap.wrap(title, width=layout.title_chars, break_long_words=True) or [""]
+    return [{"text": line, "y": TITLE_Y + i * TITLE_LINE_H} for i, line in enumerate(lines)]
+
+
+def _row(layout: Layout, top0: int, i: int, label: str, value: float, text: str, scale: float) -> BarRow:
     width = round(layout.bar_w * min(max(value / scale, 0.0), 1.0), 1)
-    top = TOP + i * layout.row_h
+    top = top0 + i * layout.row_h
     bar_x = layout.label_w or 8
     bar_y = top + 1 if layout.label_w else top + 17
     return BarRow(
@@ -73,18 +84,22 @@ def _row(layout: Layout, i: int, label: str, value: float, text: str, scale: flo
 def chart_svg(figure: Figure, layout: Layout = WIDE) -> str:
     bars: Bars | None = figure.bars
     assert bars is not None
+    title = title_lines(figure.title, layout)
+    top = TITLE_Y + (len(title) - 1) * TITLE_LINE_H + TITLE_GAP
     rows = [
-        _row(layout, i, label, value, text, bars.scale)
+        _row(layout, top, i, label, value, text, bars.scale)
         for i, (label, value, text) in enumerate(zip(bars.labels, bars.values, bars.texts, strict=True))
     ]
-    bottom = TOP + max(len(rows), 1) * layout.row_h
+    bottom = top + max(len(rows), 1) * layout.row_h
     x0 = layout.label_w or 8
     ticks = [{"x": x0 + layout.bar_w * i / 4, "text": _tick(bars.scale * i / 4, bars.scale)} for i in range(5)]
     return render_to_string(
         "insights/chart.svg",
         {
             "figure": figure,
-            "title": _short(figure.title, 90 if layout.label_w else 40),
+            "title_lines": title,
+            "grid_top": top - 8,
+            "empty_y": top + 20,
             "bars": bars,
             "rows": rows,
             "ticks": ticks,
