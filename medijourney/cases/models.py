@@ -135,6 +135,29 @@ class Case(BaseModel):
                 condition=~Q(stage__in=["closed", "cancelled"]),
                 name="cases_case_open_load_idx",
             ),
+            # The network's figures (insights): cases received in a range with what the funnel and
+            # the first-response figure count, read from the index alone (no table access).
+            models.Index(
+                fields=[
+                    "created_at",
+                    "id",
+                    "first_responded_at",
+                    "first_response_due_at",
+                    "quotes_requested_at",
+                    "quote_received_at",
+                    "plan_accepted_at",
+                    "travelled_at",
+                    "returned_home_at",
+                    "follow_up_done_at",
+                ],
+                name="cases_case_figures_idx",
+            ),
+            # Open cases per patient's language (insights' workload), from the index alone.
+            models.Index(
+                fields=["preferred_language"],
+                condition=~Q(stage__in=["closed", "cancelled"]),
+                name="cases_case_open_language_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="cases_case_stage_valid"),

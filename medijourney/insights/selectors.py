@@ -416,17 +416,19 @@ def _convert_groups(groups: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def workload(f: Filters) -> Figure:
     """Open cases now (the range does not apply) per case manager and per language."""
+    # COUNT(*) over the open cases: the partial indexes on the open cases' manager and language
+    # answer both counts without reading the table.
     open_cases = filtered_cases(f, dated=False).exclude(stage__in=FINAL_STAGES)
     people = list(
         open_cases.values("assigned_to__full_name", "assigned_to__email")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n", "assigned_to__full_name")[:TOP_ROWS]
     )
     table: list[list[Any]] = [
         [r["assigned_to__full_name"] or r["assigned_to__email"] or _("not assigned"), r["n"]] for r in people
     ]
     by_language = list(
-        open_cases.values("preferred_language").annotate(n=Count("pk")).order_by("-n", "preferred_language")
+        open_cases.values("preferred_language").annotate(n=Count("*")).order_by("-n", "preferred_language")
     )
     top = max((r[1] for r in table), default=0)
     figure = Figure(
