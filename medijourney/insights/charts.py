@@ -108,7 +108,10 @@ def chart_svg(figure: Figure, layout: Layout = WIDE) -> str:
             "bottom": bottom,
             "x0": x0,
             "x1": x0 + layout.bar_w,
-            "axis_x": x0 + layout.bar_w // 2,
+            # Centred under the bars when there is room on both sides; on a phone from the left edge,
+            # so a long axis label is never cut at the image's left.
+            "axis_x": x0 + layout.bar_w // 2 if layout.label_w else x0,
+            "axis_anchor": "middle" if layout.label_w else "start",
             "bar_h": 18,
             "colour": BAR_COLOUR,
             "grid": GRID_COLOUR,
