@@ -32,6 +32,8 @@ class Stage(models.TextChoices):
 
 FINAL_STAGES = frozenset({Stage.CLOSED, Stage.CANCELLED})
 OPEN_STAGES = tuple(s for s in Stage if s not in FINAL_STAGES)
+TRAVELLED_STAGES = (Stage.IN_TREATMENT, Stage.RECOVERING, Stage.RETURNED_HOME, Stage.FOLLOW_UP)
+HOME_STAGES = (Stage.RETURNED_HOME, Stage.FOLLOW_UP)
 
 
 class Source(models.TextChoices):
@@ -107,6 +109,21 @@ class Case(BaseModel):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Milestones: when the case first reached each later step of the journey (null until then), set
+    # by the services that make the step happen (quotes: requested, received, accepted; the stage
+    # change: travelled, home, follow-up done). The network's funnel counts them in one scan of
+    # cases instead of joining the timeline and the quote requests.
+    quotes_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    quote_received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    plan_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    travelled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("First reached in treatment or a later journey stage.")
+    )
+    returned_home_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follow_up_done_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("Closed after the follow-up stage.")
+    )
+
     class Meta:
         ordering = ["first_response_due_at"]
         indexes = [
@@ -117,6 +134,29 @@ class Case(BaseModel):
                 fields=["assigned_to"],
                 condition=~Q(stage__in=["closed", "cancelled"]),
                 name="cases_case_open_load_idx",
+            ),
+            # The network's figures (insights): cases received in a range with what the funnel and
+            # the first-response figure count, read from the index alone (no table access).
+            models.Index(
+                fields=[
+                    "created_at",
+                    "id",
+                    "first_responded_at",
+                    "first_response_due_at",
+                    "quotes_requested_at",
+                    "quote_received_at",
+                    "plan_accepted_at",
+                    "travelled_at",
+                    "returned_home_at",
+                    "follow_up_done_at",
+                ],
+                name="cases_case_figures_idx",
+            ),
+            # Open cases per patient's language (insights' workload), from the index alone.
+            models.Index(
+                fields=["preferred_language"],
+                condition=~Q(stage__in=["closed", "cancelled"]),
+                name="cases_case_open_language_idx",
             ),
         ]
         constraints = [

@@ -11,6 +11,7 @@ from medijourney.aftercare.demo import aftercare_demo_setup
 from medijourney.cases.demo import cases_demo_setup
 from medijourney.cases.models import Case, Source
 from medijourney.exchange.demo import exchange_demo_setup
+from medijourney.insights.demo import insights_demo_setup
 from medijourney.interop.demo import interop_demo_setup
 from medijourney.journeys.demo import journeys_demo_setup
 from medijourney.network.demo import hospitals_with_invented_rows, network_demo_retire, network_demo_setup
@@ -57,4 +58,5 @@ def demo_setup() -> DemoSummary:
     summary.notes.extend(journeys_demo_setup())
     summary.notes.extend(aftercare_demo_setup())
     summary.notes.extend(interop_demo_setup())
+    summary.notes.extend(insights_demo_setup())
     return summary

@@ -18,6 +18,7 @@ from django.utils import timezone
 from medijourney.accounts.models import User
 from medijourney.accounts.roles import Role
 from medijourney.cases.models import Case, CaseEvent, EventKind, Stage
+from medijourney.cases.services.workflow import stage_milestones
 from medijourney.catalog.models import Country, Procedure, Specialty
 from medijourney.network.models import Doctor, Hospital
 from medijourney.quotes.models import Quote, QuoteRequest, RequestStatus
@@ -172,7 +173,11 @@ def _requests(
             is_demo=True,
         )  # fmt: skip
         batch.requests.append((index, request))
+        case.quotes_requested_at = case.quotes_requested_at or sent
+        if status == RequestStatus.ACCEPTED:
+            case.plan_accepted_at = request.responded_at
         if request.responded_at is not None:
+            case.quote_received_at = min(filter(None, (case.quote_received_at, request.responded_at)))
             quote = Quote(
                 procedure=procedure, doctor=pools.doctors[hospital.pk], pre_op_days=2, inpatient_nights=4,
                 days_before_flying=10, currency=rng.choice(["USD", "USD", "EUR"]),
@@ -204,6 +209,8 @@ def _events(
         if stage == Stage.CANCELLED:
             data["reason"] = rng.choice(REASONS)
         batch.events.append((index, CaseEvent(case=case, kind=EventKind.STAGE_CHANGED, occurred_at=at, data=data)))
+        for milestone in stage_milestones(previous, stage):
+            setattr(case, milestone, getattr(case, milestone) or at)
         previous, at = stage, at + 72 * H
 
 

@@ -1,7 +1,8 @@
 """Browser test of the figures dashboard (issue 19): the quality lead opens it, changes the range
 and a filter (plain GET), toggles a chart to its table (a <details>, no JavaScript needed),
 downloads a CSV; the page at 1280 px and 390 px (screenshots in /tmp/insights-*.png, no sideways
-scrolling on the phone), and the public figures page linked from About."""
+scrolling on the phone), and the public figures page linked from About (screenshots in
+/tmp/insights-public-*.png)."""
 
 import datetime
 import re
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 
 from medijourney.accounts.roles import Role
 from medijourney.accounts.services import DEMO_PASSWORD, demo_accounts_ensure, demo_email
-from medijourney.insights.tests.data import build_world
+from medijourney.insights.tests.data import build_world, more_cases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,9 +102,17 @@ def test_lead_filters_reads_a_table_and_downloads_a_csv(live_server, browser):
 
 @override_settings(DEMO_MODE=True)
 def test_public_figures_from_about(live_server, page):
-    build_world()
+    world = build_world()
     page.goto(f"{live_server.url}/about/")
     page.get_by_role("link", name="Our figures").click()
     expect(page.get_by_role("heading", name="Our figures", exact=True)).to_be_visible()
     expect(page.get_by_text("Demo data")).to_be_visible()
     expect(page.get_by_text("Not enough data yet").first).to_be_visible()
+    more_cases(world, 20)  # enough for the destination and response figures
+    page.reload()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        expect(page.get_by_role("rowheader", name="India")).to_be_visible()
+        wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        page.screenshot(path=f"/tmp/insights-public-{width}.png", full_page=True)
+        assert wide <= 0, f"{wide} px wider than {width} px"

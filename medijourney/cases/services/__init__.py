@@ -39,7 +39,15 @@ from .outbox import (
     notification_queue,
     staff_notify,
 )
-from .workflow import TransitionError, case_transition, note_add, register_on_stage, task_add, task_set_done
+from .workflow import (
+    TransitionError,
+    case_milestone_mark,
+    case_transition,
+    note_add,
+    register_on_stage,
+    task_add,
+    task_set_done,
+)
 
 __all__ = [
     "MAX_EMAIL_ATTEMPTS",
@@ -54,6 +62,7 @@ __all__ = [
     "case_clock_check",
     "case_clocks_sweep",
     "case_event_add",
+    "case_milestone_mark",
     "case_read_audit",
     "case_reassign",
     "case_transition",

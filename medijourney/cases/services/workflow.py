@@ -1,7 +1,7 @@
 """Stages (the one place they change), notes and tasks."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from medijourney.accounts.models import User
 from medijourney.cases.models import (
     FINAL_STAGES,
+    HOME_STAGES,
+    TRAVELLED_STAGES,
     Case,
     CaseNote,
     CaseTask,
@@ -41,6 +43,40 @@ def register_on_stage(stage: str, callback: Callable[..., Any]) -> None:
         callbacks.append(callback)
 
 
+MILESTONES = frozenset(
+    {
+        "quotes_requested_at",
+        "quote_received_at",
+        "plan_accepted_at",
+        "travelled_at",
+        "returned_home_at",
+        "follow_up_done_at",
+    }
+)
+
+
+def stage_milestones(previous: str, to: str) -> list[str]:
+    """The milestone fields a move from ``previous`` to ``to`` reaches."""
+    reached = []
+    if to in TRAVELLED_STAGES:
+        reached.append("travelled_at")
+    if to in HOME_STAGES:
+        reached.append("returned_home_at")
+    if to == Stage.CLOSED and previous == Stage.FOLLOW_UP:
+        reached.append("follow_up_done_at")
+    return reached
+
+
+def case_milestone_mark(*, case: Case, milestone: str, at: datetime) -> None:
+    """Record when the case first reached a milestone (a later call keeps the first time). Called
+    by the services that make the step happen (quotes: requested, received, accepted)."""
+    if milestone not in MILESTONES:
+        raise ValueError(f"unknown case milestone: {milestone}")
+    Case.objects.filter(pk=case.pk, **{f"{milestone}__isnull": True}).update(**{milestone: at})
+    if getattr(case, milestone) is None:
+        setattr(case, milestone, at)
+
+
 def case_transition(*, case: Case, to: str, actor: Any, reason: str = "") -> Case:
     """Move a case to another stage. The one place stage changes happen; each goes on the
     timeline with who and when."""
@@ -59,7 +95,10 @@ def case_transition(*, case: Case, to: str, actor: Any, reason: str = "") -> Cas
         case.stage_changed_at = now
         if to in FINAL_STAGES:
             case.closed_at = now
-        case.save(update_fields=["stage", "stage_changed_at", "closed_at", "updated_at"])
+        reached = [name for name in stage_milestones(previous, to) if getattr(case, name) is None]
+        for name in reached:
+            setattr(case, name, now)
+        case.save(update_fields=["stage", "stage_changed_at", "closed_at", "updated_at", *reached])
         data: dict[str, Any] = {"from": previous, "to": to}
         if reason:
             data["reason"] = reason[:200]

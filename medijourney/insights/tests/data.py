@@ -1,5 +1,7 @@
 """A small fixed data set whose figures are counted by hand in test_figures.py. Rows are written
-with the ORM directly (the figures read rows; how they got there is other apps' business)."""
+with the ORM directly (the figures read rows; how they got there is other apps' business), and
+each helper sets the case's milestone columns as the services that make the step happen do
+(quotes: requested, received, accepted; the stage change: travelled, home, follow-up done)."""
 
 import datetime
 import itertools
@@ -13,6 +15,7 @@ from medijourney.accounts.models import User
 from medijourney.accounts.roles import Role
 from medijourney.accounts.tests.factories import UserFactory
 from medijourney.cases.models import Case, CaseEvent, EventKind, Stage
+from medijourney.cases.services.workflow import case_milestone_mark, stage_milestones
 from medijourney.catalog.models import Procedure
 from medijourney.catalog.tests.factories import ProcedureFactory, ReferencePriceFactory, country, rate, specialty
 from medijourney.insights.models import Team, TeamMembership
@@ -99,7 +102,11 @@ def request_to(
         status=status,
         responded_at=sent + answer_after if answer_after is not None else None,
     )
+    case_milestone_mark(case=case, milestone="quotes_requested_at", at=sent)
+    if status == RequestStatus.ACCEPTED:
+        case_milestone_mark(case=case, milestone="plan_accepted_at", at=sent + (answer_after or H))
     if answer_after is not None:
+        case_milestone_mark(case=case, milestone="quote_received_at", at=sent + answer_after)
         Quote.objects.create(
             request=req,
             procedure=procedure,
@@ -124,6 +131,8 @@ def moved(case: Case, *path: str, reason: str = "") -> None:
         if reason and stage == Stage.CANCELLED:
             data["reason"] = reason
         CaseEvent.objects.create(case=case, kind=EventKind.STAGE_CHANGED, occurred_at=at, data=data)
+        for milestone in stage_milestones(previous, stage):
+            case_milestone_mark(case=case, milestone=milestone, at=at)
         previous, at = stage, at + H
 
 

@@ -4,6 +4,7 @@ refused by field, audit rows, suppression in CSVs, and a page whose query count 
 import csv
 import html
 import io
+import re
 from typing import Any
 
 import pytest
@@ -180,3 +181,19 @@ def test_narrow_chart_for_phones(lead_client: Client, world: World) -> None:
     assert 'width="380"' in svg and "Inquiries" in svg
     wide = lead_client.get(reverse("insights:chart", args=["funnel"]), world.params()).content.decode()
     assert 'width="760"' in wide
+
+
+def test_chart_titles_wrap_to_the_width_instead_of_being_cut(lead_client: Client, world: World) -> None:
+    """The phone chart (380 wide) writes the whole title, in lines that fit, and moves the bars
+    down by the lines it takes; the wide chart keeps it on one line."""
+    title = "The patient funnel: cases received in the period that reached each step"
+    narrow = lead_client.get(reverse("insights:chart", args=["funnel"]), world.params(layout="narrow")).content.decode()
+    lines = re.findall(r'<tspan x="8" y="(\d+)">([^<]*)</tspan>', narrow)
+    assert len(lines) >= 2 and " ".join(text for _y, text in lines) == title
+    assert all(len(text) <= 44 for _y, text in lines) and "…" not in narrow
+    wide = lead_client.get(reverse("insights:chart", args=["funnel"]), world.params()).content.decode()
+    assert re.findall(r'<tspan x="8" y="(\d+)">([^<]*)</tspan>', wide) == [("22", title)]
+    first_bar = int(re.search(r'<rect x="8" y="(\d+)"', narrow).group(1))  # type: ignore[union-attr]
+    assert first_bar > int(lines[-1][0])  # below the title's last line
+    # The axis label starts at the left edge on a phone (centred, a long one was cut at the left).
+    assert re.search(r'<text x="8" y="\d+" text-anchor="start" fill="#000000">Share of inquiries', narrow)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
 from medijourney.cases.models import Case, Stage
-from medijourney.cases.services import case_event_add, case_transition
+from medijourney.cases.services import case_event_add, case_milestone_mark, case_transition
 from medijourney.privacy.services import audit_record
 from medijourney.quotes.models import (
     OPEN_REQUEST_STATUSES,
@@ -58,6 +58,7 @@ def quote_accept(*, quote: Quote, actor: User) -> Quote:
         request.status = RequestStatus.ACCEPTED
         request.closed_at = now
         request.save(update_fields=["status", "closed_at", "updated_at"])
+        case_milestone_mark(case=case, milestone="plan_accepted_at", at=now)
         case_event_add(
             case=case, kind="quote_accepted", actor=actor, hospital=request.hospital.name[:120], request=request.code
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
 from medijourney.cases.models import Stage
-from medijourney.cases.services import case_event_add, case_transition
+from medijourney.cases.services import case_event_add, case_milestone_mark, case_transition
 from medijourney.cases.values import currency_validate
 from medijourney.catalog.models import Procedure
 from medijourney.network.models import Doctor, Hospital
@@ -200,6 +200,7 @@ def quote_submit(*, request: QuoteRequest, actor: User, plan: PlanInput, is_demo
         request.status = RequestStatus.QUOTED
         request.responded_at = now
         request.save(update_fields=["status", "responded_at", "updated_at"])
+        case_milestone_mark(case=case, milestone="quote_received_at", at=now)
         case_event_add(
             case=case, kind="quote_received", actor=actor, hospital=request.hospital.name[:120], request=request.code,
         )  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
 from medijourney.cases.models import Case, Document, ScanStatus, Stage
-from medijourney.cases.services import case_event_add, case_transition
+from medijourney.cases.services import case_event_add, case_milestone_mark, case_transition
 from medijourney.catalog.models import Procedure
 from medijourney.network.models import Hospital
 from medijourney.privacy.services import audit_record
@@ -175,6 +175,8 @@ def quote_requests_do(*, plan: SendPlan, actor: User, is_demo: bool = False) -> 
         hospital_notify(request, "quote_request", f"quote-request:{request.public_id}")
         request_clock_schedule(request)
         sent.append(request)
+    if sent:
+        case_milestone_mark(case=case, milestone="quotes_requested_at", at=now)
     _move_to_quotes_requested(case, actor)
     return sent
 
