@@ -31,7 +31,7 @@ from . import permissions as perms
 from .forms import DischargeForm, DoctorLinkForm, DoctorReplyForm, HomeRecordForm, initial_from
 from .ips import ips_json
 from .models import DischargeSummary, DoctorLink, HomeRecord, LinkOutcome
-from .selectors import current_summary, doctor_replies, ips_source, link_rows, summary_versions
+from .selectors import current_summary, doctor_replies, ips_source, link_rows, procedures_of, summary_versions
 from .services import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -101,6 +101,7 @@ def summary(request: HtmxRequest, journey_id: str) -> HttpResponse:
     context = {
         "journey": journey,
         "shown": shown,
+        "procedures": procedures_of(shown),
         "latest": versions[0] if versions else None,
         "versions": versions,
         "patient_view": journey.case.patient_id == user.pk,

@@ -55,7 +55,7 @@ def readable(source: IpsSource) -> dict[str, Any]:
         return out
     out["summary"] = {
         "version": s.version,
-        "procedure": f"{s.procedure_text}, {s.procedure_date.isoformat()}",
+        "procedure": "; ".join(f"{p['text']}, {s.procedure_day(p)}" for p in s.procedures),
         "surgeon": s.surgeon,
         "problems": [
             d["text"] + (f" ({d['system'].upper()} {d['code']})" if d.get("code") else "") for d in s.diagnoses
