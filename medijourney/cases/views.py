@@ -91,8 +91,9 @@ logger = logging.getLogger(__name__)
 
 def _files_not_kept(form: Any) -> None:
     """Browsers cannot re-fill file inputs: say so beside the field (every typed value is kept)."""
-    bound = form["documents"]
-    bound.help_text = f"{bound.help_text} {FILES_NOT_KEPT}"
+    for name in ("documents", *(a.name for a in form.attachments)):
+        bound = form[name]
+        bound.help_text = f"{bound.help_text} {FILES_NOT_KEPT}"
 
 
 # --- Public intake -------------------------------------------------------------------------------
@@ -166,6 +167,7 @@ def _inquiry_post(request: HttpRequest) -> HttpResponse:
                 source=Source.FORM,
                 strict_idempotency=False,
                 signed_in=request.user,
+                attachments=form.attachments_checked,
             )
         except ValidationError as exc:
             release()

@@ -1,17 +1,22 @@
 """Where interop plugs into earlier apps, through the hooks they offer (nothing earlier imports
 interop): the timeline labels of interop's kinds (``cases.register_event_kind``) and the links from
-the case pages (``cases.register_case_link``)."""
+the case pages (``cases.register_case_link``), and the home IPS upload on the inquiry form
+(``cases.register_inquiry_attachment``)."""
 
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from django import forms
+
+from medijourney.cases.attachments import InquiryAttachment, register_inquiry_attachment
 from medijourney.cases.models import Case
 from medijourney.cases.selectors import register_case_link, register_event_kind
 from medijourney.journeys.models import Journey
 
 from . import permissions as perms
 from .models import DoctorReply, HomeRecord
+from .services import home_record_store, home_record_upload_check
 
 register_event_kind(
     "home_record_imported",
@@ -61,3 +66,30 @@ register_event_kind(
     patient_label=_("You revoked a link for your home doctor"),
 )
 register_event_kind("home_doctor_reply", _("Reply from the patient's home doctor (unverified)"))
+
+
+def _home_ips_field() -> forms.Field:
+    return forms.FileField(
+        label=_("Your patient summary from home (IPS, optional)"),
+        required=False,
+        help_text=_(
+            "A FHIR JSON file (International Patient Summary) from your home doctor's system. We keep its "
+            "problems, medicines and allergies for your case manager, not the file."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json,application/fhir+json"}),
+    )
+
+
+def _home_ips_attach(*, case: Case, checked: dict[str, Any], actor: Any) -> None:
+    home_record_store(case=case, fields=checked, actor=actor)
+
+
+register_inquiry_attachment(
+    InquiryAttachment(
+        name="home_ips",
+        field=_home_ips_field,
+        check=lambda upload: home_record_upload_check(upload=upload),
+        attach=_home_ips_attach,
+        legend=_("Your patient summary from home"),
+    )
+)
