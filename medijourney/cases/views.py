@@ -91,7 +91,7 @@ logger = logging.getLogger(__name__)
 
 def _files_not_kept(form: Any) -> None:
     """Browsers cannot re-fill file inputs: say so beside the field (every typed value is kept)."""
-    for name in ("documents", *(a.name for a in form.attachments)):
+    for name in ("documents", *(a.name for a in getattr(form, "attachments", ()))):
         bound = form[name]
         bound.help_text = f"{bound.help_text} {FILES_NOT_KEPT}"
 
