@@ -81,6 +81,7 @@ def interop_demo_setup() -> list[str]:
             days=30,
             passcode=DEMO_PASSCODE,
             actor=case.patient,
+            with_pdf=True,
         )
         DoctorLink.objects.filter(pk=made.link.pk).update(is_demo=True)
     base = getattr(settings, "DEMO_BASE_URL", "http://127.0.0.1:8000")

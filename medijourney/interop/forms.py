@@ -149,6 +149,10 @@ class DoctorLinkForm(forms.Form):
         required=False,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
     )
+    with_pdf = forms.BooleanField(
+        label=_("Also add the discharge summary as a PDF your doctor can download"),
+        required=False,
+    )
 
 
 class DoctorReplyForm(forms.Form):

@@ -86,6 +86,8 @@ class DoctorLink(BaseModel):
     expires_at = models.DateTimeField()
     passcode_hash = models.CharField(max_length=200, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # Whether the encrypted payload also carries the discharge summary as a PDF (the patient's choice).
+    with_pdf = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     reply_received = models.BooleanField(default=False)
     is_demo = models.BooleanField(default=False)

@@ -247,6 +247,7 @@ def links(request: HtmxRequest, reference: str) -> HttpResponse:
                     days=d["days"] or DEFAULT_DAYS,
                     passcode=d["passcode"],
                     actor=signed_in(request),
+                    with_pdf=bool(d["with_pdf"]),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -259,7 +260,15 @@ def links(request: HtmxRequest, reference: str) -> HttpResponse:
             status = 422
     rows = link_rows(case)
     audit_record(actor=request.user, action="doctor_link.list", obj=case, patient=case.patient)
-    context = {"case": case, "form": form, "rows": rows, "new_url": new_url, "max_days": MAX_DAYS}
+    has_summary = Journey.objects.filter(case=case, discharge_summaries__isnull=False).exists()
+    context = {
+        "case": case,
+        "form": form,
+        "rows": rows,
+        "new_url": new_url,
+        "max_days": MAX_DAYS,
+        "has_summary": has_summary,
+    }
     return render(request, "interop/links.html", context, status=status)
 
 

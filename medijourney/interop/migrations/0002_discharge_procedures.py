@@ -1,5 +1,6 @@
 """Several procedures per discharge summary: the one procedure (text, code system, code) becomes
-the first row of ``procedures``; the summary's procedure date stays as the first procedure's date."""
+the first row of ``procedures``; the summary's procedure date stays as the first procedure's date.
+And a doctor link says whether its payload carries the discharge summary PDF."""
 
 from typing import Any
 
@@ -34,6 +35,7 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="dischargesummary", name="procedure_text"),
         migrations.RemoveField(model_name="dischargesummary", name="procedure_system"),
         migrations.RemoveField(model_name="dischargesummary", name="procedure_code"),
+        migrations.AddField(model_name="doctorlink", name="with_pdf", field=models.BooleanField(default=False)),
         migrations.AlterField(
             model_name="dischargesummary",
             name="procedure_date",
