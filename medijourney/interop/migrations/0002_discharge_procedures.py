@@ -1,6 +1,7 @@
 """Several procedures per discharge summary: the one procedure (text, code system, code) becomes
 the first row of ``procedures``; the summary's procedure date stays as the first procedure's date.
-And a doctor link says whether its payload carries the discharge summary PDF."""
+And a doctor link says whether its payload carries the discharge summary PDF. Migrating back keeps
+the first procedure only (the old columns hold one)."""
 
 from typing import Any
 
@@ -32,6 +33,12 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(model_name="dischargesummary", name="procedures", field=models.JSONField(default=list)),
         migrations.RunPython(forwards, backwards),
+        # A default before the removal, so that migrating back re-adds the column on a table with rows.
+        migrations.AlterField(
+            model_name="dischargesummary",
+            name="procedure_text",
+            field=models.CharField(default="", max_length=300, verbose_name="procedure performed"),
+        ),
         migrations.RemoveField(model_name="dischargesummary", name="procedure_text"),
         migrations.RemoveField(model_name="dischargesummary", name="procedure_system"),
         migrations.RemoveField(model_name="dischargesummary", name="procedure_code"),
