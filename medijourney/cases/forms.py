@@ -14,6 +14,7 @@ from medijourney.accounts.models import User
 from medijourney.core.forms import CountedTextarea
 from medijourney.core.uploads import UploadsField, max_upload_files
 
+from .attachments import attachment_check, inquiry_attachments
 from .consent import CURRENT_CONSENT_VERSION, consent_text
 from .models import Stage
 from .selectors import allowed_transitions, case_team_members
@@ -96,6 +97,15 @@ class InquiryForm(forms.Form):
         today = timezone.localdate().isoformat()
         for name in ("travel_earliest", "travel_latest"):
             self.fields[name].widget.attrs["min"] = today  # a hint; the server refuses past dates by name
+        # Files later apps take with the inquiry (cases.attachments): checked in clean().
+        self.attachments = inquiry_attachments()
+        self.attachments_checked: dict[str, Any] = {}
+        for attachment in self.attachments:
+            self.fields[attachment.name] = attachment.field()
+
+    def attachment_parts(self) -> list[tuple[Any, forms.BoundField]]:
+        """(legend, bound field) of each registered attachment, for the template."""
+        return [(a.legend, self[a.name]) for a in self.attachments]
 
     def clean_token(self) -> str:
         token = self.cleaned_data.get("token") or ""
@@ -112,7 +122,19 @@ class InquiryForm(forms.Form):
         start, end = data.get("travel_earliest"), data.get("travel_latest")
         if start and end and end < start:
             self.add_error("travel_latest", _("The end of your travel window is before its start."))
+        self._check_attachments(data)
         return data
+
+    def _check_attachments(self, data: dict[str, Any]) -> None:
+        for attachment in self.attachments:
+            upload = data.get(attachment.name)
+            if not upload:
+                continue
+            checked, problems = attachment_check(attachment, upload)
+            if problems:
+                self.add_error(attachment.name, problems)
+            else:
+                self.attachments_checked[attachment.name] = checked
 
     def consent_text(self) -> str:
         return str(consent_text(self.data.get("consent_version") or CURRENT_CONSENT_VERSION))

@@ -89,10 +89,13 @@ SESSION_RECEIVED = "cases_inquiry_received"
 logger = logging.getLogger(__name__)
 
 
-def _files_not_kept(form: Any) -> None:
-    """Browsers cannot re-fill file inputs: say so beside the field (every typed value is kept)."""
-    bound = form["documents"]
-    bound.help_text = f"{bound.help_text} {FILES_NOT_KEPT}"
+def _files_not_kept(form: Any, attached: Any = ("documents",)) -> None:
+    """Browsers cannot re-fill file inputs: say so beside each field a file was attached to (every
+    typed value is kept)."""
+    names = ("documents", *(a.name for a in getattr(form, "attachments", ())))
+    for name in (n for n in names if n in attached):
+        bound = form[name]
+        bound.help_text = f"{bound.help_text} {FILES_NOT_KEPT}"
 
 
 # --- Public intake -------------------------------------------------------------------------------
@@ -135,7 +138,7 @@ def _intake_identities(request: HttpRequest, email: str) -> list[str]:
 def _inquiry_limited(request: HttpRequest, form: InquiryForm, exc: RateLimitedError) -> HttpResponse:
     """429, with the form as it was typed and the wait in words (files must be attached again)."""
     if request.FILES:
-        _files_not_kept(form)
+        _files_not_kept(form, request.FILES)
     minutes = max(1, round(exc.retry_after / 60))
     message = ngettext(
         "You have sent several inquiries in the last hour. This one has not been sent yet: everything "
@@ -166,6 +169,7 @@ def _inquiry_post(request: HttpRequest) -> HttpResponse:
                 source=Source.FORM,
                 strict_idempotency=False,
                 signed_in=request.user,
+                attachments=form.attachments_checked,
             )
         except ValidationError as exc:
             release()
@@ -179,7 +183,7 @@ def _inquiry_post(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_RECEIVED] = outcome.case.reference
             return redirect("cases:inquiry_received")
     if request.FILES:
-        _files_not_kept(form)
+        _files_not_kept(form, request.FILES)
     return _inquiry_render(request, form, status=422)
 
 

@@ -43,9 +43,7 @@ def _journey(request: HttpRequest, journey_id: UUID, action: str) -> Journey:
 
 def _out(summary: DischargeSummary, versions: list[int]) -> dict[str, Any]:
     fields = (
-        "procedure_text",
-        "procedure_system",
-        "procedure_code",
+        "procedures",
         "procedure_date",
         "surgeon",
         "complications",
@@ -108,9 +106,10 @@ def discharge_summary_post(request: HttpRequest, journey_id: UUID, payload: Disc
         )
         raise HttpError(403, FORBIDDEN)
     data = payload.dict()
-    lists = {k: data.pop(k) for k in ("diagnoses", "medications", "devices", "allergies")}
-    for m in lists["medications"]:
-        m["until"] = m["until"].isoformat() if m["until"] else ""
+    lists = {k: data.pop(k) for k in ("procedures", "diagnoses", "medications", "devices", "allergies")}
+    for kind, name in (("medications", "until"), ("procedures", "date")):
+        for item in lists[kind]:
+            item[name] = item[name].isoformat() if item[name] else ""
     saved = discharge_summary_save(journey=journey, data=DischargeInput(**data, **lists), actor=signed_in(request))
     return Status(201, _out(saved, [v.version for v in summary_versions(journey)]))
 

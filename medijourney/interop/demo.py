@@ -28,7 +28,7 @@ def _summary(journey: Journey, partner: User) -> DischargeSummary:
     day = steps[StepKind.PROCEDURE].day
     back = steps[StepKind.RETURN_FLIGHT].day
     data = DischargeInput(
-        procedure_text="Total knee replacement, right (demo, invented)",
+        procedures=[{"text": "Total knee replacement, right (demo, invented)", "system": "", "code": "", "date": ""}],
         procedure_date=day,
         surgeon=journey.quote.doctor.full_name,
         diagnoses=[{"text": "Primary osteoarthritis of the right knee (demo)", "system": "icd10", "code": "M17.1"}],
@@ -81,6 +81,7 @@ def interop_demo_setup() -> list[str]:
             days=30,
             passcode=DEMO_PASSCODE,
             actor=case.patient,
+            with_pdf=True,
         )
         DoctorLink.objects.filter(pk=made.link.pk).update(is_demo=True)
     base = getattr(settings, "DEMO_BASE_URL", "http://127.0.0.1:8000")

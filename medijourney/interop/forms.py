@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .services import DischargeInput
 from .services.discharge import ITEM_FIELDS
 
-ROWS = {"diagnoses": 3, "medications": 5, "devices": 2, "allergies": 3}
+ROWS = {"procedures": 4, "diagnoses": 3, "medications": 5, "devices": 2, "allergies": 3}
 LABELS: dict[str, Any] = {
     "text": _("Diagnosis"),
     "system": _("Code system"),
@@ -26,6 +26,11 @@ LABELS: dict[str, Any] = {
     "substance": _("Allergy to"),
     "reaction": _("Reaction"),
 }
+# Where a field of one row kind is labelled otherwise than the same name elsewhere.
+KIND_LABELS: dict[tuple[str, str], Any] = {
+    ("procedures", "text"): _("Procedure performed"),
+    ("procedures", "date"): _("Date, if not the first procedure's (YYYY-MM-DD)"),
+}
 SYSTEMS = [("", _("no code")), ("icd10", "ICD-10"), ("snomed", "SNOMED CT")]
 
 
@@ -34,10 +39,7 @@ class DateInput(forms.DateInput):
 
 
 class DischargeForm(forms.Form):
-    procedure_text = forms.CharField(label=_("Procedure performed"), max_length=300, required=False)
-    procedure_system = forms.ChoiceField(label=_("Procedure code system"), choices=SYSTEMS, required=False)
-    procedure_code = forms.CharField(label=_("Procedure code"), max_length=40, required=False)
-    procedure_date = forms.DateField(label=_("Date of the procedure"), required=False, widget=DateInput)
+    procedure_date = forms.DateField(label=_("Date of the (first) procedure"), required=False, widget=DateInput)
     surgeon = forms.CharField(label=_("Surgeon"), max_length=200, required=False)
     complications = forms.CharField(
         label=_("Complications"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -62,13 +64,17 @@ class DischargeForm(forms.Form):
             for i in range(count):
                 for name in ITEM_FIELDS[kind]:
                     key = f"{kind}[{i}].{name}"
+                    label = KIND_LABELS.get((kind, name), LABELS.get(name))
                     if name == "system":
-                        self.fields[key] = forms.ChoiceField(label=LABELS[name], choices=SYSTEMS, required=False)
+                        self.fields[key] = forms.ChoiceField(label=label, choices=SYSTEMS, required=False)
                     else:
-                        self.fields[key] = forms.CharField(label=LABELS[name], max_length=200, required=False)
+                        self.fields[key] = forms.CharField(label=label, max_length=200, required=False)
 
     def rows(self, kind: str) -> list[list[forms.BoundField]]:
         return [[self[f"{kind}[{i}].{name}"] for name in ITEM_FIELDS[kind]] for i in range(ROWS[kind])]
+
+    def procedure_rows(self) -> list[list[forms.BoundField]]:
+        return self.rows("procedures")
 
     def diagnosis_rows(self) -> list[list[forms.BoundField]]:
         return self.rows("diagnoses")
@@ -89,9 +95,6 @@ class DischargeForm(forms.Form):
             for kind, count in ROWS.items()
         }
         return DischargeInput(
-            procedure_text=d.get("procedure_text", ""),
-            procedure_system=d.get("procedure_system", ""),
-            procedure_code=d.get("procedure_code", ""),
             procedure_date=d.get("procedure_date"),
             surgeon=d.get("surgeon", ""),
             complications=d.get("complications", ""),
@@ -110,9 +113,6 @@ def initial_from(summary: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         f: getattr(summary, f)
         for f in (
-            "procedure_text",
-            "procedure_system",
-            "procedure_code",
             "procedure_date",
             "surgeon",
             "complications",
@@ -148,6 +148,10 @@ class DoctorLinkForm(forms.Form):
         max_length=100,
         required=False,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+    )
+    with_pdf = forms.BooleanField(
+        label=_("Also add the discharge summary as a PDF your doctor can download"),
+        required=False,
     )
 
 

@@ -220,23 +220,27 @@ def _problems(doc: _Doc, summary: DischargeSummary | None, patient_ref: str) -> 
 
 
 def _procedures(doc: _Doc, summary: DischargeSummary | None, patient_ref: str, surgeon_ref: str | None) -> None:
-    if summary is None:
+    """One Procedure per procedure performed. The hospital records complications for the stay, not
+    per procedure: they go on the first (the main operation) and into the section's narrative."""
+    if summary is None or not summary.procedures:
         return
     performer = [ProcedurePerformer(actor=Reference(reference=surgeon_ref))] if surgeon_ref else None
-    procedure = Procedure(
-        meta=Meta(profile=[f"{IPS}Procedure-uv-ips"]),
-        status="completed",
-        code=_cc(summary.procedure_text, summary.procedure_system, summary.procedure_code),
-        subject=Reference(reference=patient_ref),
-        performedDateTime=_day(summary.procedure_date),
-        performer=performer,
-        complication=[_cc(summary.complications)] if summary.complications else None,
-    )
-    doc.add("procedures", _uuid("procedure", summary.public_id), procedure)
-    extra = f"; complications: {summary.complications}" if summary.complications else "; no complications recorded"
-    doc.narrative["procedures"] = _list(
-        [f"{summary.procedure_text}, {summary.procedure_date.isoformat()}, by {summary.surgeon}{extra}"]
-    )
+    texts = []
+    for i, p in enumerate(summary.procedures):
+        procedure = Procedure(
+            meta=Meta(profile=[f"{IPS}Procedure-uv-ips"]),
+            status="completed",
+            code=_cc(p["text"], p.get("system", ""), p.get("code", "")),
+            subject=Reference(reference=patient_ref),
+            performedDateTime=_day(summary.procedure_day(p)),
+            performer=performer,
+            complication=[_cc(summary.complications)] if summary.complications and i == 0 else None,
+        )
+        doc.add("procedures", _uuid("procedure", summary.public_id, i), procedure)
+        code = f" [{p['system'].upper()} {p['code']}]" if p.get("code") else ""
+        texts.append(f"{p['text']}{code}, {summary.procedure_day(p)}, by {summary.surgeon}")
+    extra = f"Complications: {summary.complications}" if summary.complications else "No complications recorded."
+    doc.narrative["procedures"] = _list(texts) + f"<p>{escape(extra)}</p>"
 
 
 def _device_text(d: dict[str, str]) -> str:

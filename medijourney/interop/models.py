@@ -17,10 +17,10 @@ class DischargeSummary(BaseModel):
     version = models.PositiveIntegerField()
     # [{"text", "system" ("icd10" | "snomed" | ""), "code"}], as the hospital entered them: we ship no code system.
     diagnoses = models.JSONField(default=list)
-    procedure_text = models.CharField(_("procedure performed"), max_length=300)
-    procedure_system = models.CharField(max_length=10, blank=True)
-    procedure_code = models.CharField(max_length=40, blank=True)
-    procedure_date = models.DateField(_("date of the procedure"))
+    # The procedures performed, one or more: [{"text", "system", "code", "date" (ISO date, or "" for
+    # the day of ``procedure_date``)}], codes as the hospital entered them.
+    procedures = models.JSONField(default=list)
+    procedure_date = models.DateField(_("date of the (first) procedure"))
     surgeon = models.CharField(_("surgeon"), max_length=200)
     # [{"type", "manufacturer", "model", "lot", "serial"}]
     devices = models.JSONField(default=list, blank=True)
@@ -46,6 +46,10 @@ class DischargeSummary(BaseModel):
     @property
     def code(self) -> str:
         return f"DS-{str(self.public_id)[:8].upper()}"
+
+    def procedure_day(self, item: dict[str, str]) -> str:
+        """A procedure's date (ISO): its own, or the summary's procedure date."""
+        return item.get("date") or self.procedure_date.isoformat()
 
 
 class HomeRecord(BaseModel):
@@ -82,6 +86,8 @@ class DoctorLink(BaseModel):
     expires_at = models.DateTimeField()
     passcode_hash = models.CharField(max_length=200, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # Whether the encrypted payload also carries the discharge summary as a PDF (the patient's choice).
+    with_pdf = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     reply_received = models.BooleanField(default=False)
     is_demo = models.BooleanField(default=False)

@@ -15,9 +15,7 @@ from .selectors import ips_source
 
 FIELDS = (
     "version",
-    "procedure_text",
-    "procedure_system",
-    "procedure_code",
+    "procedures",
     "procedure_date",
     "surgeon",
     "diagnoses",

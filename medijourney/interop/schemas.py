@@ -13,6 +13,13 @@ class DiagnosisIn(Schema):
     code: str = Field("", max_length=40)
 
 
+class ProcedureIn(Schema):
+    text: str = Field("", max_length=200, description="The procedure performed, as the hospital names it.")
+    system: CodeSystem = ""
+    code: str = Field("", max_length=40)
+    date: datetime.date | None = Field(None, description="Only when not on the summary's procedure_date.")
+
+
 class MedicationIn(Schema):
     name: str = Field("", max_length=200, description="The medicine (required when dose or frequency is given).")
     dose: str = Field("", max_length=200)
@@ -34,10 +41,10 @@ class AllergyIn(Schema):
 
 
 class DischargeIn(Schema):
-    procedure_text: str = Field(max_length=300)
-    procedure_system: CodeSystem = ""
-    procedure_code: str = Field("", max_length=40)
-    procedure_date: datetime.date
+    procedures: list[ProcedureIn] = Field(
+        default_factory=list, max_length=10, description="The procedures performed: at least one."
+    )
+    procedure_date: datetime.date = Field(description="The date of the (first) procedure.")
     surgeon: str = Field(max_length=200)
     complications: str = Field("", max_length=3000)
     diagnoses: list[DiagnosisIn] = Field(default_factory=list, max_length=10)
@@ -54,6 +61,13 @@ class DiagnosisOut(Schema):
     text: str
     system: str
     code: str
+
+
+class ProcedureOut(Schema):
+    text: str
+    system: str
+    code: str
+    date: str = Field(description="ISO date, or empty when on the summary's procedure_date.")
 
 
 class MedicationOut(Schema):
@@ -81,9 +95,7 @@ class DischargeOut(Schema):
     journey: UUID
     version: int
     written_at: datetime.datetime
-    procedure_text: str
-    procedure_system: str
-    procedure_code: str
+    procedures: list[ProcedureOut]
     procedure_date: datetime.date
     surgeon: str
     complications: str

@@ -33,6 +33,13 @@ def summary_versions(journey: Journey) -> list[DischargeSummary]:
     return list(DischargeSummary.objects.filter(journey=journey).select_related("author").order_by("-version"))
 
 
+def procedures_of(summary: DischargeSummary | None) -> list[dict[str, Any]]:
+    """The procedures performed, each with its day as a date (its own or the summary's)."""
+    if summary is None:
+        return []
+    return [{**p, "day": datetime.date.fromisoformat(summary.procedure_day(p))} for p in summary.procedures]
+
+
 def _check_ins(case: Case) -> tuple[tuple[int, datetime.date, str, dict[str, Any] | None], ...]:
     rows = CheckIn.objects.filter(follow_up__case=case).order_by("day")
     return tuple((c.day, c.due_on, str(c.get_status_display()), c.response) for c in rows)

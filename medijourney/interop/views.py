@@ -31,7 +31,7 @@ from . import permissions as perms
 from .forms import DischargeForm, DoctorLinkForm, DoctorReplyForm, HomeRecordForm, initial_from
 from .ips import ips_json
 from .models import DischargeSummary, DoctorLink, HomeRecord, LinkOutcome
-from .selectors import current_summary, doctor_replies, ips_source, link_rows, summary_versions
+from .selectors import current_summary, doctor_replies, ips_source, link_rows, procedures_of, summary_versions
 from .services import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -101,6 +101,7 @@ def summary(request: HtmxRequest, journey_id: str) -> HttpResponse:
     context = {
         "journey": journey,
         "shown": shown,
+        "procedures": procedures_of(shown),
         "latest": versions[0] if versions else None,
         "versions": versions,
         "patient_view": journey.case.patient_id == user.pk,
@@ -246,6 +247,7 @@ def links(request: HtmxRequest, reference: str) -> HttpResponse:
                     days=d["days"] or DEFAULT_DAYS,
                     passcode=d["passcode"],
                     actor=signed_in(request),
+                    with_pdf=bool(d["with_pdf"]),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -258,7 +260,15 @@ def links(request: HtmxRequest, reference: str) -> HttpResponse:
             status = 422
     rows = link_rows(case)
     audit_record(actor=request.user, action="doctor_link.list", obj=case, patient=case.patient)
-    context = {"case": case, "form": form, "rows": rows, "new_url": new_url, "max_days": MAX_DAYS}
+    has_summary = Journey.objects.filter(case=case, discharge_summaries__isnull=False).exists()
+    context = {
+        "case": case,
+        "form": form,
+        "rows": rows,
+        "new_url": new_url,
+        "max_days": MAX_DAYS,
+        "has_summary": has_summary,
+    }
     return render(request, "interop/links.html", context, status=status)
 
 

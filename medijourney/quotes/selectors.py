@@ -40,6 +40,7 @@ from .models import (
     ShareConsent,
     SharedDocument,
 )
+from .summary_parts import summary_parts_for
 
 MIN_SAMPLE = 5  # below this a scorecard figure says "not enough data"
 ALTERNATIVES_AFTER = datetime.timedelta(hours=72)
@@ -602,6 +603,25 @@ def summary_draft(case: Case) -> str:
     if case.companion:
         lines.append(_("Travels with a companion."))
     return "\n".join(lines).strip()
+
+
+def summary_addition(case: Case, scope: str) -> str:
+    """What the registered summary parts (``summary_parts``) add, de-identified, for a hospital
+    whose consent has ``scope``: "" when the scope covers none or they have nothing."""
+    names = case_names(case)
+    ids = [case.reference, case.email, str(case.phone), case.patient.email]
+    blocks = []
+    for part in summary_parts_for(scope):
+        lines = [deidentify(line, names=names, identifiers=ids) for line in part.lines(case)]
+        if lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def summary_for_scope(summary: str, case: Case, scope: str) -> str:
+    """The summary one hospital reads: the case manager's text, then the parts its consent covers."""
+    addition = summary_addition(case, scope)
+    return f"{summary}\n\n{addition}" if addition else summary
 
 
 # --- Sending requests --------------------------------------------------------------------------------

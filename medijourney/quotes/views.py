@@ -62,6 +62,7 @@ from .selectors import (
     scorecard_hospitals_visible_to,
     scorecards_for,
     shared_documents_visible_to,
+    summary_addition,
     summary_draft,
 )
 from .services import (
@@ -241,6 +242,8 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "send_form": forms.get("send_form")
         or QuoteRequestForm(case=case, choices=choices, initial={"summary": summary_draft(case)}),
         "ask_form": forms.get("ask_form") or ConsentAskForm(choices=choices),
+        # Added for hospitals whose consent includes reports (summary_parts), shown before sending.
+        "reports_addition": summary_addition(case, Scope.SUMMARY_WITH_REPORTS),
         "bill_forms": {
             r.pk: FinalBillForm(initial={"currency": r.quote.currency})
             for r in requests_

@@ -34,6 +34,7 @@ from medijourney.accounts.services import (
     user_create,
 )
 from medijourney.cases import tasks as case_tasks
+from medijourney.cases.attachments import inquiry_attachments
 from medijourney.cases.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from medijourney.cases.models import (
     Case,
@@ -283,11 +284,13 @@ def inquiry_submit(
     source: str = Source.FORM,
     strict_idempotency: bool = True,
     signed_in: Any = None,
+    attachments: dict[str, Any] | None = None,
 ) -> IntakeOutcome:
     """Turn an inquiry into a case exactly once per ``key``: find whose case it is (see the
     module docstring; ``signed_in`` is the page form's signed-in person, never the API's), triage
-    the need, store the documents, assign a case manager, start the clock and queue the
-    acknowledgement. A retry with the same key returns the same case; with the same key and a
+    the need, store the documents and the checked ``attachments`` (name → what the registered
+    ``cases.attachments.InquiryAttachment`` checked), assign a case manager, start the clock and
+    queue the acknowledgement. A retry with the same key returns the same case; with the same key and a
     different body it raises IdempotencyConflictError (when ``strict_idempotency``)."""
     data = inquiry_clean(data)
     request_hash = inquiry_hash(data, uploads)
@@ -305,7 +308,9 @@ def inquiry_submit(
         stored: list[str] = []
         try:
             with transaction.atomic():
-                return _intake_create(data, uploads, key, request_hash, source, triage, stored, signed_in)
+                created = _intake_create(data, uploads, key, request_hash, source, triage, stored, signed_in)
+                _attachments_store(created.case, attachments or {})
+                return created
         except IntegrityError:
             for storage_key in stored:
                 vault_delete(storage_key)
@@ -319,6 +324,12 @@ def inquiry_submit(
                 vault_delete(storage_key)
             raise
     raise RuntimeError("unreachable")
+
+
+def _attachments_store(case: Case, checked: dict[str, Any]) -> None:
+    registered = {a.name: a for a in inquiry_attachments()}
+    for name, value in checked.items():
+        registered[name].attach(case=case, checked=value, actor=case.patient)
 
 
 def _intake_create(

@@ -25,28 +25,38 @@ from medijourney.privacy.services import audit_record
 from ..models import DischargeSummary
 
 CODE_SYSTEMS = ("", "icd10", "snomed")
-LIMITS = {"diagnoses": 10, "medications": 20, "devices": 10, "allergies": 10}
+LIMITS = {"procedures": 10, "diagnoses": 10, "medications": 20, "devices": 10, "allergies": 10}
 ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "procedures": ("text", "system", "code", "date"),
     "diagnoses": ("text", "system", "code"),
     "medications": ("name", "dose", "frequency", "until"),
     "devices": ("type", "manufacturer", "model", "lot", "serial"),
     "allergies": ("substance", "reaction"),
 }
 # The field an item cannot be without, when anything else of it is filled in.
-ITEM_NEEDS = {"diagnoses": "text", "medications": "name", "devices": "type", "allergies": "substance"}
+ITEM_NEEDS = {
+    "procedures": "text",
+    "diagnoses": "text",
+    "medications": "name",
+    "devices": "type",
+    "allergies": "substance",
+}
 TEXT_MAX = 200
+
+
+CODED = ("procedures", "diagnoses")
+# The date field of a row kind, and what the form calls it.
+DATED = {"procedures": "date", "medications": "until"}
 
 
 @dataclass
 class DischargeInput:
-    procedure_text: str
     procedure_date: datetime.date | None
     surgeon: str
     instructions: str
     follow_up: str
     fit_to_fly_date: datetime.date | None
-    procedure_system: str = ""
-    procedure_code: str = ""
+    procedures: list[dict[str, Any]] = field(default_factory=list)
     complications: str = ""
     diagnoses: list[dict[str, Any]] = field(default_factory=list)
     medications: list[dict[str, Any]] = field(default_factory=list)
@@ -67,15 +77,16 @@ def _clean_item(kind: str, index: int, raw: dict[str, Any], errors: dict[str, li
     for name, value in item.items():
         if len(value) > TEXT_MAX:
             errors[f"{kind}[{index}].{name}"] = [_("At most %(n)d characters.") % {"n": TEXT_MAX}]
-    if kind == "diagnoses" and item["system"] not in CODE_SYSTEMS:
+    if kind in CODED and item["system"] not in CODE_SYSTEMS:
         errors[f"{kind}[{index}].system"] = [_("Choose ICD-10, SNOMED CT or no code system.")]
-    if kind == "diagnoses" and item["code"] and not item["system"]:
+    elif kind in CODED and item["code"] and not item["system"]:
         errors[f"{kind}[{index}].system"] = [_("Say which code system the code is from.")]
-    if kind == "medications" and item["until"]:
+    date_field = DATED.get(kind)
+    if date_field and item[date_field]:
         try:
-            item["until"] = datetime.date.fromisoformat(item["until"]).isoformat()
+            item[date_field] = datetime.date.fromisoformat(item[date_field]).isoformat()
         except ValueError:
-            errors[f"{kind}[{index}].until"] = [_("Enter a date (YYYY-MM-DD).")]
+            errors[f"{kind}[{index}].{date_field}"] = [_("Enter a date (YYYY-MM-DD).")]
     return item
 
 
@@ -91,15 +102,39 @@ def _clean_lists(data: DischargeInput, errors: dict[str, list[str]]) -> dict[str
     return out
 
 
-def _check_dates(journey: Journey, data: DischargeInput, errors: dict[str, list[str]]) -> None:
+def _check_procedure_days(
+    procedures: list[dict[str, str]], first: datetime.date, today: datetime.date, errors: dict[str, list[str]]
+) -> datetime.date:
+    """Each procedure's own date (when it has one): not in the future, not before the first
+    procedure's date. Returns the last day anything was done."""
+    last = first
+    for i, item in enumerate(procedures):
+        key = f"procedures[{i}].date"
+        if not item.get("date") or key in errors:
+            continue
+        day = datetime.date.fromisoformat(item["date"])
+        if day > today:
+            errors[key] = [_("The procedure date cannot be in the future.")]
+        elif day < first:
+            errors[key] = [_("A later procedure cannot be before the date of the first procedure.")]
+        last = max(last, day)
+    return last
+
+
+def _check_dates(
+    journey: Journey, data: DischargeInput, procedures: list[dict[str, str]], errors: dict[str, list[str]]
+) -> None:
     today = today_in(journey.destination_tz)
+    last = None
     if data.procedure_date is None:
         errors["procedure_date"] = [_("Enter the date of the procedure.")]
     elif data.procedure_date > today:
         errors["procedure_date"] = [_("The procedure date cannot be in the future.")]
+    else:
+        last = _check_procedure_days(procedures, data.procedure_date, today, errors)
     if data.fit_to_fly_date is None:
         errors["fit_to_fly_date"] = [_("Enter the date from which the surgeon confirms the patient may fly.")]
-    elif data.procedure_date and data.fit_to_fly_date < data.procedure_date:
+    elif last and data.fit_to_fly_date < last:
         errors["fit_to_fly_date"] = [_("The fit-to-fly date cannot be before the procedure.")]
 
 
@@ -108,26 +143,20 @@ def discharge_summary_check(*, journey: Journey, data: DischargeInput) -> dict[s
     errors: dict[str, list[str]] = {}
     lists = _clean_lists(data, errors)
     for name, label in (
-        ("procedure_text", _("the procedure performed")),
         ("surgeon", _("the surgeon")),
         ("instructions", _("the instructions for the patient")),
         ("follow_up", _("the follow-up plan")),
     ):
         if not str(getattr(data, name) or "").strip():
             errors[name] = [_("Enter %(what)s.") % {"what": label}]
-    if data.procedure_system not in CODE_SYSTEMS:
-        errors["procedure_system"] = [_("Choose ICD-10, SNOMED CT or no code system.")]
-    elif data.procedure_code.strip() and not data.procedure_system:
-        errors["procedure_system"] = [_("Say which code system the code is from.")]
+    if not lists["procedures"] and "procedures" not in errors:
+        errors["procedures[0].text"] = [_("Enter the procedure performed.")]
     if not lists["diagnoses"] and "diagnoses" not in errors:
         errors["diagnoses[0].text"] = [_("Enter at least one diagnosis.")]
-    _check_dates(journey, data, errors)
+    _check_dates(journey, data, lists["procedures"], errors)
     if errors:
         raise ValidationError(errors)
     return {
-        "procedure_text": data.procedure_text.strip(),
-        "procedure_system": data.procedure_system,
-        "procedure_code": data.procedure_code.strip(),
         "procedure_date": data.procedure_date,
         "surgeon": data.surgeon.strip(),
         "complications": data.complications.strip(),

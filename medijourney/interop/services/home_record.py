@@ -129,13 +129,18 @@ def _date(value: Any) -> datetime.date | None:
         return None
 
 
-def home_record_import(*, case: Case, upload: Any, actor: User) -> HomeRecord:
-    """``upload``: an uploaded file (its size is checked before a byte of it is read)."""
+def home_record_upload_check(*, upload: Any) -> dict[str, Any]:
+    """``upload``: an uploaded file (its size is checked before a byte of it is read). The fields
+    of the record to store, or a ValidationError on ``file`` saying what is wrong."""
     if upload is None:
         raise ValidationError({"file": _("Choose the JSON file of your patient summary.")})
     if upload.size > _max_bytes():
         raise _too_large()
-    fields = home_record_check(data=upload.read(_max_bytes() + 1))
+    return home_record_check(data=upload.read(_max_bytes() + 1))
+
+
+def home_record_store(*, case: Case, fields: dict[str, Any], actor: User | None) -> HomeRecord:
+    """Store what ``home_record_check`` kept of an accepted file (timeline event, audited)."""
     with transaction.atomic():
         record = HomeRecord(case=case, uploaded_by=actor, created_by=actor, **fields)
         record.full_clean()
@@ -143,3 +148,8 @@ def home_record_import(*, case: Case, upload: Any, actor: User) -> HomeRecord:
         case_event_add(case=case, kind="home_record_imported", actor=actor)
         audit_record(actor=actor, action="home_record.import", obj=record, patient=case.patient)
     return record
+
+
+def home_record_import(*, case: Case, upload: Any, actor: User) -> HomeRecord:
+    """Check an uploaded file and store what it says, or refuse it storing nothing."""
+    return home_record_store(case=case, fields=home_record_upload_check(upload=upload), actor=actor)

@@ -3,7 +3,8 @@ and Links"): what the link serves (the IPS Bundle and a readable summary of it) 
 AES-256-GCM under a fresh 256-bit key that goes into the link's fragment (``#key``), which browsers
 never send to the server; the server keeps the ciphertext, the SHA-256 of the link's token and the
 passcode's hash (Django's password hasher), never the key. The viewer page decrypts in the browser
-(WebCrypto, ``static/interop/viewer.js``).
+(WebCrypto, ``static/interop/viewer.js``). When the patient chooses, the payload also carries the
+discharge summary as a PDF (``pdf.py``), offered as a download after decryption.
 
 Every fetch is recorded (served, or refused: revoked, expired, wrong passcode, locked after
 ``MAX_FAILED`` wrong passcodes) for the patient's access list. Revoking takes effect on the next
@@ -32,6 +33,7 @@ from medijourney.privacy.services import audit_record
 
 from ..ips import IpsSource, ips_bundle
 from ..models import DoctorLink, DoctorLinkAccess, DoctorReply, LinkOutcome
+from ..pdf import discharge_summary_pdf
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
@@ -55,7 +57,7 @@ def readable(source: IpsSource) -> dict[str, Any]:
         return out
     out["summary"] = {
         "version": s.version,
-        "procedure": f"{s.procedure_text}, {s.procedure_date.isoformat()}",
+        "procedure": "; ".join(f"{p['text']}, {s.procedure_day(p)}" for p in s.procedures),
         "surgeon": s.surgeon,
         "problems": [
             d["text"] + (f" ({d['system'].upper()} {d['code']})" if d.get("code") else "") for d in s.diagnoses
@@ -103,10 +105,29 @@ def _check(label: str, days: int | None, passcode: str) -> dict[str, list[str]]:
     return errors
 
 
+def _pdf_payload(source: IpsSource) -> dict[str, str]:
+    """The discharge summary PDF, base64, for the link's encrypted payload."""
+    assert source.summary is not None
+    pdf = discharge_summary_pdf(
+        source.summary, hospital_name=source.hospital_name, case_reference=source.case.reference
+    )
+    return {"pdf": base64.b64encode(pdf).decode(), "pdf_name": f"discharge-summary-v{source.summary.version}.pdf"}
+
+
 def doctor_link_create(
-    *, case: Case, source: IpsSource, label: str, days: int | None, passcode: str, actor: User
+    *,
+    case: Case,
+    source: IpsSource,
+    label: str,
+    days: int | None,
+    passcode: str,
+    actor: User,
+    with_pdf: bool = False,
 ) -> NewLink:
+    """``with_pdf``: the link also carries the discharge summary as a PDF (encrypted with the rest)."""
     errors = _check(label or "", days, passcode or "")
+    if with_pdf and source.summary is None:
+        errors["with_pdf"] = [_("The hospital has not written the discharge summary yet: there is no PDF to add.")]
     if errors:
         raise ValidationError(errors)
     token = secrets.token_urlsafe(32)
@@ -117,6 +138,7 @@ def doctor_link_create(
         "created": timezone.now().isoformat(),
         "readable": readable(source),
         "ips": json.loads(ips_bundle(source).model_dump_json(exclude_none=True)),
+        **(_pdf_payload(source) if with_pdf else {}),
     }
     ciphertext = AESGCM(key).encrypt(nonce, json.dumps(payload).encode(), token.encode())
     with transaction.atomic():
@@ -128,6 +150,7 @@ def doctor_link_create(
             nonce=nonce,
             expires_at=timezone.now() + datetime.timedelta(days=int(days or DEFAULT_DAYS)),
             passcode_hash=make_password(passcode) if passcode else "",
+            with_pdf=with_pdf,
             created_by=actor,
             is_demo=bool(getattr(actor, "is_demo", False)),
         )

@@ -14,9 +14,7 @@ from medijourney.journeys.models import Journey
 def discharge_input(**overrides: Any) -> DischargeInput:
     today = timezone.localdate()
     data: dict[str, Any] = {
-        "procedure_text": "Total knee replacement, left",
-        "procedure_system": "snomed",
-        "procedure_code": "609588000",
+        "procedures": [{"text": "Total knee replacement, left", "system": "snomed", "code": "609588000", "date": ""}],
         "procedure_date": today - datetime.timedelta(days=3),
         "surgeon": "Dr Meera Demo",
         "complications": "",

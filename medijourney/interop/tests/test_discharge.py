@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from medijourney.cases.models import CaseEvent, CaseTask
 from medijourney.interop.models import DischargeSummary
@@ -43,7 +44,15 @@ def test_a_dose_without_a_medicine_is_refused_naming_the_field_and_nothing_is_st
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"procedure_text": ""}, "procedure_text"),
+        ({"procedures": []}, "procedures[0].text"),
+        ({"procedures": [{"text": "", "system": "snomed", "code": "1", "date": ""}]}, "procedures[0].text"),
+        (
+            {"procedures": [{"text": "A", "system": ""}, {"text": "B", "system": "", "code": "12"}]},
+            "procedures[1].system",
+        ),
+        ({"procedures": [{"text": "A"}, {"text": "B", "date": "2999-01-01"}]}, "procedures[1].date"),
+        ({"procedures": [{"text": "A"}, {"text": "B", "date": "2001-01-01"}]}, "procedures[1].date"),
+        ({"procedures": [{"text": "A"}, {"text": "B", "date": "tomorrow"}]}, "procedures[1].date"),
         ({"surgeon": "  "}, "surgeon"),
         ({"diagnoses": []}, "diagnoses[0].text"),
         ({"diagnoses": [{"text": "x", "system": "", "code": "M17"}]}, "diagnoses[0].system"),
@@ -96,7 +105,11 @@ def test_partner_page_keeps_input_on_error_then_saves(client):
     url = reverse("interop:write", args=[journey.public_id])
     assert client.get(url).status_code == 200
     data = {
-        "procedure_text": "Total knee replacement",
+        "procedures[0].text": "Total knee replacement",
+        "procedures[0].system": "snomed",
+        "procedures[0].code": "609588000",
+        "procedures[1].text": "Removal of a loose body",
+        "procedures[1].date": "2020-01-03",
         "procedure_date": "2020-01-01",
         "surgeon": "Dr Meera Demo",
         "diagnoses[0].text": "Osteoarthritis",
@@ -110,10 +123,48 @@ def test_partner_page_keeps_input_on_error_then_saves(client):
     body = response.content.decode()
     assert "Enter the name" in body
     assert 'value="40 mg"' in body and 'value="Dr Meera Demo"' in body
+    assert 'value="Removal of a loose body"' in body and 'value="2020-01-03"' in body
     data["medications[0].name"] = "Enoxaparin"
     response = client.post(url, data)
     assert response.status_code == 302
-    assert DischargeSummary.objects.get(journey=journey).medications[0]["name"] == "Enoxaparin"
+    saved = DischargeSummary.objects.get(journey=journey)
+    assert saved.medications[0]["name"] == "Enoxaparin"
+    assert saved.procedures == [
+        {"text": "Total knee replacement", "system": "snomed", "code": "609588000", "date": ""},
+        {"text": "Removal of a loose body", "system": "", "code": "", "date": "2020-01-03"},
+    ]
+
+
+def test_a_later_procedure_after_the_fit_to_fly_date_is_refused():
+    journey, _manager, partner = accepted_journey()
+    first = timezone.localdate() - datetime.timedelta(days=5)
+    bad = discharge_input(
+        procedure_date=first,
+        procedures=[{"text": "A"}, {"text": "B", "date": (first + datetime.timedelta(days=3)).isoformat()}],
+        fit_to_fly_date=first + datetime.timedelta(days=1),
+    )
+    with pytest.raises(ValidationError) as err:
+        discharge_summary_save(journey=journey, data=bad, actor=partner)
+    assert "fit_to_fly_date" in err.value.error_dict
+    assert not DischargeSummary.objects.exists()
+
+
+def test_patient_sees_every_procedure_in_plain_words(client):
+    journey, _manager, partner = accepted_journey()
+    day = timezone.localdate() - datetime.timedelta(days=4)
+    with_summary(
+        journey,
+        partner,
+        procedure_date=day,
+        procedures=[
+            {"text": "Coronary angiography", "system": "", "code": "", "date": ""},
+            {"text": "Coronary stent insertion", "system": "snomed", "code": "36969009", "date": ""},
+        ],
+    )
+    client.force_login(journey.case.patient)
+    body = client.get(reverse("interop:summary", args=[journey.public_id])).content.decode()
+    assert "Operations and treatments you had" in body
+    assert "Coronary angiography" in body and "Coronary stent insertion" in body and "36969009" in body
 
 
 def test_patient_reads_plain_words_and_an_old_version(client):
@@ -140,7 +191,7 @@ def test_api_post_names_the_field_and_stores_nothing(client):
     client.force_login(partner)
     url = f"/api/v1/partner/journeys/{journey.public_id}/discharge-summary"
     payload = {
-        "procedure_text": "Total knee replacement",
+        "procedures": [{"text": "Total knee replacement"}, {"text": "Patella resurfacing", "date": "2020-01-02"}],
         "procedure_date": "2020-01-01",
         "surgeon": "Dr Meera Demo",
         "diagnoses": [{"text": "Osteoarthritis"}],
@@ -165,3 +216,7 @@ def test_api_post_names_the_field_and_stores_nothing(client):
         "frequency": "",
         "until": "2020-02-01",
     }
+    assert read.json()["procedures"] == [
+        {"text": "Total knee replacement", "system": "", "code": "", "date": ""},
+        {"text": "Patella resurfacing", "system": "", "code": "", "date": "2020-01-02"},
+    ]

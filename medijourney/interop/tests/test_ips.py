@@ -47,13 +47,30 @@ def exported_bundles() -> dict[str, dict[str, Any]]:
     journey, _m, partner = accepted_journey()
     out["no discharge summary yet"] = journey.case
     journey, _m, partner = accepted_journey()
+    with_summary(
+        journey,
+        partner,
+        procedure_date=today - datetime.timedelta(days=5),
+        complications="Bleeding at the access site, stopped with pressure",
+        procedures=[
+            {"text": "Coronary angiography", "system": "", "code": "", "date": ""},
+            {"text": "Coronary stent insertion", "system": "snomed", "code": "36969009", "date": ""},
+            {
+                "text": "Wound revision",
+                "system": "",
+                "code": "",
+                "date": (today - datetime.timedelta(days=3)).isoformat(),
+            },
+        ],
+    )
+    out["several procedures"] = journey.case
+    journey, _m, partner = accepted_journey()
     with_summary(journey, partner)
     with_summary(
         journey,
         partner,
         correction_reason="Second implant added",
-        procedure_system="",
-        procedure_code="",
+        procedures=[{"text": "Total knee replacement, left", "system": "", "code": "", "date": ""}],
         medications=[{"name": "Ibuprofen", "dose": "400 mg", "frequency": "", "until": today.isoformat()}],
         devices=[
             {"type": "Knee joint prosthesis", "manufacturer": "", "model": "", "lot": "", "serial": "S1"},
@@ -151,7 +168,7 @@ def errors(results: list[Any]) -> list[str]:
 
 
 def test_every_exported_bundle_passes_the_profiles_and_the_rules(bundles, validated):
-    assert len(bundles) == 6
+    assert len(bundles) == 7
     for name, bundle in bundles.items():
         assert errors(validated[f"export: {name}"]) == [], name
         assert ips_problems(bundle) == [], name
@@ -226,6 +243,34 @@ def test_full_bundle_carries_medications_implant_and_plan(bundles):
     assert {"47519-4", "46264-8", "18776-5"} <= sections
     condition = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Condition")
     assert condition["code"]["coding"][0] == {"system": "http://hl7.org/fhir/sid/icd-10", "code": "M17.1"}
+
+
+def test_several_procedures_are_one_procedure_resource_each_in_the_procedures_section(bundles, validated):
+    bundle = bundles["several procedures"]
+    by_url = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    section = next(s for s in bundle["entry"][0]["resource"]["section"] if s["code"]["coding"][0]["code"] == "47519-4")
+    procedures = [by_url[r["reference"]] for r in section["entry"]]
+    assert [p["resourceType"] for p in procedures] == ["Procedure"] * 3
+    assert [p["code"]["text"] for p in procedures] == [
+        "Coronary angiography",
+        "Coronary stent insertion",
+        "Wound revision",
+    ]
+    assert procedures[1]["code"]["coding"][0] == {"system": "http://snomed.info/sct", "code": "36969009"}
+    assert procedures[0]["performedDateTime"] == procedures[1]["performedDateTime"]
+    assert procedures[2]["performedDateTime"] > procedures[0]["performedDateTime"]
+    assert "complication" in procedures[0] and "complication" not in procedures[1]
+    for text in ("Coronary angiography", "Coronary stent insertion", "Wound revision", "Bleeding"):
+        assert text in section["text"]["div"]
+    profiled = [r for r in validated["export: several procedures"] if r.resource_type == "Procedure"]
+    assert len(profiled) == 3 and all(r.profile for r in profiled)
+    # A copy with the second procedure's reference broken is refused by the Composition rules.
+    broken = copy.deepcopy(bundle)
+    broken_section = next(
+        s for s in broken["entry"][0]["resource"]["section"] if s["code"]["coding"][0]["code"] == "47519-4"
+    )
+    broken_section["entry"][1]["reference"] = "urn:uuid:00000000-0000-0000-0000-000000000001"
+    assert ips_problems(broken)
 
 
 def test_api_and_download_are_audited_and_follow_visibility(client):

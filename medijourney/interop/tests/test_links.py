@@ -6,11 +6,15 @@ case team, marked unverified."""
 
 import base64
 import datetime
+import io
 import json
+from pathlib import Path
 
+import pikepdf
 import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -29,12 +33,18 @@ pytestmark = pytest.mark.django_db
 PLAIN = ("Enoxaparin", "SN-000123", "Knee joint prosthesis", "Penicillin", "osteoarthritis")
 
 
-def made(passcode: str = "", days: int = 30):
+def made(passcode: str = "", days: int = 30, with_pdf: bool = False):
     journey, manager, partner = accepted_journey()
     with_summary(journey, partner)
     case = journey.case
     new = doctor_link_create(
-        case=case, source=ips_source(case), label="Dr Home", days=days, passcode=passcode, actor=case.patient
+        case=case,
+        source=ips_source(case),
+        label="Dr Home",
+        days=days,
+        passcode=passcode,
+        actor=case.patient,
+        with_pdf=with_pdf,
     )
     return new, case, manager
 
@@ -73,6 +83,65 @@ def test_stored_link_rows_hold_no_plaintext_of_the_summary_nor_the_key_or_token(
     for word in (*PLAIN, case.full_name, case.reference, "tulip-42", new.key, new.token):
         assert word.encode() not in dump, word
         assert word.lower().encode() not in dump.lower(), word
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF's page content, decompressed (ReportLab compresses it), so the words can be seen."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return b"".join(page.Contents.read_bytes() for page in doc.pages)
+
+
+def stored_files() -> list[bytes]:
+    roots = {Path(settings.PRIVATE_MEDIA_ROOT), Path(settings.MEDIA_ROOT)}
+    return [p.read_bytes() for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
+
+
+def test_the_discharge_summary_pdf_travels_encrypted_and_is_nowhere_in_plain_form():
+    new, _case, _m = made(passcode="tulip-42", with_pdf=True)
+    link = DoctorLink.objects.get()
+    assert link.with_pdf
+    payload = decrypt(new, bytes(link.ciphertext), bytes(link.nonce))
+    pdf = base64.b64decode(payload["pdf"])
+    assert pdf.startswith(b"%PDF-") and payload["pdf_name"] == "discharge-summary-v1.pdf"
+    text = pdf_text(pdf)
+    for word in (b"Enoxaparin", b"SN-000123", b"Knee joint prosthesis", b"Total knee replacement"):
+        assert word in text, word  # the scan below could see these if they were stored in plain form
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {DoctorLink._meta.db_table}")  # noqa: S608 - a model's own table name
+        rows = cursor.fetchall()
+    dump = repr(rows).encode() + b"".join(bytes(v) for row in rows for v in row if isinstance(v, bytes | memoryview))
+    middle = pdf[len(pdf) // 2 : len(pdf) // 2 + 48]
+    secrets_ = [b"%PDF", b"JVBERi0", middle, base64.b64encode(middle), payload["pdf"][:64].encode()]
+    secrets_ += [word.encode() for word in PLAIN]
+    blobs = stored_files()  # the case's own encrypted files (the link itself stores none)
+    for secret in secrets_:
+        assert secret not in dump, secret
+        assert not any(secret in blob for blob in blobs), secret
+
+
+def test_a_pdf_without_a_discharge_summary_is_refused_and_nothing_is_stored():
+    journey, _manager, _partner = accepted_journey()
+    case = journey.case
+    with pytest.raises(ValidationError) as err:
+        doctor_link_create(
+            case=case, source=ips_source(case), label="Dr Home", days=30, passcode="", actor=case.patient, with_pdf=True
+        )
+    assert "with_pdf" in err.value.error_dict
+    assert not DoctorLink.objects.exists()
+
+
+def test_the_links_page_offers_the_pdf_once_there_is_a_summary(client):
+    journey, _manager, partner = accepted_journey()
+    case = journey.case
+    client.force_login(case.patient)
+    url = reverse("interop:links", args=[case.reference])
+    assert 'name="with_pdf"' not in client.get(url).content.decode()
+    with_summary(journey, partner)
+    assert 'name="with_pdf"' in client.get(url).content.decode()
+    response = client.post(url, {"label": "Dr Home", "days": "30", "passcode": "", "with_pdf": "on"})
+    assert response.status_code == 201
+    assert "With the discharge summary PDF." in response.content.decode()
+    assert DoctorLink.objects.get(case=case).with_pdf
 
 
 def test_passcode_attempts_are_limited_and_counted():

@@ -115,7 +115,7 @@ def test_api_reading(matrix):
 
 def test_api_writing_is_for_the_hospital(matrix):
     payload = {
-        "procedure_text": "Total knee replacement",
+        "procedures": [{"text": "Total knee replacement"}],
         "procedure_date": "2020-01-01",
         "surgeon": "Dr Meera Demo",
         "diagnoses": [{"text": "Osteoarthritis"}],

@@ -27,12 +27,14 @@ from medijourney.quotes.selectors import (
     case_exact_identifiers,
     case_names,
     partner_ready_hospitals,
+    summary_for_scope,
 )
 
 from .clock import default_response_hours, request_clock_schedule
 from .notify import hospital_notify
 
 MAX_HOSPITALS = 5
+SUMMARY_MAX = 8000  # QuoteRequest.summary
 SENDABLE_STAGES = (Stage.NEW, Stage.IN_REVIEW, Stage.AWAITING_INFORMATION, Stage.QUOTES_REQUESTED, Stage.QUOTES_READY)
 
 
@@ -53,6 +55,8 @@ class SendPlan:
     hospitals: list[Hospital]
     consents: dict[int, ShareConsent]
     summary: str
+    # What each hospital reads, by consent scope: the summary and the registered parts it covers.
+    summaries: dict[str, str]
     documents: list[Document]
     respond_by: datetime.datetime
     procedure: Procedure | None
@@ -105,6 +109,36 @@ def _errors_of_hospital(
     return {k: v for k, v in (("hospitals", problems), ("documents", documents)) if v}
 
 
+def _summaries_by_scope(case: Case, summary: str, scopes: set[str], errors: dict[str, list[str]]) -> dict[str, str]:
+    """The text each consent scope gets (``summary_for_scope``), checked like the summary itself."""
+    out: dict[str, str] = {}
+    if not summary or "summary" in errors:
+        return out
+    for scope in sorted(scopes):
+        text = summary_for_scope(summary, case, scope)
+        if text == summary:
+            out[scope] = text
+            continue
+        leftovers = identifying_leftovers(
+            text[len(summary) :], names=case_names(case), exact=case_exact_identifiers(case)
+        )
+        if leftovers:
+            errors.setdefault("summary", []).append(
+                _("What the patient's records add still contains the patient's %(what)s: the request was not sent.")
+                % {"what": ", ".join(leftovers)}
+            )
+        elif len(text) > SUMMARY_MAX:
+            errors.setdefault("summary", []).append(
+                _(
+                    "With what the patient's records add, the summary is %(n)d characters long (at most %(max)d):"
+                    " shorten your text."
+                )
+                % {"n": len(text), "max": SUMMARY_MAX}
+            )
+        out[scope] = text
+    return out
+
+
 def quote_requests_check(
     *,
     case: Case,
@@ -135,6 +169,7 @@ def quote_requests_check(
         )
         for field_name, messages in found.items():
             errors.setdefault(field_name, []).extend(messages)
+    summaries = _summaries_by_scope(case, summary, {c.scope for c in consents.values()}, errors)
     if errors:
         raise ValidationError(errors)
     if procedure is None and case.procedure_slug:
@@ -144,6 +179,7 @@ def quote_requests_check(
         hospitals=chosen,
         consents=consents,
         summary=summary,
+        summaries=summaries,
         documents=attached,
         respond_by=timezone.now() + datetime.timedelta(hours=hours),
         procedure=procedure,
@@ -158,7 +194,7 @@ def quote_requests_do(*, plan: SendPlan, actor: User, is_demo: bool = False) -> 
         scope = plan.consents[h.pk].scope
         request = QuoteRequest(
             case=case, patient=case.patient, hospital=h, procedure=plan.procedure, scope=scope,
-            summary=plan.summary, sent_by=actor, sent_at=now, respond_by=plan.respond_by, created_by=actor,
+            summary=plan.summaries.get(scope, plan.summary), sent_by=actor, sent_at=now, respond_by=plan.respond_by, created_by=actor,
             is_demo=is_demo,
         )  # fmt: skip
         request.full_clean()
@@ -170,7 +206,7 @@ def quote_requests_do(*, plan: SendPlan, actor: User, is_demo: bool = False) -> 
         )  # fmt: skip
         audit_record(
             actor=actor, action="quote_request.send", obj=request, patient=case.patient,
-            detail={"documents": len(plan.documents), "scope": scope},
+            detail={"documents": len(plan.documents), "scope": scope, "records_added": request.summary != plan.summary},
         )  # fmt: skip
         hospital_notify(request, "quote_request", f"quote-request:{request.public_id}")
         request_clock_schedule(request)

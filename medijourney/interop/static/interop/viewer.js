@@ -1,7 +1,7 @@
 // The home doctor's viewer: fetches the link's ciphertext and decrypts it in the browser with
 // WebCrypto (AES-256-GCM; the key is the link's fragment, which browsers never send to the server;
 // the link's token is the associated data). Shows the summary with textContent only and offers the
-// IPS Bundle as a download. No inline script: served as a static file under the CSP.
+// IPS Bundle (and, when the patient added it, the discharge summary PDF) as a download. No inline script: served as a static file under the CSP.
 (function () {
   "use strict";
   var root = document.getElementById("doctor-viewer");
@@ -14,6 +14,7 @@
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
   var key = window.location.hash.slice(1);
   var bundle = null;
+  var pdf = null;
 
   function bytes(b64url) {
     var b64 = b64url.replace(/-/g, "+").replace(/_/g, "/");
@@ -48,6 +49,8 @@
     var r = payload.readable || {};
     var s = r.summary;
     bundle = payload.ips;
+    pdf = payload.pdf ? { data: payload.pdf, name: payload.pdf_name || "discharge-summary.pdf" } : null;
+    document.getElementById("viewer-download-pdf").hidden = !pdf;
     document.getElementById("viewer-title").textContent = s
       ? payload.label + " · " + (r.hospital || "") + " · " + strings.title + " " + s.version
       : strings.nosummary;
@@ -98,15 +101,22 @@
     event.preventDefault();
     open();
   });
-  document.getElementById("viewer-download").addEventListener("click", function () {
-    if (!bundle) return;
-    var blob = new Blob([JSON.stringify(bundle, null, 2)], { type: "application/fhir+json" });
+  function save(blob, name) {
     var a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = "patient-summary.json";
+    a.download = name;
     document.body.appendChild(a);
     a.click();
     a.remove();
+  }
+
+  document.getElementById("viewer-download").addEventListener("click", function () {
+    if (!bundle) return;
+    save(new Blob([JSON.stringify(bundle, null, 2)], { type: "application/fhir+json" }), "patient-summary.json");
+  });
+  document.getElementById("viewer-download-pdf").addEventListener("click", function () {
+    if (!pdf) return;
+    save(new Blob([bytes(pdf.data)], { type: "application/pdf" }), pdf.name);
   });
   if (root.dataset.needsPasscode !== "1") open();
 })();
