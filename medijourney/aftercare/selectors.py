@@ -331,7 +331,7 @@ def outcome_note(fig: OutcomeFigures) -> QualityNote:
     if fig.is_demo:
         source = _("Demo figures: invented follow-ups at a fictional demo hospital, not real outcomes.") + " " + source
     return QualityNote(
-        title=str(_("Outcomes after returning home")), text=" · ".join(parts), source=source, is_demo=fig.is_demo
+        title=str(_("Outcomes after returning home")), parts=tuple(parts), source=source, is_demo=fig.is_demo
     )
 
 

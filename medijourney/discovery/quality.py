@@ -10,13 +10,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class QualityNote:
-    """What a result row shows for one signal: a title, the text (every figure in it with its n),
-    where it comes from, and whether it is demo data."""
+    """What a result row shows for one signal: a title, the figures (each with its n; ``text`` is
+    them in one line), where they come from, and whether they are demo data."""
 
     title: str
-    text: str
+    parts: tuple[str, ...]
     source: str
     is_demo: bool = False
+
+    @property
+    def text(self) -> str:
+        return " · ".join(self.parts)
 
 
 Signal = Callable[[Sequence[int]], dict[int, QualityNote]]

@@ -39,7 +39,7 @@ def _no_bench_rows(settings: Any) -> None:
     settings.DISCOVERY_REFERENCE_CHECK_SECONDS = 0
 
 
-def _reviews(hospital: Hospital, procedure: Procedure, n: int, *, recommend: int) -> None:
+def add_reviews(hospital: Hospital, procedure: Procedure, n: int, *, recommend: int) -> None:
     for i in range(n):
         Review.objects.create(
             hospital=hospital,
@@ -56,7 +56,7 @@ def _reviews(hospital: Hospital, procedure: Procedure, n: int, *, recommend: int
         )
 
 
-def _follow_ups(hospital: Hospital, procedure: Procedure, pains: list[int | None], *, answer_day: int = 30) -> None:
+def add_follow_ups(hospital: Hospital, procedure: Procedure, pains: list[int | None], *, answer_day: int = 30) -> None:
     """One follow-up per entry: days 2 and ``answer_day`` answered (day-30 pain as given; None:
     the patient went silent after day 2)."""
     today = timezone.localdate()
@@ -96,10 +96,10 @@ def _names_in_order(client: Client) -> list[str]:
 def test_search_row_shows_the_outcome_signal_only_from_n_10_with_completion_beside(client):
     world = standard_world()
     delhi, bangkok = world.hospitals["delhi"], world.hospitals["bangkok"]
-    _reviews(delhi, world.procedure, 10, recommend=9)
-    _follow_ups(delhi, world.procedure, [3] * 6 + [None] * 4)
-    _reviews(bangkok, world.procedure, 9, recommend=9)  # n = 9: not shown
-    _follow_ups(bangkok, world.procedure, [2] * 9)
+    add_reviews(delhi, world.procedure, 10, recommend=9)
+    add_follow_ups(delhi, world.procedure, [3] * 6 + [None] * 4)
+    add_reviews(bangkok, world.procedure, 9, recommend=9)  # n = 9: not shown
+    add_follow_ups(bangkok, world.procedure, [2] * 9)
     page = client.get(SEARCH, PARAMS).content.decode()
     rows = _rows(page)
     assert NOT_RANKED in page
@@ -122,10 +122,10 @@ def test_the_signal_never_changes_the_order(client):
     before = _names_in_order(client)
     by_name = {h.name: h for h in world.hospitals.values()}
     worst_first = by_name[before[-1]]  # the last result gets the best figures, the first the worst
-    _reviews(worst_first, world.procedure, 20, recommend=20)
-    _follow_ups(worst_first, world.procedure, [0] * 12)
-    _reviews(by_name[before[0]], world.procedure, 20, recommend=0)
-    _follow_ups(by_name[before[0]], world.procedure, [10] * 12)
+    add_reviews(worst_first, world.procedure, 20, recommend=20)
+    add_follow_ups(worst_first, world.procedure, [0] * 12)
+    add_reviews(by_name[before[0]], world.procedure, 20, recommend=0)
+    add_follow_ups(by_name[before[0]], world.procedure, [10] * 12)
     page = client.get(SEARCH, PARAMS).content.decode()
     after = list(_rows(page))
     assert after == before
@@ -145,7 +145,7 @@ def test_a_demo_hospital_signal_is_labelled_demo(client):
         airport_code="DEL",
         is_demo=True,
     ).hospital
-    _reviews(demo, world.procedure, 12, recommend=10)
+    add_reviews(demo, world.procedure, 12, recommend=10)
     row = _rows(client.get(SEARCH, PARAMS).content.decode())[demo.name]
     assert TITLE in row and "demo figures" in row
     assert "Demo figures: invented follow-ups at a fictional demo hospital, not real outcomes." in row
@@ -161,8 +161,8 @@ def _page_queries(client: Client) -> tuple[int, str]:
 
 def _hospital_with_outcomes(world: World, n: int) -> None:
     offer = add_hospital(world, f"extra{n}", country_code="TH", city="Bangkok", airport_code="BKK")
-    _reviews(offer.hospital, world.procedure, 10, recommend=8)
-    _follow_ups(offer.hospital, world.procedure, [4] * 10)
+    add_reviews(offer.hospital, world.procedure, 10, recommend=8)
+    add_follow_ups(offer.hospital, world.procedure, [4] * 10)
 
 
 def test_query_count_does_not_grow_with_the_rows_shown(client):
@@ -198,12 +198,12 @@ def test_the_outcome_signal_is_one_fixed_set_of_queries_for_all_shown_hospitals(
 def test_median_pain_at_day_30_needs_ten_answers():
     world = standard_world()
     hospital, other = world.hospitals["delhi"], world.hospitals["bangkok"]
-    _follow_ups(hospital, world.procedure, list(range(9)))  # 0..8
-    _follow_ups(hospital, world.procedure, [None, None])  # silent at day 30: not counted
-    _follow_ups(hospital, world.procedure, [10, 10], answer_day=14)  # another day: not counted
-    _follow_ups(other, world.procedure, [10] * 10)  # another hospital
+    add_follow_ups(hospital, world.procedure, list(range(9)))  # 0..8
+    add_follow_ups(hospital, world.procedure, [None, None])  # silent at day 30: not counted
+    add_follow_ups(hospital, world.procedure, [10, 10], answer_day=14)  # another day: not counted
+    add_follow_ups(other, world.procedure, [10] * 10)  # another hospital
     assert median_pain_day30(hospital_id=hospital.pk, group=Group.JOINT) == Median(None, 9)
-    _follow_ups(hospital, world.procedure, [9])
+    add_follow_ups(hospital, world.procedure, [9])
     assert median_pain_day30(hospital_id=hospital.pk, group=Group.JOINT) == Median(4.5, 10)
     assert median_pain_day30(hospital_id=hospital.pk, group=Group.GENERAL) == Median(None, 0)
     (fig,) = outcome_figures(hospital_ids=[hospital.pk])
@@ -213,14 +213,14 @@ def test_median_pain_at_day_30_needs_ten_answers():
 def test_hospital_page_scorecards_and_api_show_the_median_with_its_n(client):
     world = standard_world()
     hospital = world.hospitals["delhi"]
-    _follow_ups(hospital, world.procedure, list(range(9)))
+    add_follow_ups(hospital, world.procedure, list(range(9)))
     url = reverse("network:hospital_detail", args=[hospital.public_id])
     page = client.get(url).content.decode()
     assert "Pain at the day-30 check-in (0 = none, 10 = worst)" in page
     assert "not enough data yet (n = 9)" in page and " of 10</strong>" not in page
     api = f"/api/v1/hospitals/{hospital.public_id}/outcomes"
     assert client.get(api).json()["items"][0]["pain_day30"] == {"n": 9, "median": None, "enough": False}
-    _follow_ups(hospital, world.procedure, [9])
+    add_follow_ups(hospital, world.procedure, [9])
     page = client.get(url).content.decode()
     assert "<strong>4.5 of 10</strong> (median, n = 10)" in page
     assert client.get(api).json()["items"][0]["pain_day30"] == {"n": 10, "median": 4.5, "enough": True}
@@ -232,6 +232,6 @@ def test_scorecards_show_the_median_with_its_n():
     lead.force_login(UserFactory(role=Role.QUALITY_LEAD))
     cards = lead.get(reverse("quotes:scorecards")).content.decode()
     assert "Pain at day 30 (median, 0–10)" in cards and "not enough data yet (n = 0)" in cards
-    _follow_ups(follow_up.hospital, follow_up.procedure, [4] * 10)
+    add_follow_ups(follow_up.hospital, follow_up.procedure, [4] * 10)
     cards = lead.get(reverse("quotes:scorecards")).content.decode()
     assert "<strong>4 of 10</strong> (median, n = 10)" in cards
