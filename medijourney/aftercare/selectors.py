@@ -211,7 +211,8 @@ def _pain_day30(hospital_ids: Iterable[int] | None) -> dict[Key, list[int]]:
         qs = qs.filter(follow_up__hospital_id__in=list(hospital_ids))
     out: dict[Key, list[int]] = {}
     for hospital_id, group, pain in qs.values_list("follow_up__hospital_id", "follow_up__group", "pain"):
-        out.setdefault((hospital_id, group), []).append(pain)
+        if pain is not None:  # filtered out above; the check is for the type
+            out.setdefault((hospital_id, group), []).append(pain)
     return out
 
 
