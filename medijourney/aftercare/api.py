@@ -234,6 +234,7 @@ def outcome_list(request: HttpRequest, hospital_id: UUID) -> dict[str, Any]:
                 "red_flag_30d": _figure(f.red_flag_30d),
                 "readmitted": _figure(f.readmitted),
                 "would_recommend": _figure(f.would_recommend),
+                "pain_day30": {"n": f.pain_day30.n, "median": f.pain_day30.value, "enough": f.pain_day30.enough},
             }
             for f in outcome_figures(hospital_ids=[hospital.pk])
         ],

@@ -19,7 +19,7 @@ from medijourney.quotes.scorecard_sections import register_scorecard_section
 
 from .models import FollowUp, Review
 from .rules import flag_text
-from .selectors import outcome_figures, quality_signal
+from .selectors import outcome_figures, outcome_notes
 from .services import follow_up_schedule
 
 
@@ -120,5 +120,5 @@ def _scorecard_section(hospitals: Sequence[Hospital]) -> dict[str, Any]:
 
 register_scorecard_section("aftercare/partials/scorecard_section.html", _scorecard_section)
 
-# Search results may show outcome figures as a quality signal, only for hospitals with n >= 10.
-register_quality_signal("outcomes", quality_signal)
+# Search results show outcome figures as a quality signal, only for hospitals with n >= 10 (never ranked).
+register_quality_signal("outcomes", outcome_notes)

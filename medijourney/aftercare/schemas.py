@@ -90,6 +90,12 @@ class FigureOut(Schema):
     enough: bool
 
 
+class MedianOut(Schema):
+    n: int
+    median: float | None = Field(description="Median pain 0–10 at the day-30 check-in; null below n = 10.")
+    enough: bool
+
+
 class OutcomeOut(Schema):
     group: str
     is_demo: bool
@@ -97,6 +103,7 @@ class OutcomeOut(Schema):
     red_flag_30d: FigureOut
     readmitted: FigureOut
     would_recommend: FigureOut
+    pain_day30: MedianOut
 
 
 class OutcomeListOut(Schema):

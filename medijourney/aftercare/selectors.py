@@ -14,14 +14,16 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medijourney.accounts.permissions import has_perm
+from medijourney.discovery.quality import QualityNote
 from medijourney.network.models import Hospital, PartnerMembership
 from medijourney.quotes.selectors import active_consent_exists
 
 from .models import CheckIn, Escalation, FollowUp, Review, Status
 from .rules import RED_FLAG_WINDOW_DAYS, Group
-from .stats import Figure, figure
+from .stats import MIN_N, Figure, figure
 
 
 def _signed_in(user: Any) -> bool:
@@ -185,23 +187,45 @@ def outcome_counts(
     return out
 
 
-def median_pain_day30(*, hospital_id: int, group: str) -> tuple[float | None, int]:
-    """(median pain 0–10 at the day-30 check-in, n); None below 10 answers."""
-    pains = (
-        CheckIn.objects.filter(
-            follow_up__hospital_id=hospital_id, follow_up__group=group, day=30, status=Status.ANSWERED
-        )
-        .filter(pain__isnull=False)
-        .values_list("pain", flat=True)
-    )
-    values = [p for p in pains if p is not None]
-    return (statistics.median(values) if len(values) >= 10 else None), len(values)
+@dataclass(frozen=True)
+class Median:
+    """A median with its sample size; ``value`` is None below ``stats.MIN_N`` ("not enough data yet")."""
+
+    value: float | None
+    n: int
+
+    @property
+    def enough(self) -> bool:
+        return self.value is not None
+
+
+def median_of(values: list[int], min_n: int = MIN_N) -> Median:
+    return Median(statistics.median(values) if len(values) >= min_n and values else None, len(values))
+
+
+def _pain_day30(hospital_ids: Iterable[int] | None) -> dict[Key, list[int]]:
+    """Pain (0–10) of every answered day-30 check-in, by hospital × group, in one query. A median
+    needs the values (SQLite has no median aggregate): one small integer per answer, nothing else."""
+    qs = CheckIn.objects.filter(day=30, status=Status.ANSWERED, pain__isnull=False)
+    if hospital_ids is not None:
+        qs = qs.filter(follow_up__hospital_id__in=list(hospital_ids))
+    out: dict[Key, list[int]] = {}
+    for hospital_id, group, pain in qs.values_list("follow_up__hospital_id", "follow_up__group", "pain"):
+        if pain is not None:  # filtered out above; the check is for the type
+            out.setdefault((hospital_id, group), []).append(pain)
+    return out
+
+
+def median_pain_day30(*, hospital_id: int, group: str) -> Median:
+    """Median pain (0–10) at the day-30 check-in with its n; no value below 10 answers."""
+    return median_of(_pain_day30([hospital_id]).get((hospital_id, group), []))
 
 
 @dataclass(frozen=True)
 class OutcomeFigures:
-    """What a page shows for one hospital × group: each outcome with n and its interval, and the
-    follow-up completion rate beside them (so silent patients cannot make a hospital look good)."""
+    """What a page shows for one hospital × group: each outcome with n and its interval (the
+    median pain at day 30 with its n), and the follow-up completion rate beside them (so silent
+    patients cannot make a hospital look good)."""
 
     hospital_id: int
     group: str
@@ -209,6 +233,7 @@ class OutcomeFigures:
     red_flag_30d: Figure
     readmitted: Figure
     would_recommend: Figure
+    pain_day30: Median = Median(None, 0)
     is_demo: bool = False
 
     @property
@@ -217,10 +242,10 @@ class OutcomeFigures:
 
     @property
     def any_enough(self) -> bool:
-        return any(f.enough for f in (self.red_flag_30d, self.readmitted, self.would_recommend))
+        return any(f.enough for f in (self.red_flag_30d, self.readmitted, self.would_recommend, self.pain_day30))
 
 
-def figures_from(counts: OutcomeCounts, *, is_demo: bool = False) -> OutcomeFigures:
+def figures_from(counts: OutcomeCounts, *, pains: list[int] | None = None, is_demo: bool = False) -> OutcomeFigures:
     return OutcomeFigures(
         hospital_id=counts.hospital_id,
         group=counts.group,
@@ -228,6 +253,7 @@ def figures_from(counts: OutcomeCounts, *, is_demo: bool = False) -> OutcomeFigu
         red_flag_30d=figure(counts.red_flag_30d, counts.red_flag_30d_n),
         readmitted=figure(counts.readmitted, counts.readmitted_n),
         would_recommend=figure(counts.would_recommend, counts.reviews),
+        pain_day30=median_of(pains or []),
         is_demo=is_demo,
     )
 
@@ -235,11 +261,16 @@ def figures_from(counts: OutcomeCounts, *, is_demo: bool = False) -> OutcomeFigu
 def outcome_figures(
     *, hospital_ids: Iterable[int] | None = None, today: datetime.date | None = None
 ) -> list[OutcomeFigures]:
-    """Figures per hospital × group (``outcome_counts`` with n, share and Wilson interval)."""
-    from_counts = outcome_counts(hospital_ids=hospital_ids, today=today)
+    """Figures per hospital × group (``outcome_counts`` with n, share and Wilson interval; the
+    median pain at day 30 with its n). Five queries whatever the number of hospitals."""
+    wanted = list(hospital_ids) if hospital_ids is not None else None
+    from_counts = outcome_counts(hospital_ids=wanted, today=today)
+    pains = _pain_day30(wanted)
     ids = [c.hospital_id for c in from_counts]
     demo = set(Hospital.objects.filter(pk__in=ids, is_demo=True).values_list("pk", flat=True))
-    return [figures_from(c, is_demo=c.hospital_id in demo) for c in from_counts]
+    return [
+        figures_from(c, pains=pains.get((c.hospital_id, c.group)), is_demo=c.hospital_id in demo) for c in from_counts
+    ]
 
 
 def quality_signal(hospital_ids: Iterable[int]) -> dict[int, OutcomeFigures]:
@@ -250,3 +281,61 @@ def quality_signal(hospital_ids: Iterable[int]) -> dict[int, OutcomeFigures]:
         if fig.any_enough and fig.hospital_id not in out:
             out[fig.hospital_id] = fig
     return out
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.0f} %"
+
+
+def figure_text(label: str, fig: Figure) -> str:
+    """ "label: 82 % (95 % CI 70–90 %, n = 34)", or "label: not enough data yet (n = 7)"."""
+    if not fig.enough:
+        return _("%(label)s: not enough data yet (n = %(n)s)") % {"label": label, "n": fig.n}
+    return _("%(label)s: %(share)s (95 %% CI %(low)s–%(high)s, n = %(n)s)") % {
+        "label": label,
+        "share": _pct(fig.share),
+        "low": _pct(fig.low),
+        "high": _pct(fig.high),
+        "n": fig.n,
+    }
+
+
+def median_text(label: str, median: Median) -> str:
+    if not median.enough:
+        return _("%(label)s: not enough data yet (n = %(n)s)") % {"label": label, "n": median.n}
+    return _("%(label)s: %(value)s of 10 (median, n = %(n)s)") % {
+        "label": label,
+        "value": f"{median.value:g}",
+        "n": median.n,
+    }
+
+
+def outcome_note(fig: OutcomeFigures) -> QualityNote:
+    """One search result's outcome signal: the outcomes with n >= 10 only, and the follow-up
+    completion rate always beside them."""
+    parts = [
+        figure_text(str(label), f)
+        for label, f in (
+            (_("would recommend"), fig.would_recommend),
+            (_("red flag within 30 days"), fig.red_flag_30d),
+            (_("unplanned return to hospital"), fig.readmitted),
+        )
+        if f.enough
+    ]
+    if fig.pain_day30.enough:
+        parts.append(median_text(str(_("pain at day 30")), fig.pain_day30))
+    parts.append(figure_text(str(_("follow-up completion")), fig.completion))
+    source = _(
+        "MediJourney's follow-up check-ins and verified reviews, %(group)s, counted today; Wilson 95 %% "
+        "intervals; outcomes below n = 10 are left out."
+    ) % {"group": fig.group_label}
+    if fig.is_demo:
+        source = _("Demo figures: invented follow-ups at a fictional demo hospital, not real outcomes.") + " " + source
+    return QualityNote(
+        title=str(_("Outcomes after returning home")), parts=tuple(parts), source=source, is_demo=fig.is_demo
+    )
+
+
+def outcome_notes(hospital_ids: Iterable[int]) -> dict[int, QualityNote]:
+    """The search results' quality signal (``discovery.quality``): ``quality_signal`` as notes."""
+    return {pk: outcome_note(fig) for pk, fig in quality_signal(hospital_ids).items()}

@@ -95,10 +95,12 @@ def search_page(request: HtmxRequest) -> HttpResponse:
             number = max(int(request.GET.get("page", "1")), 1)
         except ValueError:
             number = 1
-        result = search(query, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
+        result = search(query, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE, with_quality=True)
         page = Paginator(range(result.count), SEARCH_PAGE_SIZE).get_page(number)
         if page.number != number:  # past the last page: show the last one
-            result = search(query, offset=(page.number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
+            result = search(
+                query, offset=(page.number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE, with_quality=True
+            )
     context = {
         "form": form,
         "result": result,

@@ -1,5 +1,6 @@
 """A bounded schemathesis run over the whole JSON API, in-process (WSGI) against the test database
-pytest-django creates, anonymously and with bearer tokens (a partner's and a quality lead's).
+pytest-django creates, anonymously and with bearer tokens (a partner's, a quality lead's and a
+returned patient's); every other request's path carries a real row's id (``World.real_ids``).
 
 It fails on any 5xx and on any answer that breaks the OpenAPI document: an undocumented status
 code, a body that does not match its schema, a wrong content type or a missing documented header.
@@ -28,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from medijourney.api import api
 
-from .world import CASES_RUN, World, build_world
+from .world import CASES_RUN, World, build_world, needs_aftercare
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 CHECKS = [
@@ -44,10 +45,10 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def world(db: None, settings: Any) -> World:
+def world(db: None, settings: Any, request: Any) -> World:
     # Limits would answer most generated requests with 429 (documented, and tested on their own).
     settings.RATE_LIMITS_ENABLED = False
-    return build_world()
+    return build_world(aftercare=needs_aftercare(request.node.name))
 
 
 FUZZ = hypothesis_settings(
@@ -60,10 +61,11 @@ FUZZ = hypothesis_settings(
 )
 
 
-@pytest.mark.parametrize("who", ["anonymous", "partner", "lead"])
+@pytest.mark.parametrize("who", ["anonymous", "partner", "lead", "patient"])
 @schema.parametrize()
 @FUZZ
 def test_the_api_answers_as_its_openapi_document_says(case: Any, who: str, world: World) -> None:
     headers = {"Authorization": f"Bearer {world.tokens[who]}"} if who in world.tokens else {}
+    case.path_parameters = world.real_ids(case.path_parameters)
     case.call_and_validate(headers=headers, checks=CHECKS)
     CASES_RUN[who] = CASES_RUN.get(who, 0) + 1

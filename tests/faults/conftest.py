@@ -15,7 +15,7 @@ import pytest
 
 from .cluster import Cluster, app_env, manage
 
-SCRATCH_NAME = "mjfaults"
+SCRATCH_NAME = os.environ.get("FAULTS_PG_NAME", "mjfaults")  # its own name for parallel runs
 SCRATCH_PORT = int(os.environ.get("FAULTS_PG_PORT", "5440"))
 TEMPLATE_DB = "mj_faults_template"
 

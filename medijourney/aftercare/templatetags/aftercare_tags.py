@@ -1,10 +1,12 @@
 """``{% outcome_figure figure label %}``: a share with its n and Wilson 95 % interval, or "not
-enough data yet (n = …)" — the one way an outcome figure is written on any page."""
+enough data yet (n = …)" — the one way an outcome figure is written on any page;
+``{% outcome_median median label %}`` the same for a median (pain at day 30) with its n."""
 
 from typing import Any
 
 from django import template
 
+from medijourney.aftercare.selectors import Median
 from medijourney.aftercare.stats import Figure
 
 register = template.Library()
@@ -23,3 +25,8 @@ def outcome_figure(figure: Figure, label: Any) -> dict[str, Any]:
         "low": _pct(figure.low),
         "high": _pct(figure.high),
     }
+
+
+@register.inclusion_tag("aftercare/partials/median.html")
+def outcome_median(median: Median, label: Any) -> dict[str, Any]:
+    return {"m": median, "label": label, "value": "" if median.value is None else f"{median.value:g}"}

@@ -103,4 +103,6 @@ def test_below_ten_there_is_no_share_and_every_figure_has_its_n():
     assert fig.would_recommend.n == 10 and fig.would_recommend.share == 0.9
     assert fig.completion.n == 4 and fig.completion.k == 2  # completion is always computed beside
     assert quality_signal([hospital.pk])[hospital.pk] == fig
-    assert quality_signals([hospital.pk])["outcomes"][hospital.pk] == fig  # what discovery reads
+    note = quality_signals([hospital.pk])["outcomes"][hospital.pk]  # what discovery reads
+    assert note.is_demo and "would recommend: 90 % (95 % CI 60 %–98 %, n = 10)" in note.text
+    assert note.text.endswith("follow-up completion: not enough data yet (n = 4)")

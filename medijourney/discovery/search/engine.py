@@ -3,10 +3,13 @@ the query's procedure and builds one page; ``compare`` puts up to four offers si
 
 A search runs a constant number of queries whatever the size of the network: the candidate rows
 (one prepared query), the page's details (one), and, only when no hospital has a price at all, the
-count of hospitals without one (kept a minute). Every search reads the rows fresh, so a hospital
+count of hospitals without one (kept a minute), and the quality signals of the page's hospitals
+(``quality.quality_notes``: a fixed number per signal, never per row; read fresh, never memoised,
+shown beside a result and never used by the ranking). Every search reads the rows fresh, so a hospital
 leaving the network (expiry, suspension) is gone on the next request; the memo (``memo.py``)
 reuses a ranking only for exactly the same rows."""
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +20,7 @@ from medijourney.network.models import Offer
 
 from ..estimate import LINE_KEYS, trip_totals
 from ..params import SearchQuery
+from ..quality import quality_notes
 from ..ranking import bounds_of, raw_figures
 from . import memo
 from .candidates import candidate_offers, candidate_rows, hospitals_without_price, include_synthetic, searchable_offers
@@ -76,12 +80,21 @@ def _page(
     return page_key, rows
 
 
-def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchResult:
-    """Rank the offers for the query's procedure; build the rows of one page."""
+def _with_quality(rows: list[ResultRow]) -> list[ResultRow]:
+    """The rows with their hospitals' quality notes (copies: the memoised rows stay as they are)."""
+    notes = quality_notes([r.cand.hospital_pk for r in rows]) if rows else {}
+    return [dataclasses.replace(r, quality=notes.get(r.cand.hospital_pk, [])) for r in rows]
+
+
+def search(query: SearchQuery, *, offset: int = 0, limit: int = 20, with_quality: bool = False) -> SearchResult:
+    """Rank the offers for the query's procedure; build the rows of one page (with their quality
+    notes when ``with_quality``: the results page shows them, the JSON leaves them out)."""
     if query.procedure is None or query.procedure_pk is None:
         return SearchResult(query, None, [], 0, 0, [], 0, None, None, _("No procedure matched: choose one."))
     key, ranked = _ranked(query)
     page_key, rows = _page(query, key, ranked, offset, limit)
+    if with_quality:
+        rows = _with_quality(rows)
     kept = len(ranked.scored)
     # Only when no hospital at all has a price: with offers filtered out, the filters explain it.
     without = hospitals_without_price(query.procedure_pk, query.today) if not ranked.candidates else None

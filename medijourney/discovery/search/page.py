@@ -2,9 +2,9 @@
 ``CompareResult``), with what each filter excluded. ``ResultRow.as_dict`` is the JSON shape checked
 against ``schemas.ResultOut`` by the tests.
 
-``ResultRow.quality`` is an optional slot for a further quality signal shown beside a result (for
-instance published outcome figures): None today, it never changes the order unless ranking is
-taught to use it, and it is left out of the JSON while it is None."""
+``ResultRow.quality`` holds the further quality signals shown beside a result (``quality.QualityNote``
+s, for instance aftercare's outcome figures when n >= 10), filled by the engine for the rows of a
+page. They never change the order (the ranking does not read them) and are left out of the JSON."""
 
 import datetime
 from dataclasses import dataclass
@@ -45,7 +45,7 @@ class ResultRow:
     savings: Savings
     window: WindowFit
     details: HospitalDetails
-    quality: Any = None  # reserved: a further quality signal shown beside the result (see the module)
+    quality: Any = None  # list of quality.QualityNote shown beside the result, never ranked (see the module)
 
     def visa_dict(self, ctx: TripContext) -> dict[str, Any]:
         rule = ctx.visas.get(self.cand.country)
