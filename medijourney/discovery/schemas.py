@@ -67,9 +67,20 @@ class EmergencyNumberOut(Schema):
     unsure: bool = Field(..., description="True when the data cannot tell which number is for an ambulance.")
 
 
+class EmergencyLocalOut(Schema):
+    lang: str = Field(..., description="The language the patient wrote in (ar, es, fr, ru or bn).")
+    language_name: str = Field(..., description="That language's name, in itself.")
+    message: str = Field(..., description="The emergency message in that language; show it beside `message`.")
+    self_harm: str = Field("", description="The self-harm sentence in that language, when a self-harm sign was found.")
+    reviewed: bool = Field(..., description="False: not yet reviewed by a medical translator.")
+
+
 class EmergencyOut(Schema):
     detected: bool = Field(..., description="The text may describe an emergency: show `message` first.")
     message: str = ""
+    local: EmergencyLocalOut | None = Field(
+        None, description="The message in the language the patient wrote in, when that is not the interface's."
+    )
     signs: list[dict[str, str]] = Field(default_factory=list, description="{id, label, evidence} per warning sign.")
     number: EmergencyNumberOut | None = None
     country_from: str = Field("", description="form, browser (Accept-Language region) or unknown.")

@@ -209,6 +209,7 @@ class _Model:
     prefixes: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # root -> (specialty, weight)
     suffixes: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     prior: dict[str, int] = field(default_factory=dict)
+    key_prefixes: frozenset[tuple[str, ...]] = frozenset()  # every leading part of every phrase key
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -369,6 +370,7 @@ def _model() -> _Model:
         prefixes=dict(prefixes),
         suffixes=dict(suffixes),
         prior={sid: i for i, sid in enumerate(names)},
+        key_prefixes=frozenset(key[:n] for key in by_key for n in range(1, len(key) + 1)),
     )
 
 
@@ -474,12 +476,16 @@ def _exact_hits(words: list[_Word], model: _Model, mostly_caps: bool) -> list[_H
     """Exact, contiguous phrases."""
     hits: list[_Hit] = []
     n = len(words)
+    stems = [w.stem for w in words]
     for i in range(n):
         for length in range(1, min(model.max_len, n - i) + 1):
-            positions = tuple(range(i, i + length))
             if words[i + length - 1].sentence != words[i].sentence:
                 break
-            for phrase in model.by_key.get(tuple(words[p].stem for p in positions), ()):
+            key = tuple(stems[i : i + length])
+            if key not in model.key_prefixes:
+                break  # no phrase starts with these words, so no longer one does
+            positions = tuple(range(i, i + length))
+            for phrase in model.by_key.get(key, ()):
                 if _caps_ok(phrase, words, positions, mostly_caps):
                     hits.append(_Hit(phrase, positions, True, any(words[p].fuzzy for p in positions)))
     return hits
@@ -507,12 +513,13 @@ def _reordered_hits(words: list[_Word], model: _Model, mostly_caps: bool) -> lis
     where: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, w in enumerate(words):
         where[(w.sentence, w.stem)].append(i)
-    seen: set[tuple[_Phrase, int]] = set()
+    seen: set[tuple[int, int]] = set()  # (id of the model's phrase, sentence): phrases live as long as the model
     for w in words:
         for phrase in model.by_stem.get(w.stem, ()):
-            if (phrase, w.sentence) in seen:
+            marker = (id(phrase), w.sentence)
+            if marker in seen:
                 continue
-            seen.add((phrase, w.sentence))
+            seen.add(marker)
             positions_list = [where.get((w.sentence, s), []) for s in phrase.key]
             if not all(positions_list):
                 continue

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .emergency import EmergencySign, emergency_detect
+from .local_text import LocalMessage, local_message, text_language
 from .numbers import AS_OF, SOURCE, EmergencyNumber, number_for, visitor_country
 
 
@@ -18,6 +20,7 @@ class EmergencyAnswer:
     signs: tuple[EmergencySign, ...]
     number: EmergencyNumber | None
     country_from: str  # form | browser | unknown
+    text_lang: str = "en"  # the language the patient wrote in (local_text.text_language)
 
     @property
     def self_harm(self) -> bool:
@@ -33,12 +36,32 @@ class EmergencyAnswer:
             "This may be an emergency. Call %(number)s now (the emergency number in %(country)s), or go to the nearest emergency department."
         ) % {"number": self.number.call, "country": self.number.name}
 
+    @property
+    def local(self) -> LocalMessage | None:
+        """The message again in the language the patient wrote in, when the page speaks another."""
+        return local_message(
+            self.text_lang, self.number.call if self.number else None, interface_lang=get_language() or "en"
+        )
+
+    def _local_dict(self) -> dict[str, Any] | None:
+        loc = self.local
+        if loc is None:
+            return None
+        return {
+            "lang": loc.lang,
+            "language_name": loc.language_name,
+            "message": loc.text,
+            "self_harm": loc.self_harm_text if self.self_harm else "",
+            "reviewed": loc.reviewed,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         n = self.number
         return {
             "detected": True,
             "message": self.message,
-            "signs": [{"id": s.id, "label": s.label, "evidence": s.evidence} for s in self.signs],
+            "local": self._local_dict(),
+            "signs": [{"id": s.id, "label": s.label, "evidence": s.evidence, "lang": s.lang} for s in self.signs],
             "number": None
             if n is None
             else {
@@ -64,13 +87,22 @@ def emergency_answer(
     if found is None:
         return None
     code, how = visitor_country(request, country)
-    return EmergencyAnswer(signs=found.signs, number=number_for(code), country_from=how)
+    return EmergencyAnswer(
+        signs=found.signs, number=number_for(code), country_from=how, text_lang=text_language(text, found.signs)
+    )
 
 
 def emergency_from_signs(signs: list[dict[str, str]], *, country: str | None) -> EmergencyAnswer:
     """The message again from signs stored earlier (a case's intake), for the country given."""
-    found = tuple(EmergencySign(s.get("id", ""), s.get("label", ""), s.get("evidence", "")) for s in signs)
-    return EmergencyAnswer(signs=found, number=number_for(country), country_from="form" if country else "unknown")
+    found = tuple(
+        EmergencySign(s.get("id", ""), s.get("label", ""), s.get("evidence", ""), s.get("lang", "en")) for s in signs
+    )
+    return EmergencyAnswer(
+        signs=found,
+        number=number_for(country),
+        country_from="form" if country else "unknown",
+        text_lang=text_language("".join(s.evidence for s in found), found),
+    )
 
 
 def emergency_localise(answer: EmergencyAnswer | None, request: HttpRequest) -> EmergencyAnswer | None:
@@ -78,4 +110,4 @@ def emergency_localise(answer: EmergencyAnswer | None, request: HttpRequest) -> 
     if answer is None or answer.number is not None:
         return answer
     code, how = visitor_country(request)
-    return EmergencyAnswer(signs=answer.signs, number=number_for(code), country_from=how)
+    return replace(answer, number=number_for(code), country_from=how)

@@ -51,6 +51,7 @@ class EmergencySign:
     id: str
     label: str
     evidence: str  # the words that matched, as typed (folded)
+    lang: str = "en"  # the language of the phrase list that matched (FOREIGN_SIGNS' keys, or en)
 
 
 @dataclass(frozen=True)
@@ -225,16 +226,17 @@ def _cleared(clause: str) -> bool:
     return bool(_DISTANT_PAST.search(clause) or _RISK.search(clause)) and not _RECENT.search(clause)
 
 
-def _sign_in(sign: Sign, clause: str) -> str | None:
+def _sign_in(sign: Sign, clause: str) -> tuple[str, str] | None:
+    """(the words that matched, the language of the phrase list) or None."""
     if sign.exclude is not None and sign.exclude.search(clause):
         return None
     foreign_exclude = _FOREIGN_EXCLUDE.get(sign.id)
     if foreign_exclude is not None and foreign_exclude.search(clause):
         return None
-    for pattern in (*sign.patterns, *_FOREIGN.get(sign.id, ())):
+    for lang, pattern in (*(("en", p) for p in sign.patterns), *_FOREIGN.get(sign.id, ())):
         for m in pattern.finditer(clause):
             if not _negated(clause, m.start(), m.group(0)) and not _POST_NEGATION.match(clause[m.end() :]):
-                return m.group(0)
+                return m.group(0), lang
     return None
 
 
@@ -592,13 +594,13 @@ FOREIGN_EXCLUDE: dict[str, tuple[str, ...]] = {
 }
 
 
-def _foreign_patterns() -> dict[str, tuple[re.Pattern[str], ...]]:
-    out: dict[str, list[re.Pattern[str]]] = {}
+def _foreign_patterns() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    out: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for lang, signs in FOREIGN_SIGNS.items():
         lead = r"\b" if lang in ("es", "fr", "ru") else ""
         for sign_id, phrases in signs.items():
             source = "|".join(_normalise(p) for p in phrases)
-            out.setdefault(sign_id, []).append(re.compile(lead + "(?:" + source + ")"))
+            out.setdefault(sign_id, []).append((lang, re.compile(lead + "(?:" + source + ")")))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -615,9 +617,9 @@ def emergency_detect(text: str) -> EmergencyText | None:
         for sign in SIGNS:
             if sign.id in found:
                 continue
-            evidence = _sign_in(sign, clause)
-            if evidence is not None:
-                found[sign.id] = EmergencySign(sign.id, str(sign.label), evidence)
+            matched = _sign_in(sign, clause)
+            if matched is not None:
+                found[sign.id] = EmergencySign(sign.id, str(sign.label), *matched)
     if not found:
         return None
     order = {s.id: i for i, s in enumerate(SIGNS)}

@@ -16,6 +16,7 @@ from medijourney.discovery import reference
 from medijourney.discovery.selectors import clear_caches
 from medijourney.discovery.tests.world import standard_world
 from medijourney.discovery.triage import warm_up
+from tests.browser.axe import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("SCREENSHOT_DIR")
@@ -200,3 +201,28 @@ def test_inquiry_counter_and_emergency_acknowledgement(live_server, browser):
     no_horizontal_overflow(page)
     shot(page, "inquiry-received-emergency-390")
     assert Case.objects.get().emergency_flagged
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_an_arabic_emergency_is_also_answered_in_arabic_right_to_left(live_server, browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="ar-EG", bypass_csp=True)  # bypass_csp: for axe
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/triage/")
+    page.get_by_label("Describe your problem").fill("عندي ألم شديد في الصدر الآن")
+    page.get_by_role("button", name="Suggest a specialty").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("This may be an emergency")
+    local = alert.locator('.emergency-local[lang="ar"][dir="rtl"]')
+    expect(local).to_be_visible()
+    expect(local).to_contain_text("قد تكون هذه حالة طارئة")
+    expect(local).to_contain_text("123")  # Egypt's ambulance number, from the browser's region
+    expect(alert).to_contain_text("not yet been checked by a medical translator")
+    # Right to left: the text runs from the right, and the marking border (inline-start) is on the right.
+    style = local.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.direction, s.borderRightWidth, s.borderLeftWidth]; }"
+    )
+    assert style == ["rtl", "4px", "0px"], style
+    assert not [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    no_horizontal_overflow(page)
+    shot(page, f"triage-emergency-arabic-{viewport['width']}")
