@@ -2,7 +2,6 @@
 inquiry form pre-filled; nothing is sent until the patient submits it."""
 
 import datetime
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,15 +9,16 @@ from django.urls import reverse
 
 from medijourney.cases.models import Case
 from medijourney.discovery.tests.world import standard_world
+from medijourney.testing.html import anchors
 
 pytestmark = pytest.mark.django_db
 
 
 def link(html, css_class):
-    found = re.search(r'<a href="([^"]+)" role="button" class="[^"]*' + css_class, html)
-    assert found is not None, css_class
-    href = found.group(1)
-    return href.replace("&amp;", "&")
+    found = [a for a in anchors(html, css_class) if a.get("role") == "button"]
+    assert found, css_class
+    assert len({a["href"] for a in found}) == 1, "every such link on the page goes to the same place"
+    return found[0]["href"]
 
 
 def test_compare_page_gets_quotes_from_these_hospitals(client):
