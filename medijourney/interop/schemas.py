@@ -63,7 +63,7 @@ class DiagnosisOut(Schema):
     code: str
 
 
-class ProcedureOut(Schema):
+class DischargeProcedureOut(Schema):
     text: str
     system: str
     code: str
@@ -95,7 +95,7 @@ class DischargeOut(Schema):
     journey: UUID
     version: int
     written_at: datetime.datetime
-    procedures: list[ProcedureOut]
+    procedures: list[DischargeProcedureOut]
     procedure_date: datetime.date
     surgeon: str
     complications: str

@@ -23,6 +23,7 @@ from medijourney.catalog.models import Procedure
 from medijourney.discovery.quality import quality_notes
 from medijourney.discovery.tests.world import World, add_hospital, standard_world
 from medijourney.network.models import Hospital
+from medijourney.testing.html import squash
 
 from .factories import returned_home
 
@@ -83,7 +84,7 @@ def _rows(page: str) -> dict[str, str]:
     """Each result row's HTML by hospital name."""
     rows = {}
     for chunk in page.split('<li class="result"')[1:]:
-        name = re.search(r'<a href="/[^"]*">([^<]+)</a></h3>', chunk)
+        name = re.search(r'<a href="/[^"]*">([^<]+)</a></h3>', squash(chunk))
         assert name is not None
         rows[name.group(1)] = chunk.split("</ol>")[0]
     return rows
