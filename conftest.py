@@ -17,6 +17,13 @@ from medijourney.testing.matrix import PermissionMatrix
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The translation catalogues are compiled (Babel) before any test renders a page."""
+    from medijourney.core.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> Iterator[None]:
     """Every test (browser tests included) starts with empty per-process caches: discovery's

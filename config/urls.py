@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from medijourney.accounts import views as accounts_views
 from medijourney.api import api
 from medijourney.core import views as core_views
 from medijourney.journeys.urls import verify_patterns
@@ -34,7 +35,7 @@ urlpatterns = [
     *verify_patterns,
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

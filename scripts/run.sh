@@ -14,6 +14,7 @@ if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then
   exit 1
 fi
 
+$PY manage.py compile_catalogues
 $PY manage.py prepare_demo
 
 pids=()

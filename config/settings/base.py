@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "medijourney.accounts.middleware.AccountLanguageMiddleware",
     "medijourney.core.middleware.UserContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "medijourney.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -218,7 +219,20 @@ CONTACT_EMAIL = env("CONTACT_EMAIL", default="care@medijourney.test")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each name in its own language (the switcher shows them so). How each catalogue was produced and
+# whether a medical translator has reviewed it: medijourney/core/languages.py (and the About page).
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("bn", "বাংলা"),
+]
+LANGUAGES_BIDI = ["ar"]
+LANGUAGE_COOKIE_NAME = "mj_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "medijourney" / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

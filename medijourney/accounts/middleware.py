@@ -36,3 +36,36 @@ class TwoFactorRequiredMiddleware:
             target = "accounts:2fa_verify" if has_confirmed_device(user) else "accounts:2fa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+def interface_language(tag: str | None) -> str | None:
+    """The interface language for a BCP 47 tag (``ar-EG`` → ``ar``), or None if not offered."""
+    from django.conf import settings
+
+    base = (tag or "").split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else None
+
+
+class AccountLanguageMiddleware:
+    """A signed-in person sees the language remembered on their account (``preferred_language``,
+    set by the switcher) on any device; the cookie, set by the switcher too, decides for visitors
+    and wins when present; without either, ``LocaleMiddleware`` took the browser's
+    ``Accept-Language``. Runs after authentication."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and (lang := interface_language(getattr(user, "preferred_language", None)))
+        ):
+            translation.activate(lang)
+            request.LANGUAGE_CODE = lang
+        return self.get_response(request)

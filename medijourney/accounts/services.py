@@ -57,6 +57,13 @@ def user_create(
 PLACEHOLDER_DOMAIN = "unconfirmed.invalid"
 
 
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the interface language the person chose (also the language of their emails)."""
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+
+
 def is_placeholder(user: User) -> bool:
     """The stand-in patient of an unconfirmed inquiry (see ``placeholder_patient_create``)."""
     return not user.is_active and user.email.endswith(f"@{PLACEHOLDER_DOMAIN}")

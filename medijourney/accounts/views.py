@@ -16,7 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from medijourney.accounts.access import AuthenticatedRequest
@@ -267,4 +268,18 @@ def locked_out(
     audit_record(actor=None, action="auth.lockout", outcome=DENIED, detail={"reason": "too many failures"})
     response = render(request, "accounts/locked_out.html", status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME * 3600))
+    return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: Django's ``set_language`` (cookie, redirect back), and for a signed-in
+    person the choice is also remembered on the account, so emails and other devices follow it."""
+    from .middleware import interface_language
+    from .services import user_language_set
+
+    response = set_language(request)
+    lang = interface_language(request.POST.get("language"))
+    if lang is not None and request.user.is_authenticated:
+        user_language_set(user=request.user, language=lang)
     return response

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .health import check_database, check_task_queue
+from .languages import language_notes
 from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
 
 # The text pages every health site needs (footer links). ``updated`` is the day the text last
@@ -45,6 +46,7 @@ def text_page(request: HttpRequest, page: str) -> HttpResponse:
         "contact_url": reverse("contact"),
         "inquiry_url": reverse("cases:inquiry"),
         "my_cases_url": reverse("cases:my_cases"),
+        "language_notes": language_notes(),
     }
     return render(request, template, context)
 

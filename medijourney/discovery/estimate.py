@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from medijourney.catalog.needed import NeededItem, excludes_text
 from medijourney.catalog.selectors import FX_SOURCE, VisaRequirement
 from medijourney.core.dates import day_text
+from medijourney.core.formatting import money_text
 
 from . import travel
 
@@ -342,9 +343,7 @@ class TripEstimate:
 def money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return _("unknown")
-    whole = amount == amount.to_integral_value()
-    text = f"{amount.quantize(Decimal(1), ROUND_HALF_UP):,}" if whole else f"{amount.quantize(CENT):,}"
-    return f"{currency} {text}"
+    return money_text(amount, currency)
 
 
 def _part(ctx: TripContext, status: str, amount: Decimal | None, currency: str) -> Part:

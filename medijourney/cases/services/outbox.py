@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import holders_of
@@ -33,6 +33,17 @@ def case_event_add(*, case: Case, kind: str, actor: Any = None, **data: Any) -> 
     )
 
 
+def _recipient_language(to_email: str, case: Case | None) -> str:
+    """The interface language of the person the email goes to: their account's, else the case's
+    (the patient's language from the inquiry), else the site's default."""
+    from medijourney.accounts.middleware import interface_language
+
+    tag = User.objects.filter(email__iexact=to_email).values_list("preferred_language", flat=True).first()
+    if tag is None and case is not None and case.email.lower() == to_email.lower():
+        tag = case.preferred_language
+    return interface_language(tag) or settings.LANGUAGE_CODE
+
+
 def notification_queue(
     *, key: str, kind: str, to_email: str, case: Case | None = None, context: dict[str, Any] | None = None
 ) -> Notification | None:
@@ -46,8 +57,9 @@ def notification_queue(
     if case is not None:
         ctx.setdefault("reference", case.reference)
         ctx.setdefault("due", case.first_response_due_at.isoformat())
+    ctx.setdefault("language", _recipient_language(to_email, case))
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(ctx["language"]):
             notification = Notification.objects.create(
                 key=key,
                 kind=kind,
@@ -74,7 +86,8 @@ def notification_deliver(*, notification_id: int) -> bool:
             notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
             if notification is None or notification.sent_at is not None:
                 return False
-            body = render_body(notification)
+            with translation.override(notification.context.get("language") or settings.LANGUAGE_CODE):
+                body = render_body(notification)
             send_mail(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.to_email])
             notification.sent_at = timezone.now()
             notification.attempts += 1

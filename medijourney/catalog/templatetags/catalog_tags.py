@@ -1,7 +1,8 @@
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
+
+from medijourney.core.formatting import money_text
 
 register = template.Library()
 
@@ -11,10 +12,7 @@ def money(amount: Any, currency: str = "") -> str:
     """'USD 12,500' (whole units) or 'USD 12,500.50'; empty for no amount."""
     if amount is None or amount == "":
         return ""
-    value = Decimal(str(amount))
-    whole = value == value.to_integral_value()
-    text = f"{value.quantize(Decimal(1), ROUND_HALF_UP):,}" if whole else f"{value.quantize(Decimal('0.01')):,}"
-    return f"{currency} {text}".strip()
+    return money_text(amount, currency)
 
 
 @register.simple_tag

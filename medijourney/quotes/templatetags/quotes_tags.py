@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from medijourney.cases.templatetags.cases_tags import duration_words
+from medijourney.core.formatting import money_text
 from medijourney.network.offer_items import OFFER_ITEM_LABELS
 from medijourney.quotes.models import CommissionAgreement, LineStatus, RequestStatus
 
@@ -21,7 +22,7 @@ register = template.Library()
 def money(amount: Decimal | None, currency: str = "") -> str:
     if amount is None:
         return "—"
-    return f"{currency} {Decimal(amount):,.2f}".strip()
+    return money_text(amount, currency, always_cents=True)
 
 
 @register.filter
