@@ -9,9 +9,9 @@ arenas, the KiB in blocks allocated and free in them), the garbage collector's c
 lines whose allocations grew most since the warm-up.
 
 Commands from the bench, by file (the thread looks every second): ``$SOAK_DIAG_DIR/mark`` (the
-warm-up is over, no traffic for a moment: a full row, the tracemalloc baseline), ``$SOAK_DIAG_DIR/end``
-(the run is over: a full row, then ``malloc_trim(0)`` with RSS before and after: what glibc held free
-but had not given back). A full row adds the object census (objects per type, the 25 most common),
+warm-up is over, no traffic for a moment: ``gc.collect()``, a full row, the tracemalloc baseline), ``$SOAK_DIAG_DIR/end``
+(the run is over: a full row; another after ``gc.collect()``, what is still alive; then
+``malloc_trim(0)`` with RSS before and after: what glibc held free but had not given back). A full row adds the object census (objects per type, the 25 most common),
 the entries in every per-process cache the project keeps (``lru_cache``, the search's memos, module
 dicts) and Django's template and URL caches. No health data is read or written: counts and sizes.
 """
@@ -176,6 +176,7 @@ def _watch(directory: Path, every: float) -> None:
         label = "tick"
         if not marked and (directory / "mark").exists():
             marked, label = True, "warm"
+            gc.collect()  # the census counts what is alive, as the "collected" row at the end does
             if tracemalloc.is_tracing():
                 baseline = tracemalloc.take_snapshot()
         elif (directory / "end").exists():
@@ -183,6 +184,8 @@ def _watch(directory: Path, every: float) -> None:
         if label != "tick" or time.time() - last >= every:
             last = time.time()
             _write(out, _sample(libc, label, baseline))
+    gc.collect()  # what is still alive once the cyclic garbage of the last requests is collected
+    _write(out, _sample(libc, "collected", baseline))
     if libc is not None:
         before = _rss_kb()
         libc.malloc_trim(0)
