@@ -39,8 +39,8 @@ chromium:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 lint: $(VENV)/.stamp-dev
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . bench/soak
+	$(VENV)/bin/ruff format --check . bench/soak
 	$(VENV)/bin/djlint medijourney --lint
 	$(VENV)/bin/djlint medijourney --check
 	$(VENV)/bin/bandit -q -r medijourney config -ll -x '*/tests/*,*/migrations/*' 

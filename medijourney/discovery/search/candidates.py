@@ -308,6 +308,9 @@ def search_candidates(
 
 _WITHOUT_PRICE: dict[tuple[Any, ...], tuple[float, int]] = {}
 WITHOUT_PRICE_TTL = 60.0
+# Its key holds the day, so a long-running process would keep one entry per procedure per day for
+# ever: past this many entries it starts again (each entry is only a minute's saving of one count).
+WITHOUT_PRICE_MAX = 1024
 register_clear(_WITHOUT_PRICE.clear)
 
 
@@ -324,5 +327,7 @@ def hospitals_without_price(procedure_pk: int, today: datetime.date) -> int:
     if not include_synthetic():
         qs = qs.filter(synthetic_marker__isnull=True)
     count = qs.count()
+    if len(_WITHOUT_PRICE) >= WITHOUT_PRICE_MAX:
+        _WITHOUT_PRICE.clear()
     _WITHOUT_PRICE[key] = (now, count)
     return count

@@ -308,3 +308,22 @@ def test_an_import_refreshes_the_reference_snapshot(client):
     assert get(client, procedure="hip-replacement").status_code == 422  # the snapshot predates it
     ImportRun.objects.create(dataset="procedures", checksum="x", started_at=timezone.now(), status="ok")
     assert ok(client, procedure="hip-replacement")["procedure"]["name"] == "Total hip replacement"
+
+
+def test_the_empty_result_count_cache_stays_bounded_over_many_days(client, monkeypatch):
+    """The count of hospitals without a price is kept a minute per (procedure, day): a process that
+    runs for years must not keep one entry per day for ever (found by bench/soak's diagnosis)."""
+    from medijourney.discovery.search import candidates
+
+    monkeypatch.setattr(candidates, "WITHOUT_PRICE_MAX", 8)
+    standard_world()
+    in_network_hospital(name="No price here")
+    procedure = ProcedureFactory(slug="no-offers-anywhere")
+    start = timezone.localdate()
+    counts = set()
+    for day in range(20):
+        counts.add(candidates.hospitals_without_price(procedure.pk, start + datetime.timedelta(days=day)))
+        assert len(candidates._WITHOUT_PRICE) <= 8
+    assert counts == {4}  # the same answer before and after it started again
+    body = ok(client, procedure="cataract-surgery")
+    assert body["count"] == 0 and body["without_price"] == 4
