@@ -278,8 +278,13 @@ def language_set(request: HttpRequest) -> HttpResponse:
     from .middleware import interface_language
     from .services import user_language_set
 
-    response = set_language(request)
     lang = interface_language(request.POST.get("language"))
-    if lang is not None and request.user.is_authenticated:
+    if lang is None or lang != request.POST.get("language"):
+        # Not one of the offered languages (Django alone would set a cookie for any it ships).
+        next_url = request.POST.get("next", "/")
+        safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+        return HttpResponseRedirect(next_url if safe else "/")
+    response = set_language(request)
+    if request.user.is_authenticated:
         user_language_set(user=request.user, language=lang)
     return response

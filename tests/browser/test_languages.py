@@ -56,7 +56,7 @@ def test_the_patients_pages_in_arabic_and_spanish(live_server, browser, make_use
     check_page(page, lang, "search")
 
     page.goto(f"{live_server.url}/inquiry/")
-    page.locator("form button[type=submit]").last.click()
+    page.locator("form.inquiry-form button[type=submit]").click()
     expect(page.locator(".form-errors[role=alert]")).to_be_visible()
     assert page.locator(".form-errors[role=alert]").inner_text().strip() != ""
     check_page(page, lang, "inquiry-error")
