@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -20,6 +22,14 @@ from .models import Stage
 from .selectors import allowed_transitions, case_team_members
 from .services import InquiryData
 from .values import currency_choices, destination_choices, language_choices, phone_normalize
+
+
+def _uploads_help() -> str:
+    # Translated when the form is rendered (a %-formatted lazy string is fixed at import, in English).
+    return gettext("PDF, JPEG or PNG; up to %(count)s files of 10 MB each.") % {"count": max_upload_files()}
+
+
+uploads_help = lazy(_uploads_help, str)
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 NEED_MAX = 5000
@@ -85,7 +95,7 @@ class InquiryForm(forms.Form):
     documents = UploadsField(
         label=_("Medical reports (optional)"),
         required=False,
-        help_text=_("PDF, JPEG or PNG; up to %(count)s files of 10 MB each.") % {"count": max_upload_files()},
+        help_text=uploads_help(),
     )
     consent = forms.BooleanField(
         label=_("I agree to the processing of my health information as described above."),
@@ -282,7 +292,7 @@ class DocumentUploadForm(_PrefixedIds):
 
     documents = UploadsField(
         label=_("Add documents"),
-        help_text=_("PDF, JPEG or PNG; up to %(count)s files of 10 MB each.") % {"count": max_upload_files()},
+        help_text=uploads_help(),
     )
 
 

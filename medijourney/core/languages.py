@@ -37,4 +37,6 @@ HOW: dict[str, tuple[StrOrPromise, bool | None]] = {
 
 def language_notes() -> list[LanguageNote]:
     """One note per offered language, in the switcher's order."""
-    return [LanguageNote(code, name, str(HOW[code][0]), HOW[code][1]) for code, name in settings.LANGUAGES]
+    return [
+        LanguageNote(code, name, str(HOW[code][0]), HOW[code][1]) for code, name in settings.LANGUAGES if code in HOW
+    ]

@@ -24,8 +24,7 @@ from .params import DEFAULT_WEIGHTS, SearchQuery
 from .ranking import RANKING_SUMMARY
 from .selectors import COMPARE_MAX, compare, offer_procedure_slug, saved_searches_visible_to, search
 from .services import saved_search_create, saved_search_delete
-from .triage import NOTICE
-from .triage_answer import answer_text
+from .triage_answer import NOT_A_DIAGNOSIS, answer_text
 
 
 def inquiry_prefill(query: SearchQuery | None, *, need: str = "", destinations: list[str] | None = None) -> str:
@@ -62,7 +61,7 @@ def triage_page(request: HtmxRequest) -> HttpResponse:
             answer = answer_text(form.cleaned_data["text"], request=request, known=reference.snapshot().procedures)
     else:
         form = TriageForm()
-    context = {"form": form, "answer": answer, "notice": NOTICE}
+    context = {"form": form, "answer": answer, "notice": _(NOT_A_DIAGNOSIS)}
     if request.htmx and request.method == "POST":
         return render(request, "discovery/partials/triage_result.html", context)
     return render(request, "discovery/triage.html", context)

@@ -27,6 +27,9 @@ _SKIP = {"tests", "migrations", "testing", "node_modules", "data"}
 Key = tuple[str | None, str]  # (context, msgid)
 
 
+PLURALS: dict[Key, str] = {}  # filled by source_messages(): the plural msgid of a plural message
+
+
 def _keys(found: object) -> set[Key]:
     out: set[Key] = set()
     for _lineno, funcname, messages, _comments in found:  # type: ignore[attr-defined]
@@ -35,6 +38,8 @@ def _keys(found: object) -> set[Key]:
         strings = [p for p in (parts[1:] if context is not None else parts) if p]
         if strings:
             out.add((context, strings[0]))
+            if len(strings) > 1:
+                PLURALS[(context, strings[0])] = strings[1]
     return out
 
 
