@@ -205,7 +205,9 @@ def test_inquiry_counter_and_emergency_acknowledgement(live_server, browser):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_an_arabic_emergency_is_also_answered_in_arabic_right_to_left(live_server, browser, viewport):
-    context = browser.new_context(viewport=viewport, locale="en-EG", bypass_csp=True)  # English page, Egypt; bypass_csp: for axe
+    context = browser.new_context(
+        viewport=viewport, locale="en-EG", bypass_csp=True
+    )  # English page, Egypt; bypass_csp: for axe
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/triage/")
