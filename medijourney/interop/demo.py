@@ -84,7 +84,7 @@ def interop_demo_setup() -> list[str]:
             with_pdf=True,
         )
         DoctorLink.objects.filter(pk=made.link.pk).update(is_demo=True)
-    base = getattr(settings, "DEMO_BASE_URL", "http://127.0.0.1:8000")
+    base = settings.SITE_URL.rstrip("/")  # the port make run serves on (PORT=8123 make run)
     return [
         f"Demo discharge summary (version {summary.version}) for {case.reference} (Grace Demo) from {journey.hospital.name}; "
         f"home doctor's link (passcode {DEMO_PASSCODE}, valid 30 days): {base}{made.path_and_fragment}"
