@@ -298,6 +298,19 @@ def case_tasks(case: Case) -> QuerySet[CaseTask]:
     )
 
 
+THREAD_SHOWN = 50  # a case page shows the newest messages and documents; the rest on request
+
+
+def latest(rows: QuerySet[Any], *, limit: int | None = THREAD_SHOWN) -> tuple[list[Any], int]:
+    """The newest ``limit`` rows of an oldest-first queryset, still oldest first, and how many
+    earlier rows are left out (two queries; ``limit=None``: every row)."""
+    if limit is None:
+        return list(rows), 0
+    total = rows.count()
+    hidden = max(total - limit, 0)
+    return list(rows[hidden:]), hidden
+
+
 def case_messages(*, user: Any, case: Case) -> QuerySet[Message]:
     return messages_visible_to(user).filter(case=case).order_by("created_at", "id")
 

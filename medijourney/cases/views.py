@@ -46,6 +46,7 @@ from .forms import (
 )
 from .models import Case, CaseTask, Source, Stage
 from .selectors import (
+    THREAD_SHOWN,
     availability_for,
     case_board,
     case_documents,
@@ -59,6 +60,7 @@ from .selectors import (
     cases_visible_to,
     documents_visible_to,
     first_response_stats,
+    latest,
     patient_timeline,
     staff_names,
 )
@@ -290,9 +292,16 @@ def _staff_case(request: HttpRequest, reference: str, action: str) -> Case:
     return case
 
 
+def _thread(request: HttpRequest, case: Case) -> dict[str, Any]:
+    """The newest messages and documents of the case (all of them with ``?all=1``)."""
+    limit = None if request.GET.get("all") == "1" else THREAD_SHOWN
+    msgs, msgs_hidden = latest(case_messages(user=request.user, case=case), limit=limit)
+    docs, docs_hidden = latest(case_documents(user=request.user, case=case), limit=limit)
+    return {"messages_list": msgs, "messages_hidden": msgs_hidden, "documents": docs, "documents_hidden": docs_hidden}
+
+
 def _workspace_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
     user = request.user
-    msgs = list(case_messages(user=user, case=case))
     events_total = case.events.count()
     events = list(case_events(case)[max(events_total - TIMELINE_SHOWN, 0) :])
     return {
@@ -302,8 +311,7 @@ def _workspace_context(request: HttpRequest, case: Case, **forms: Any) -> dict[s
         "people": staff_names(events),
         "tasks": case_tasks(case),
         "notes": case_notes(user=user, case=case),
-        "messages_list": msgs,
-        "documents": case_documents(user=user, case=case),
+        **_thread(request, case),
         "message_form": forms.get("message_form") or MessageForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "task_form": forms.get("task_form") or TaskForm(),
@@ -443,11 +451,9 @@ def _is_patient_view(request: HttpRequest, case: Case) -> bool:
 
 
 def _patient_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
-    msgs = list(case_messages(user=request.user, case=case))
     return {
         "case": case,
-        "messages_list": msgs,
-        "documents": case_documents(user=request.user, case=case),
+        **_thread(request, case),
         "message_form": forms.get("message_form") or MessageForm(),
         "upload_form": forms.get("upload_form") or DocumentUploadForm(),
         "next_step": next_step(case.stage),

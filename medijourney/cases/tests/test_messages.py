@@ -118,3 +118,38 @@ def test_partner_messages_with_contact_details_are_flagged_to_the_case_manager(m
     run_tasks()
     assert any("Flagged message" in m.subject and m.to == [manager.email] for m in mail.outbox)
     assert Message.objects.filter(flagged=True).count() == 2
+
+
+def _thread_of(case, manager, n):
+    for i in range(n):
+        author = manager if i % 2 else case.patient
+        message_send(case=case, author=author, body=f"Message number {i} about the trip.")
+
+
+def test_a_long_thread_shows_the_newest_messages_and_says_how_many_are_left_out(client):
+    from medijourney.cases.selectors import THREAD_SHOWN
+    from medijourney.testing.html import squash
+
+    manager = case_manager()
+    case = make_case(assigned_to=manager)
+    _thread_of(case, manager, THREAD_SHOWN + 3)
+    client.force_login(case.patient)
+    page = squash(client.get(f"/my/cases/{case.reference}/").content.decode())
+    assert page.count('class="msg ') == THREAD_SHOWN
+    assert "Message number 0 about" not in page and f"Message number {THREAD_SHOWN + 2} about" in page  # newest kept
+    assert "3 earlier messages are not shown." in page
+    everything = squash(client.get(f"/my/cases/{case.reference}/?all=1").content.decode())
+    assert everything.count('class="msg ') == THREAD_SHOWN + 3 and "earlier messages are not shown" not in everything
+    # The case team's page pages the same way.
+    client.force_login(manager)
+    staff = squash(client.get(f"/cases/{case.reference}/").content.decode())
+    assert staff.count('class="msg ') == THREAD_SHOWN and "3 earlier messages are not shown." in staff
+
+
+def test_a_short_thread_shows_everything_without_a_note(client):
+    manager = case_manager()
+    case = make_case(assigned_to=manager)
+    _thread_of(case, manager, 4)
+    client.force_login(case.patient)
+    page = client.get(f"/my/cases/{case.reference}/").content.decode()
+    assert page.count('class="msg ') == 4 and "earlier message" not in page
