@@ -1,8 +1,10 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from .twofactor import has_confirmed_device, second_factor_done, second_factor_required
@@ -40,8 +42,6 @@ class TwoFactorRequiredMiddleware:
 
 def interface_language(tag: str | None) -> str | None:
     """The interface language for a BCP 47 tag (``ar-EG`` → ``ar``), or None if not offered."""
-    from django.conf import settings
-
     base = (tag or "").split("-")[0].lower()
     return base if base in dict(settings.LANGUAGES) else None
 
@@ -56,9 +56,6 @@ class AccountLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-        from django.utils import translation
-
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import psycopg
 
-from .cluster import PY, ROOT, app_env, wait_for
-from .test_worker_kill import scenario, worker
+from .cluster import PY, ROOT, wait_for
+from .test_worker_kill import claimed_twice, scenario, stop_all, worker, worker_setup
 
 ORPHAN_SECONDS = 6
 SEND = "medijourney.aftercare.tasks.send_check_in"
@@ -202,24 +202,12 @@ def _assert_each_sent_once(conn: psycopg.Connection, mail: Path, due: dict[str, 
         (later,),
     ).fetchone()[0]
     assert untouched == len(later)
-    twice = conn.execute(
-        "SELECT task_path, worker_ids FROM django_tasks_database_dbtaskresult WHERE jsonb_array_length(worker_ids) > 1"
-    ).fetchall()
-    assert len(twice) == 2 and all(w[0].startswith("doomed") for _, w in twice), twice
+    twice = claimed_twice(conn)
+    assert len(twice) == 2, twice  # the two orphans, and nothing else
 
 
 def test_killed_worker_mid_sending_check_ins_loses_none_sends_none_twice(fresh_db, media, tmp_path):
-    mail = tmp_path / "mail"
-    mail.mkdir()
-    env = app_env(
-        fresh_db,
-        media,
-        DJANGO_SETTINGS_MODULE="tests.faults.settings",
-        FAULTS_MAIL_DIR=str(mail),
-        TASKS_ORPHAN_SECONDS=str(ORPHAN_SECONDS),
-        SCHEDULER_TICK_SECONDS="1",
-    )
-    conn = psycopg.connect(fresh_db.replace("postgres://", "postgresql://"), autocommit=True)
+    env, conn, mail = worker_setup(fresh_db, media, tmp_path)
     procs: list[subprocess.Popen] = []
     try:
         patients = scenario(env, "seed_check_ins")["patients"]
@@ -234,12 +222,4 @@ def test_killed_worker_mid_sending_check_ins_loses_none_sends_none_twice(fresh_d
         _rescue(env, conn, orphans, due, procs)
         _assert_each_sent_once(conn, mail, due, later)
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        conn.close()
+        stop_all(procs, conn)

@@ -37,6 +37,46 @@ def scenario(env: dict[str, str], *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def worker_setup(fresh_db: str, media: str, tmp_path: Path) -> tuple[dict[str, str], psycopg.Connection, Path]:
+    """The environment for app processes on the throw-away cluster (emails written to a folder,
+    a short orphan timeout, a 1 s scheduler tick), a connection to watch the tables, the mail folder."""
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    env = app_env(
+        fresh_db,
+        media,
+        DJANGO_SETTINGS_MODULE="tests.faults.settings",
+        FAULTS_MAIL_DIR=str(mail),
+        TASKS_ORPHAN_SECONDS=str(ORPHAN_SECONDS),
+        SCHEDULER_TICK_SECONDS="1",
+    )
+    conn = psycopg.connect(fresh_db.replace("postgres://", "postgresql://"), autocommit=True)
+    return env, conn, mail
+
+
+def stop_all(procs: list[subprocess.Popen], conn: psycopg.Connection) -> None:
+    """SIGTERM every process still running (SIGKILL after 15 s), then close the connection."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    conn.close()
+
+
+def claimed_twice(conn: psycopg.Connection) -> list[tuple]:
+    """(task path, worker ids) of every task more than one worker claimed; each must be an orphan
+    (a killed worker's id starts with "doomed")."""
+    twice = conn.execute(
+        "SELECT task_path, worker_ids FROM django_tasks_database_dbtaskresult WHERE jsonb_array_length(worker_ids) > 1"
+    ).fetchall()
+    assert all(w[0].startswith("doomed") for _, w in twice), twice
+    return twice
+
+
 def _task_status(conn: psycopg.Connection, clock_task: str, path: str) -> list[tuple]:
     if path.endswith("check_clock"):  # the one due now (intake also queued two for later)
         return conn.execute(
@@ -149,26 +189,12 @@ def _assert_escalated_once(conn: psycopg.Connection, case_id: int) -> None:
     breach_mails = conn.execute("SELECT key FROM cases_notification WHERE kind = 'clock_breach'").fetchall()
     assert len(breach_mails) == len({k for (k,) in breach_mails}) >= 1
     assert conn.execute("SELECT clock_breached_at IS NOT NULL FROM cases_case WHERE id = %s", (case_id,)).fetchone()[0]
-    # A task claimed twice is only an orphaned one.
-    twice = conn.execute(
-        "SELECT task_path, worker_ids FROM django_tasks_database_dbtaskresult WHERE jsonb_array_length(worker_ids) > 1"
-    ).fetchall()
-    assert all(w[0].startswith("doomed") for _, w in twice), twice
+    claimed_twice(conn)  # a task claimed twice is only an orphaned one
 
 
 def test_killed_worker_task_runs_again_once(fresh_db, media, tmp_path):
-    mail = tmp_path / "mail"
-    mail.mkdir()
+    env, conn, mail = worker_setup(fresh_db, media, tmp_path)
     (mail / "slow").write_text("patient@faults.test\n")  # the acknowledgement email is the slow one
-    env = app_env(
-        fresh_db,
-        media,
-        DJANGO_SETTINGS_MODULE="tests.faults.settings",
-        FAULTS_MAIL_DIR=str(mail),
-        TASKS_ORPHAN_SECONDS=str(ORPHAN_SECONDS),
-        SCHEDULER_TICK_SECONDS="1",
-    )
-    conn = psycopg.connect(fresh_db.replace("postgres://", "postgresql://"), autocommit=True)
     procs: list[subprocess.Popen] = []
     try:
         case_id = scenario(env, "seed_case")["case_id"]
@@ -178,12 +204,4 @@ def test_killed_worker_task_runs_again_once(fresh_db, media, tmp_path):
         _assert_ack_sent_once(conn, mail, clock_task)
         _assert_escalated_once(conn, case_id)
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        conn.close()
+        stop_all(procs, conn)
