@@ -7,7 +7,12 @@ row. Search and compare never return them unless the bench-only setting
 ``DISCOVERY_INCLUDE_SYNTHETIC`` is on (and never in demo mode).
 
 A signed-in patient may save a search: ``SavedSearch`` keeps the search's parameters (never its
-results, which are computed afresh when it is opened, and never the free text typed)."""
+results, which are computed afresh when it is opened, and never the free text typed).
+
+``SearchChange`` is the search index's change log: database triggers (migration 0003) add a row
+naming the hospital whenever a row the search reads changes (offers, hospitals, accreditations,
+doctors, licences, specialties, synthetic markers; no hospital = reload everything). Each web
+process's index (``discovery.search.index``) reads the rows it has not seen before every search."""
 
 from django.conf import settings
 from django.db import models
@@ -43,3 +48,17 @@ class SavedSearch(BaseModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+class SearchChange(models.Model):
+    """One hospital whose searchable facts changed (written by triggers, never by Python code)."""
+
+    id = models.BigAutoField(primary_key=True)
+    hospital_id = models.BigIntegerField(null=True)  # None: reload everything
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"search change {self.id} (hospital {self.hospital_id})"

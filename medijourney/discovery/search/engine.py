@@ -11,6 +11,7 @@ reuses a ranking only for exactly the same rows."""
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import get_language
@@ -18,48 +19,80 @@ from django.utils.translation import gettext as _
 
 from medijourney.network.models import Offer
 
-from ..estimate import LINE_KEYS, trip_totals
+from ..estimate import LINE_KEYS, ReferenceFigure, TripContext, trip_totals
 from ..params import SearchQuery
 from ..quality import quality_notes
-from ..ranking import bounds_of, raw_figures
-from . import memo
-from .candidates import candidate_offers, candidate_rows, hospitals_without_price, include_synthetic, searchable_offers
-from .candidates import to_candidate as _to_candidate
+from ..ranking import bounds_of, raw_figures, score_total, sort_key
+from . import memo, vector
+from .candidates import candidate_offers, hospitals_without_price, include_synthetic, searchable_offers
 from .details import detail_rows
 from .explain import empty_message
+from .index import INDEXES
 from .page import CompareResult, ResultRow, SearchResult
-from .rank import Ranked, page_rows, rank, reference_for, trip_context
+from .rank import Scored, page_rows, reference_for, trip_context
+from .vector import Selection
 
 COMPARE_MAX = 4
 
 
-def _ranked(query: SearchQuery) -> tuple[memo.MemoKey, Ranked]:
+@dataclass(frozen=True)
+class _Found:
+    """One search's ranking: the trip context, the selection (counts, bounds, possible page rows),
+    the home-country reference."""
+
+    ctx: TripContext
+    selection: Selection
+    reference: ReferenceFigure | None
+    others: int
+
+
+def _found(query: SearchQuery, wanted: int) -> tuple[memo.MemoKey, _Found]:
     assert query.procedure is not None and query.procedure_pk is not None
-    prepared, raw_rows = candidate_rows(
-        procedure_pk=query.procedure_pk,
-        specialty=query.procedure.specialty,
-        today=query.today,
-        language=query.language,
-        bodies=query.bodies,
+    index = INDEXES.current(
+        query.procedure_pk, query.procedure.specialty, tuple(n.item for n in query.procedure.needed)
     )
     key = memo.MemoKey(
-        (query.raw, query.snapshot.key, query.today, get_language(), include_synthetic(), tuple(raw_rows))
+        (
+            query.raw,
+            query.snapshot.key,
+            query.today,
+            get_language(),
+            include_synthetic(),
+            index.version.generation,
+            wanted,
+        )
     )
     enabled = memo.memo_enabled()
-    ranked: Ranked | None = memo.RANKED.get(key) if enabled else None
-    if ranked is None:
-        has_language, has_bodies = bool(query.language), bool(query.bodies)
-        cands = [_to_candidate(r, language=has_language, bodies=has_bodies) for r in prepared.convert(raw_rows)]
-        ranked = rank(query, cands)
+    found: _Found | None = memo.RANKED.get(key) if enabled else None
+    if found is None:
+        ctx = trip_context(query)
+        reference, others = reference_for(query, ctx)
+        found = _Found(ctx, vector.select(query, ctx, index, wanted), reference, others)
         if enabled:
-            memo.RANKED.put(key, ranked)
-    return key, ranked
+            memo.RANKED.put(key, found)
+    return key, found
 
 
-def _page(
-    query: SearchQuery, key: memo.MemoKey, ranked: Ranked, offset: int, limit: int
-) -> tuple[Any, list[ResultRow]]:
-    page = ranked.scored[offset : offset + limit]
+def _ordered(query: SearchQuery, found: _Found) -> list[Scored]:
+    """The selection's offers read from the database (one query) and put in ``sort_key`` order by
+    the same Python as always: the first of them are the first results of the whole search."""
+    assert query.procedure is not None
+    offers = searchable_offers(query.today).filter(pk__in=found.selection.offers)
+    cands = candidate_offers(
+        offers, specialty=query.procedure.specialty, today=query.today, language=query.language, bodies=query.bodies
+    )
+    effective = query.weights.effective()
+    bounds = found.selection.bounds
+    scored: list[Scored] = []
+    for cand in cands:
+        totals = trip_totals(found.ctx, cand)
+        scored.append((raw_figures(cand, totals), cand, totals))
+    scored.sort(key=lambda t: sort_key(score_total(t[0], bounds, effective), t[2], t[1]))
+    return scored
+
+
+def _page(query: SearchQuery, key: memo.MemoKey, found: _Found, offset: int, limit: int) -> tuple[Any, list[ResultRow]]:
+    page = _ordered(query, found)[offset : offset + limit] if limit > 0 else []
     details = detail_rows([c.hospital_pk for _s, c, _t in page], query.today)
     page_key = memo.MemoKey((key, offset, limit, tuple(details)))
     enabled = memo.memo_enabled()
@@ -67,11 +100,11 @@ def _page(
     if rows is None:
         rows = page_rows(
             query,
-            ranked.ctx,
+            found.ctx,
             page,
-            ranked.bounds,
-            ranked.reference,
-            ranked.others,
+            found.selection.bounds,
+            found.reference,
+            found.others,
             first_rank=offset + 1,
             detail_rows=details,
         )
@@ -91,24 +124,24 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20, with_quality
     notes when ``with_quality``: the results page shows them, the JSON leaves them out)."""
     if query.procedure is None or query.procedure_pk is None:
         return SearchResult(query, None, [], 0, 0, [], 0, None, None, _("No procedure matched: choose one."))
-    key, ranked = _ranked(query)
-    page_key, rows = _page(query, key, ranked, offset, limit)
+    key, found = _found(query, offset + max(limit, 0))
+    page_key, rows = _page(query, key, found, offset, limit)
     if with_quality:
         rows = _with_quality(rows)
-    kept = len(ranked.scored)
+    sel = found.selection
     # Only when no hospital at all has a price: with offers filtered out, the filters explain it.
-    without = hospitals_without_price(query.procedure_pk, query.today) if not ranked.candidates else None
+    without = hospitals_without_price(query.procedure_pk, query.today) if not sel.candidates else None
     return SearchResult(
         query=query,
-        ctx=ranked.ctx,
+        ctx=found.ctx,
         rows=rows,
-        count=kept,
-        candidates=ranked.candidates,
-        exclusions=ranked.exclusions,
-        excluded_total=ranked.candidates - kept,
+        count=sel.kept,
+        candidates=sel.candidates,
+        exclusions=sel.exclusions,
+        excluded_total=sel.candidates - sel.kept,
         without_price=without,
-        reference=ranked.reference,
-        message=empty_message(query, ranked.candidates, kept, ranked.exclusions, without),
+        reference=found.reference,
+        message=empty_message(query, sel.candidates, sel.kept, sel.exclusions, without),
         cache_key=(page_key, without),
     )
 

@@ -1,0 +1,391 @@
+"""One search over the index's columns (``index.py``): the trip total of every offer, the filters
+and what each excluded, the bounds the score is normalised by, the score, and the few offers that
+can be on the page. The page itself is then built from those offers' database rows by the same
+Python that always built it (``estimate.trip_totals``, ``ranking.sort_key``), so the page, its
+order and its explanations are exactly what the old engine gave.
+
+Everything that depends on the searcher is worked out once per distinct value, not per offer:
+each (currency, price point) converted to the searcher's currency, each (place, accommodation,
+waiting time) lodging estimate, each airport's flight and hours, each country's visa, each set of
+spoken languages; the offers then gather those numbers by index (numpy). The sums are in whole
+cents (int64), so they are the Decimal sums exactly; the figures and the score are float64
+operations in the order ``ranking`` does them, so they are the same floats.
+
+Money conversion of a price point goes through float only when the result is not within 1e-4
+cent of a rounding boundary; those few are converted with Decimal exactly as ``FxTable`` does."""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from medijourney.catalog.models import VisaRule
+
+from ..estimate import (
+    KNOWN,
+    Part,
+    TripContext,
+    _companion_part,
+    _flight_numbers,
+    _lodging_numbers,
+    _nights_part,
+    _part,
+    _visa_part,
+    stay_for,
+    travel_for,
+)
+from ..params import TERM_NAMES, SearchQuery
+from ..ranking import ACCREDITATION_FULL, DOCTORS_FULL, LOWER_IS_BETTER, Bounds
+from .candidates import include_synthetic, primary_language
+from .explain import exclusions
+from .index import Array, Dictionaries, ProcedureIndex
+from .page import Exclusion
+from .rank import active_filters
+
+NO_ADMISSION = VisaRule.Requirement.NO_ADMISSION
+SMALL_SUPERSET = 200  # below this many possible page rows, all are read (no exact pre-sort)
+ROUND_CHECK = 1e-4  # cents from a rounding boundary under which Decimal converts
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the ranking of one search found: the counts, the bounds and the offers (database ids)
+    that can be among the first ``wanted`` results (the engine sorts them exactly)."""
+
+    candidates: int
+    kept: int
+    exclusions: list[Exclusion]
+    bounds: Bounds
+    offers: list[int]
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """The few fields of a Candidate that one line of the estimate reads (``estimate`` functions)."""
+
+    currency: str = "USD"
+    country: str = ""
+    city: str = ""
+    inclusions: Any = None
+    airport_code: str | None = None
+    airport_name: str | None = None
+    airport_lat: float | None = None
+    airport_lon: float | None = None
+
+
+def _cents(part: Part) -> int:
+    """The amount the line adds to the total (``estimate._sum``), in cents."""
+    return int(part.converted * 100) if part.counted and part.converted is not None else 0
+
+
+# --- Per distinct value --------------------------------------------------------------------------
+
+
+def _prices(ctx: TripContext, d: Dictionaries) -> tuple[Array, Array]:
+    """Each (currency, price point) in the searcher's currency: cents and whether it converts."""
+    n = len(d.prices)
+    cents = np.zeros(n, dtype=np.int64)
+    known = np.zeros(n, dtype=np.bool_)
+    if not n:
+        return cents, known
+    ccys = [c for c, _p in d.prices.values]
+    points = np.asarray([p for _c, p in d.prices.values], dtype=np.float64)
+    for ccy in set(ccys):
+        rows = np.asarray([c == ccy for c in ccys])
+        if ccy == ctx.currency:
+            cents[rows], known[rows] = points[rows].astype(np.int64), True
+            continue
+        a = (Decimal(1), None) if ccy == "EUR" else ctx.fx.rates.get(ccy)
+        b = (Decimal(1), None) if ctx.currency == "EUR" else ctx.fx.rates.get(ctx.currency)
+        if a is None or b is None:
+            continue
+        y = points[rows] / float(a[0]) * float(b[0])
+        rounded = np.floor(y + 0.5)
+        near = np.abs(y - np.floor(y) - 0.5) < ROUND_CHECK
+        exact = rounded.astype(np.int64)
+        for i in np.nonzero(near)[0]:
+            point = Decimal(int(points[rows][i])) / 100
+            exact[i] = _cents(_part(ctx, KNOWN, point, ccy))
+        cents[rows], known[rows] = exact, True
+    return cents, known
+
+
+def _nights(ctx: TripContext, d: Dictionaries) -> Array:
+    """The hospital nights line per (currency, room included), in cents: [currency, room]."""
+    cents = np.zeros((len(d.currencies), 2), dtype=np.int64)
+    for i, ccy in enumerate(d.currencies.values):
+        for room in (0, 1):
+            probe: Any = _Probe(currency=ccy, inclusions={"room_per_night": bool(room)})
+            cents[i, room] = _cents(_nights_part(ctx, probe))
+    return cents
+
+
+def _lodgings(ctx: TripContext, d: Dictionaries) -> Array:
+    """The lodging line per (country, city, accommodation included, waiting days), in cents."""
+    cents = np.zeros(len(d.lodgings), dtype=np.int64)
+    for i, (country, city, accommodation, wait) in enumerate(d.lodgings.values):
+        probe: Any = _Probe(country=country, city=city, inclusions={"accommodation": accommodation})
+        cents[i] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, wait)).part)
+    return cents
+
+
+@dataclass(frozen=True)
+class _Airports:
+    flights: Array  # cents
+    companion: Array  # cents
+    hours: Array  # nan: unknown
+    too_far: Array  # fails max_flight_hours
+
+
+def _airports(ctx: TripContext, d: Dictionaries, max_hours: Decimal | None) -> _Airports:
+    """Per destination airport: flights, the companion's flights, flight hours, too far."""
+    n = len(d.airports)
+    out = [np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.full(n, np.nan), np.zeros(n, dtype=np.bool_)]
+    for i, airport in enumerate(d.airports.values):
+        probe: Any = (
+            _Probe(
+                airport_code=airport.code,
+                airport_name=airport.name,
+                airport_lat=airport.latitude,
+                airport_lon=airport.longitude,
+            )
+            if airport is not None
+            else _Probe()
+        )
+        trip = travel_for(ctx, probe)
+        flights = _flight_numbers(ctx, probe, trip).part
+        out[0][i] = _cents(flights)
+        out[1][i] = _cents(_companion_part(ctx, flights))
+        hours = trip.flight_hours
+        out[2][i] = np.nan if hours is None else hours
+        if max_hours is not None:
+            out[3][i] = hours is None or Decimal(str(hours)) > max_hours
+    return _Airports(*out)
+
+
+def _countries(ctx: TripContext, d: Dictionaries) -> tuple[Array, Array]:
+    """Per country: the visa line in cents, and whether the visa filter excludes it."""
+    n = len(d.countries)
+    cents, refused = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
+    for i, country in enumerate(d.countries.values):
+        cents[i] = _cents(_visa_part(ctx, country))
+        rule = ctx.visas.get(country)
+        refused[i] = rule is not None and rule.requirement == NO_ADMISSION and ctx.passport != country
+    return cents, refused
+
+
+def _speaks(d: Dictionaries, primary: str) -> Array:
+    return np.asarray(
+        [any(t == primary or t.startswith(primary + "-") for t in tags) for tags in d.spoken.values], dtype=np.bool_
+    )
+
+
+# --- The search ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The searchable offers (positions in the index) with their trip numbers."""
+
+    at: Array
+    total: Array  # cents
+    known: Array  # the procedure's price converts
+    complete: Array  # price_complete: nothing the procedure needs is missing
+    hours: Array
+    wait: Array
+    quality: Array
+    airport: Array
+    country: Array
+    bodies: Array
+
+
+def _rows(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, airports: _Airports) -> _Rows:
+    v, d = index.version, index.dictionaries
+    o = v.offers.cols
+    day = v.day(query.today)
+    base = day.in_network if include_synthetic() else day.in_network & ~o["synthetic"]
+    at = np.nonzero(base)[0]
+    price_c, price_known = _prices(ctx, d)
+    nights_c = _nights(ctx, d)
+    lodging_c = _lodgings(ctx, d)
+    visa_c = _countries(ctx, d)[0]
+    price, ccy, room = o["price"][at], o["currency"][at], o["room"][at].astype(np.int64)
+    lodging, airport, country = o["lodging"][at], o["airport"][at], o["country"][at]
+    total = (
+        price_c[price]
+        + nights_c[ccy, room]
+        + lodging_c[lodging]
+        + airports.flights[airport]
+        + visa_c[country]
+        + airports.companion[airport]
+    )
+    known = price_known[price]
+    wait = o["wait"][at]
+    quality = _quality(query, index, at, day.n_bodies[at], day.verified[at], primary_language(query.language))
+    return _Rows(
+        at=at,
+        total=total,
+        known=known,
+        complete=~o["missing"][at],
+        hours=airports.hours[airport],
+        wait=np.where(wait >= 0, wait.astype(np.float64), np.nan),
+        quality=quality,
+        airport=airport,
+        country=country,
+        bodies=day.bodies[at],
+    )
+
+
+def _quality(
+    query: SearchQuery, index: ProcedureIndex, at: Array, n_bodies: Array, verified: Array, primary: str | None
+) -> Array:
+    """``ranking.QualitySignals.score``, the same float operations in the same order."""
+    parts = [
+        np.minimum(n_bodies, ACCREDITATION_FULL) / ACCREDITATION_FULL,
+        np.minimum(verified, DOCTORS_FULL) / DOCTORS_FULL,
+    ]
+    if primary:
+        speaks = _speaks(index.dictionaries, primary)[index.version.offers.cols["spoken"][at]]
+        parts.append(np.where(speaks, 1.0, 0.0))
+    acc = parts[0]
+    for p in parts[1:]:
+        acc = acc + p
+    return acc / len(parts)
+
+
+def _failed(
+    query: SearchQuery, index: ProcedureIndex, rows: _Rows, airports: _Airports, refused: Array
+) -> dict[str, Array]:
+    """Per active filter, which rows it excludes (``rank.failed_filters``)."""
+    d = index.dictionaries
+    failed: dict[str, Array] = {}
+    for name in active_filters(query):
+        if name == "destination":
+            failed[name] = (
+                np.asarray([c != query.destination for c in d.countries.values], dtype=np.bool_)[rows.country]
+                if len(d.countries)
+                else np.zeros(len(rows.at), dtype=np.bool_)
+            )
+        elif name == "accreditation":
+            bits = [d.bodies.values.index(b) for b in query.bodies if b in d.bodies.values]
+            wanted = np.uint64(sum(1 << b for b in bits))
+            failed[name] = (rows.bodies & wanted) == 0
+        elif name == "visa":
+            failed[name] = refused[rows.country] if len(refused) else np.zeros(len(rows.at), dtype=np.bool_)
+        elif name == "max_flight_hours":
+            failed[name] = airports.too_far[rows.airport]
+        elif name == "budget":
+            assert query.budget is not None
+            limit = math.floor(query.budget * 100)
+            failed[name] = rows.known & (rows.total > limit)
+    return failed
+
+
+def _bounds(figures: dict[str, Array]) -> Bounds:
+    """``ranking.bounds_of`` over columns (nan: unknown)."""
+    largest: dict[str, float | None] = {}
+    smallest: dict[str, float | None] = {}
+    equal: dict[str, bool] = {}
+    for name in TERM_NAMES:
+        col = figures[name]
+        known = col[~np.isnan(col)]
+        largest[name] = float(known.max()) if len(known) else None
+        smallest[name] = float(known.min()) if len(known) else None
+        equal[name] = bool(len(known)) and len(known) == len(col) and largest[name] == smallest[name]
+    return Bounds(largest, smallest, equal)
+
+
+def _normalised(name: str, col: Array, bounds: Bounds) -> Array:
+    """``ranking.normalise`` over a column."""
+    if bounds.all_equal[name]:
+        return np.where(np.isnan(col), 0.0, 1.0)
+    top = bounds.largest[name]
+    if top is None or top <= 0:
+        return np.where(np.isnan(col), 0.0, 1.0 if name in LOWER_IS_BETTER else 0.0)
+    value = 1.0 - col / top if name in LOWER_IS_BETTER else col / top
+    return np.where(np.isnan(col), 0.0, value)
+
+
+def _scores(figures: dict[str, Array], bounds: Bounds, effective: dict[str, float]) -> Array:
+    """``ranking.score_total``: sum(weight × value) over the terms, in their order."""
+    total: Array | None = None
+    for name in TERM_NAMES:
+        term = effective[name] * _normalised(name, figures[name], bounds)
+        total = term if total is None else total + term
+    assert total is not None
+    return total
+
+
+def _exact_round(values: Array) -> Array:
+    """Python's ``round(x, 9)`` of each value (distinct values only: ties are the large case)."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    if len(distinct) > 20_000:
+        return np.round(values, 9)
+    return np.asarray([round(float(x), 9) for x in distinct])[inverse]
+
+
+def _superset(rows: _Rows, kept: Array, scores: Array, wanted: int) -> Array:
+    """Positions (into kept) of every row that can be among the first ``wanted`` in
+    ``ranking.sort_key`` order: all rows within 1e-7 of the wanted-th score (rounding to 9
+    places cannot reorder rows further apart), narrowed, when that is many rows (ties), by the
+    sort key's numeric parts; rows tied on all of them stay in (their names decide)."""
+    n = len(kept)
+    if wanted <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if wanted >= n:
+        return np.arange(n)
+    kth = -np.partition(-scores, wanted - 1)[wanted - 1]
+    near = np.nonzero(scores >= kth - 1e-7)[0]
+    if len(near) <= max(SMALL_SUPERSET, 4 * wanted):
+        return near
+    r = kept[near]
+    known = rows.known[r]
+    keys = (
+        np.where(known, rows.total[r], 0),
+        np.where(known, 0, 1),
+        np.where(rows.complete[r], 0, 1),
+        -_exact_round(scores[near]),
+    )
+    order = np.lexsort(keys)
+    stacked = np.stack([k.astype(np.float64) for k in keys[::-1]], axis=1)[order]
+    boundary = stacked[wanted - 1]
+    tied = np.nonzero(np.all(stacked == boundary, axis=1))[0]
+    chosen = np.union1d(order[:wanted], order[tied])
+    return near[chosen]
+
+
+def select(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, wanted: int) -> Selection:
+    """Filter, count, bound and score every offer; the offers that can be on the first ``wanted``."""
+    d = index.dictionaries
+    airports = _airports(ctx, d, query.max_flight_hours)
+    refused = _countries(ctx, d)[1]
+    rows = _rows(query, ctx, index, airports)
+    failed = _failed(query, index, rows, airports, refused)
+    counts = {name: int(mask.sum()) for name, mask in failed.items()}
+    unknown_hours = (
+        int((failed["max_flight_hours"] & np.isnan(rows.hours)).sum()) if "max_flight_hours" in failed else 0
+    )
+    keep = np.ones(len(rows.at), dtype=np.bool_)
+    for mask in failed.values():
+        keep &= ~mask
+    kept = np.nonzero(keep)[0]
+    comparable = rows.known[kept] & rows.complete[kept]
+    figures = {
+        "cost": np.where(comparable, rows.total[kept] / 100.0, np.nan),
+        "wait": rows.wait[kept],
+        "travel": rows.hours[kept],
+        "quality": rows.quality[kept],
+    }
+    bounds = _bounds(figures)
+    scores = _scores(figures, bounds, query.weights.effective())
+    chosen = _superset(rows, kept, scores, wanted)
+    offers = index.version.offers.cols["offer"][rows.at[kept[chosen]]]
+    return Selection(
+        candidates=len(rows.at),
+        kept=len(kept),
+        exclusions=exclusions(counts, unknown_hours),
+        bounds=bounds,
+        offers=[int(x) for x in offers],
+    )
