@@ -48,6 +48,7 @@ NO_DATE_FROM = -(2**31) + 1  # a licence without a start date
 NO_DATE_TO = 2**31 - 1  # ... or without an end date
 _GENERATIONS = itertools.count(1)
 TABLE = SearchChange._meta.db_table
+FIRST_READ_FROM = f"(SELECT COALESCE(MAX(id), 0) - {START_BACK} FROM {TABLE})"  # noqa: S608 - constants
 
 
 class Codes:
@@ -345,7 +346,7 @@ class ChangeFeed:
         """The hospitals changed since the last read, and whether everything must be reloaded.
         One query; the first read of a process starts ``START_BACK`` ids back, so a transaction
         still open then is seen when it commits."""
-        since = "%s" if self.floor is not None else f"(SELECT COALESCE(MAX(id), 0) - {START_BACK} FROM {TABLE})"
+        since = "%s" if self.floor is not None else FIRST_READ_FROM
         with connections[alias].cursor() as cursor:
             cursor.execute(
                 f"SELECT id, hospital_id FROM {TABLE} WHERE id > {since} ORDER BY id LIMIT %s",  # noqa: S608 - ours
@@ -374,7 +375,7 @@ class ChangeFeed:
     def _advance(self, ids: list[int]) -> None:
         assert self.floor is not None
         now = time.monotonic()
-        top = max([self.floor, *ids])
+        top = max([self.floor, *ids, *self.seen])
         present = set(ids) | self.seen
         for missing in range(self.floor + 1, top + 1):
             if missing not in present and missing not in self.gaps:
