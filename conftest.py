@@ -29,14 +29,17 @@ def _fresh_process_caches() -> Iterator[None]:
     """Every test (browser tests included) starts with empty per-process caches: discovery's
     reference snapshot and result memo. Rolled-back test data reuses ids, so a snapshot built by
     an earlier test in the same worker could otherwise look current."""
+    from medijourney.core import i18n
     from medijourney.discovery import reference
     from medijourney.discovery.selectors import clear_caches
 
     reference.clear()
     clear_caches()
+    i18n.clear()
     yield
     reference.clear()
     clear_caches()
+    i18n.clear()
 
 
 @pytest.fixture(autouse=True)

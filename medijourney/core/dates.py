@@ -7,6 +7,8 @@ import datetime
 
 from django.utils import formats, timezone
 
+from medijourney.core.i18n import cached_text
+
 DAY_FORMAT = "j M Y"
 DAY_TIME_FORMAT = "j M Y, H:i"
 
@@ -18,7 +20,8 @@ def day_text(value: datetime.date | datetime.datetime | None) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
-    return formats.date_format(value, DAY_FORMAT)
+    day = value
+    return cached_text("day", day, lambda: formats.date_format(day, DAY_FORMAT))
 
 
 def day_time_text(value: datetime.datetime | None) -> str:

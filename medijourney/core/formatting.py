@@ -5,13 +5,23 @@ code, never a symbol: "$" alone is ambiguous to people who travel."""
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import parse_pattern
 from django.utils.translation import get_language, to_locale
 
 CENT = Decimal("0.01")
+# babel.numbers.format_decimal parses its pattern and the locale on every call; a search page
+# formats some 60 amounts, so both are parsed once.
+_PATTERNS = {True: parse_pattern("#,##0.00"), False: parse_pattern("#,##0")}
+
+
+@functools.lru_cache(maxsize=32)
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def _locale() -> str:
@@ -19,10 +29,9 @@ def _locale() -> str:
 
 
 def number_text(value: Decimal, *, cents: bool) -> str:
-    pattern = "#,##0.00" if cents else "#,##0"
     quantum = CENT if cents else Decimal(1)
-    return format_decimal(
-        value.quantize(quantum, ROUND_HALF_UP), format=pattern, locale=_locale(), numbering_system="latn"
+    return _PATTERNS[cents].apply(
+        value.quantize(quantum, ROUND_HALF_UP), _babel_locale(_locale()), numbering_system="latn"
     )
 
 

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from medijourney.catalog.needed import NeededItem, excludes_text
 from medijourney.catalog.selectors import FX_SOURCE, VisaRequirement
 from medijourney.core.dates import day_text
 from medijourney.core.formatting import money_text
+from medijourney.core.i18n import gettext as _
 
 from . import travel
 

@@ -29,8 +29,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.text import get_text_list
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from medijourney.core.i18n import gettext as _
 
 from .estimate import Candidate, TripEstimate, TripTotals, money
 from .params import TERM_LABELS, TERM_NAMES, Weights

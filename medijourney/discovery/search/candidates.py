@@ -331,3 +331,61 @@ def hospitals_without_price(procedure_pk: int, today: datetime.date) -> int:
         _WITHOUT_PRICE.clear()
     _WITHOUT_PRICE[key] = (now, count)
     return count
+
+
+PAGE_SIZES = (10, 20, 50, 100, 200, 500)  # prepared shapes of the page query; more ids are read in chunks
+
+
+def _prepared_page(n: int, has_language: bool, n_bodies: int, synthetic: bool) -> PreparedQuery:
+    key = ("page", n, has_language, n_bodies, synthetic)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+
+        def build(**p: Any) -> QuerySet[Any]:
+            offers = Offer.objects.filter(pk__in=[p[f"o{i}"] for i in range(n)])
+            if not synthetic:
+                offers = offers.filter(hospital__synthetic_marker__isnull=True)
+            return annotated_offers(
+                offers.order_by(),
+                specialty=p["specialty"],
+                today=p["today"],
+                language=p["language"] if has_language else None,
+                bodies=[p[f"body{i}"] for i in range(n_bodies)],
+                network_flag=True,
+            )
+
+        params: dict[str, Any] = {"today": Sentinel.date, "specialty": Sentinel.text}
+        if has_language:
+            params["language"] = Sentinel.text
+        for i in range(n_bodies):
+            params[f"body{i}"] = Sentinel.text
+        for i in range(n):
+            params[f"o{i}"] = Sentinel.integer
+        prepared = _PREPARED[key] = PreparedQuery(build, params, CANDIDATE_KINDS)
+    return prepared
+
+
+def page_candidates(
+    offer_pks: Sequence[int], *, specialty: str, today: datetime.date, language: str | None, bodies: Sequence[str]
+) -> list[Candidate]:
+    """The given offers as candidates, if their hospital is in the network today: one prepared
+    query (compiled once per process and page shape) per ``PAGE_SIZES[-1]`` offers."""
+    primary = primary_language(language)
+    synthetic = include_synthetic()
+    alias = router.db_for_read(Offer)
+    in_network = len(CANDIDATE_COLUMNS)
+    out: list[Candidate] = []
+    for start in range(0, len(offer_pks), PAGE_SIZES[-1]):
+        chunk = list(offer_pks[start : start + PAGE_SIZES[-1]])
+        n = next(size for size in PAGE_SIZES if size >= len(chunk))
+        values: dict[str, Any] = {"today": today, "specialty": specialty}
+        if primary:
+            values["language"] = primary
+        for i, code in enumerate(bodies):
+            values[f"body{i}"] = code
+        for i in range(n):
+            values[f"o{i}"] = chunk[i] if i < len(chunk) else -1  # -1: no offer
+        prepared = _prepared_page(n, bool(primary), len(bodies), synthetic)
+        raw = [row[:in_network] for row in prepared.run_raw(alias, **values) if row[in_network]]
+        out += [to_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in prepared.convert(raw)]
+    return out

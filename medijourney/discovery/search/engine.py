@@ -24,7 +24,13 @@ from ..params import SearchQuery
 from ..quality import quality_notes
 from ..ranking import bounds_of, raw_figures, score_total, sort_key
 from . import memo, vector
-from .candidates import candidate_offers, hospitals_without_price, include_synthetic, searchable_offers
+from .candidates import (
+    candidate_offers,
+    hospitals_without_price,
+    include_synthetic,
+    page_candidates,
+    searchable_offers,
+)
 from .details import detail_rows
 from .explain import empty_message
 from .index import INDEXES
@@ -77,9 +83,12 @@ def _ordered(query: SearchQuery, found: _Found) -> list[Scored]:
     """The selection's offers read from the database (one query) and put in ``sort_key`` order by
     the same Python as always: the first of them are the first results of the whole search."""
     assert query.procedure is not None
-    offers = searchable_offers(query.today).filter(pk__in=found.selection.offers)
-    cands = candidate_offers(
-        offers, specialty=query.procedure.specialty, today=query.today, language=query.language, bodies=query.bodies
+    cands = page_candidates(
+        found.selection.offers,
+        specialty=query.procedure.specialty,
+        today=query.today,
+        language=query.language,
+        bodies=query.bodies,
     )
     effective = query.weights.effective()
     bounds = found.selection.bounds

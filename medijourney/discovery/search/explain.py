@@ -5,9 +5,8 @@ term by term, is ``ranking.explain``."""
 import datetime
 from collections.abc import Sequence
 
-from django.utils.translation import gettext as _
-
 from medijourney.core.dates import day_text
+from medijourney.core.i18n import gettext as _
 
 from ..estimate import Candidate, TripEstimate
 from ..params import SearchQuery

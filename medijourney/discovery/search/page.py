@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
+from medijourney.core.i18n import gettext as _
 
 from ..estimate import Candidate, ReferenceFigure, Savings, TripContext, TripEstimate, stay_text
 from ..params import SearchQuery

@@ -182,6 +182,8 @@ class _Generator:
                     is_demo=True,
                 )
             )
+        if connection.features.can_return_rows_from_bulk_insert:
+            return Hospital.objects.bulk_create(hospitals)  # with their ids (PostgreSQL, SQLite >= 3.35)
         Hospital.objects.bulk_create(hospitals)
         return list(
             Hospital.objects.filter(source_key__startswith=f"synthetic:{batch}:")
