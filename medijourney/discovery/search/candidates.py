@@ -13,14 +13,32 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import router
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Field,
+    FloatField,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 
-from medijourney.network.models import Doctor, DoctorLicence, Offer
+from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer
 from medijourney.network.selectors import hospitals_in_network, qualifying_accreditations
 
 from ..estimate import Candidate
 from ..prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel, convert_rows
+from .details import DetailRow, detail_rows
 from .memo import register_clear
 
 
@@ -118,6 +136,7 @@ assert tuple(name for name, _path, _kind in CANDIDATE_COLUMNS) == CandidateRow._
 CANDIDATE_PATHS = tuple(path for _name, path, _kind in CANDIDATE_COLUMNS)
 CANDIDATE_KINDS = tuple(kind for _name, _path, kind in CANDIDATE_COLUMNS)
 SOURCE_KIND_LABELS = {value: str(label) for value, label in Offer.SourceKind.choices}
+DETAIL_FIELDS = DetailRow._fields
 
 
 def _language_q(prefix: str, primary: str) -> Q:
@@ -389,3 +408,141 @@ def page_candidates(
         raw = [row[:in_network] for row in prepared.run_raw(alias, **values) if row[in_network]]
         out += [to_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in prepared.convert(raw)]
     return out
+
+
+# The page query is one UNION ALL: the offers (CANDIDATE_COLUMNS and the in-network flag), then
+# the current accreditations and the doctors' languages of their hospitals (the rows of
+# ``details.detail_rows``) laid into columns of the same types, marked "a" or "d" in the text
+# column that holds an offer's public id.
+_D_INT, _D_TEXT, _D_NUM, _D_JSON, _D_DATE, _D_BOOL, _D_FLOAT = (
+    IntegerField(),
+    CharField(),
+    DecimalField(max_digits=12, decimal_places=2),
+    JSONField(),
+    DateField(),
+    BooleanField(),
+    FloatField(),
+)
+_COLUMN_TYPES: tuple[Field[Any, Any], ...] = (_D_INT, _D_TEXT, _D_TEXT, _D_NUM, _D_NUM, _D_JSON, _D_INT, _D_TEXT, _D_TEXT, _D_DATE, _D_BOOL,
+                 _D_INT, _D_TEXT, _D_TEXT, _D_TEXT, _D_TEXT, _D_TEXT, _D_TEXT, _D_TEXT, _D_BOOL, _D_JSON, _D_TEXT,
+                 _D_TEXT, _D_TEXT, _D_FLOAT, _D_FLOAT, _D_NUM, _D_TEXT, _D_INT, _D_INT, _D_BOOL, _D_BOOL, _D_BOOL)  # fmt: skip
+# detail column -> the page query's column that carries it
+_DETAIL_AT = {"hospital_id": 11, "kind": 1, "body": 2, "body_short_name": 7, "body_name": 8, "number": 12,
+              "level": 13, "verification_status": 14, "valid_from": 9, "valid_to": 15, "is_demo": 10, "spoken": 5}  # fmt: skip
+
+
+def _padded(qs: QuerySet[Any], columns: dict[int, Any]) -> QuerySet[Any]:
+    """``qs`` as rows of the page query's width: the given columns, NULL of the right type elsewhere."""
+    names = {}
+    for i, field_type in enumerate(_COLUMN_TYPES):
+        expr = columns.get(i, Value(None, output_field=field_type))
+        names[f"c{i}"] = expr
+    return qs.annotate(**names).order_by().values_list(*names)
+
+
+def _detail_branches(hospitals: list[Any], today: Any) -> list[QuerySet[Any]]:
+    accreditations = _padded(
+        Accreditation.objects.filter(hospital_id__in=hospitals).filter(
+            Exists(qualifying_accreditations(today).filter(pk=OuterRef("pk")))
+        ),
+        {
+            0: F("hospital_id"),
+            1: Value("a", output_field=CharField()),
+            2: F("body__code"),
+            7: F("body__short_name"),
+            8: F("body__name"),
+            9: F("valid_from"),
+            10: F("is_demo"),
+            11: F("hospital_id"),
+            12: F("number"),
+            13: F("level"),
+            14: F("verification_status"),
+            15: Cast("valid_to", output_field=CharField()),
+            32: Value(True, output_field=BooleanField()),
+        },
+    )
+    doctors = _padded(
+        Doctor.objects.filter(hospital_id__in=hospitals),
+        {
+            0: F("hospital_id"),
+            1: Value("d", output_field=CharField()),
+            5: F("languages"),
+            11: F("hospital_id"),
+            32: Value(True, output_field=BooleanField()),
+        },
+    )
+    return [accreditations, doctors]
+
+
+def _prepared_page_with_details(n: int, nh: int, has_language: bool, n_bodies: int, synthetic: bool) -> PreparedQuery:
+    key = ("page+details", n, nh, has_language, n_bodies, synthetic)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+
+        def build(**p: Any) -> QuerySet[Any]:
+            offers = Offer.objects.filter(pk__in=[p[f"o{i}"] for i in range(n)])
+            if not synthetic:
+                offers = offers.filter(hospital__synthetic_marker__isnull=True)
+            page = annotated_offers(
+                offers.order_by(),
+                specialty=p["specialty"],
+                today=p["today"],
+                language=p["language"] if has_language else None,
+                bodies=[p[f"body{i}"] for i in range(n_bodies)],
+                network_flag=True,
+            )
+            hospitals = [p[f"h{i}"] for i in range(nh)]
+            return page.union(*_detail_branches(hospitals, p["today"]), all=True)
+
+        params: dict[str, Any] = {"today": Sentinel.date, "specialty": Sentinel.text}
+        if has_language:
+            params["language"] = Sentinel.text
+        for i in range(n_bodies):
+            params[f"body{i}"] = Sentinel.text
+        for i in range(n):
+            params[f"o{i}"] = Sentinel.integer
+        for i in range(nh):
+            params[f"h{i}"] = Sentinel.integer
+        prepared = _PREPARED[key] = PreparedQuery(build, params, CANDIDATE_KINDS)
+    return prepared
+
+
+def _bucket(n: int) -> int:
+    return next((size for size in PAGE_SIZES if size >= n), n)
+
+
+def page_candidates_and_details(
+    offer_pks: Sequence[int],
+    hospital_pks: Sequence[int],
+    *,
+    specialty: str,
+    today: datetime.date,
+    language: str | None,
+    bodies: Sequence[str],
+) -> tuple[list[Candidate], list[tuple[Any, ...]]]:
+    """The given offers as candidates (if their hospital is in the network today) and the raw
+    detail rows (``details.detail_rows``' shape) of the given hospitals: ONE prepared query."""
+    if len(offer_pks) > PAGE_SIZES[-1] or len(hospital_pks) > PAGE_SIZES[-1]:  # a very deep tie: two steps
+        cands = page_candidates(offer_pks, specialty=specialty, today=today, language=language, bodies=bodies)
+        return cands, detail_rows(hospital_pks, today)
+    primary = primary_language(language)
+    n, nh = _bucket(len(offer_pks)), _bucket(len(hospital_pks))
+    values: dict[str, Any] = {"today": today, "specialty": specialty}
+    if primary:
+        values["language"] = primary
+    for i, code in enumerate(bodies):
+        values[f"body{i}"] = code
+    for i in range(n):
+        values[f"o{i}"] = offer_pks[i] if i < len(offer_pks) else -1  # -1: no offer
+    for i in range(nh):
+        values[f"h{i}"] = hospital_pks[i] if i < len(hospital_pks) else -1
+    prepared = _prepared_page_with_details(n, nh, bool(primary), len(bodies), include_synthetic())
+    in_network = len(CANDIDATE_COLUMNS)
+    offers, details = [], []
+    for row in prepared.run_raw(router.db_for_read(Offer), **values):
+        if row[1] in ("a", "d"):
+            details.append(tuple(row[_DETAIL_AT[name]] for name in DETAIL_FIELDS))
+        elif row[in_network]:
+            offers.append(row[:in_network])
+    cands = [to_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in prepared.convert(offers)]
+    return cands, sorted(details, key=lambda r: tuple("" if v is None else str(v) for v in r))

@@ -28,10 +28,9 @@ from .candidates import (
     candidate_offers,
     hospitals_without_price,
     include_synthetic,
-    page_candidates,
+    page_candidates_and_details,
     searchable_offers,
 )
-from .details import detail_rows
 from .explain import empty_message
 from .index import INDEXES
 from .page import CompareResult, ResultRow, SearchResult
@@ -79,12 +78,14 @@ def _found(query: SearchQuery, wanted: int) -> tuple[memo.MemoKey, _Found]:
     return key, found
 
 
-def _ordered(query: SearchQuery, found: _Found) -> list[Scored]:
-    """The selection's offers read from the database (one query) and put in ``sort_key`` order by
-    the same Python as always: the first of them are the first results of the whole search."""
+def _ordered(query: SearchQuery, found: _Found) -> tuple[list[Scored], list[tuple[Any, ...]]]:
+    """The selection's offers read from the database with their hospitals' details (one query),
+    put in ``sort_key`` order by the same Python as always: the first of them are the first
+    results of the whole search."""
     assert query.procedure is not None
-    cands = page_candidates(
+    cands, details = page_candidates_and_details(
         found.selection.offers,
+        found.selection.hospitals,
         specialty=query.procedure.specialty,
         today=query.today,
         language=query.language,
@@ -97,12 +98,14 @@ def _ordered(query: SearchQuery, found: _Found) -> list[Scored]:
         totals = trip_totals(found.ctx, cand)
         scored.append((raw_figures(cand, totals), cand, totals))
     scored.sort(key=lambda t: sort_key(score_total(t[0], bounds, effective), t[2], t[1]))
-    return scored
+    return scored, details
 
 
 def _page(query: SearchQuery, key: memo.MemoKey, found: _Found, offset: int, limit: int) -> tuple[Any, list[ResultRow]]:
-    page = _ordered(query, found)[offset : offset + limit] if limit > 0 else []
-    details = detail_rows([c.hospital_pk for _s, c, _t in page], query.today)
+    ordered, all_details = _ordered(query, found)
+    page = ordered[offset : offset + limit] if limit > 0 else []
+    on_page = {c.hospital_pk for _s, c, _t in page}
+    details = [row for row in all_details if row[1] in on_page]
     page_key = memo.MemoKey((key, offset, limit, tuple(details)))
     enabled = memo.memo_enabled()
     rows: list[ResultRow] | None = memo.PAGES.get(page_key) if enabled else None

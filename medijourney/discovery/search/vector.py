@@ -59,6 +59,7 @@ class Selection:
     exclusions: list[Exclusion]
     bounds: Bounds
     offers: list[int]
+    hospitals: list[int]  # the hospitals of those offers
 
 
 @dataclass(frozen=True)
@@ -381,11 +382,14 @@ def select(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, wanted: 
     bounds = _bounds(figures)
     scores = _scores(figures, bounds, query.weights.effective())
     chosen = _superset(rows, kept, scores, wanted)
-    offers = index.version.offers.cols["offer"][rows.at[kept[chosen]]]
+    at = rows.at[kept[chosen]]
+    offers = index.version.offers.cols["offer"][at]
+    hospitals = np.unique(index.version.offers.cols["hospital"][at])
     return Selection(
         candidates=len(rows.at),
         kept=len(kept),
         exclusions=exclusions(counts, unknown_hours),
         bounds=bounds,
         offers=[int(x) for x in offers],
+        hospitals=[int(x) for x in hospitals],
     )

@@ -301,9 +301,9 @@ def test_a_repeated_search_reads_only_the_network(client, settings, django_asser
     standard_world()
     settings.DISCOVERY_REFERENCE_CHECK_SECONDS = 60  # as in production: reference data checked every few seconds
     ok(client, origin="GB")
-    # The search index's change log (nothing new: no row), the page's offers, and the page's
-    # accreditations and languages. The old engine read 2 queries, one of them every offer.
-    with django_assert_max_num_queries(3):
+    # The search index's change log (nothing new: no row), and the page's offers with their
+    # hospitals' accreditations and languages (one query).
+    with django_assert_max_num_queries(2):
         ok(client, origin="GB")
 
 
