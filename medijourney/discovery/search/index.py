@@ -8,15 +8,16 @@ database as before.
 
 Kept current without trusting any caller: database triggers (migration ``discovery 0003``) write a
 ``SearchChange`` row naming the hospital whenever a row the search reads changes, however it was
-written (forms, admin, queryset ``update()``, ``bulk_create``, imports). Before every search the
-index reads the change rows it has not seen (one small query) and re-reads those hospitals' rows
-(a few queries, only when something changed); past ``FULL_RELOAD_AT`` changed hospitals, or on a
-"reload everything" row, it reloads the procedure. Day-dependent facts (expiry, a licence that
-starts tomorrow) are recomputed from the stored dates when the day changes, so expiry and
-suspension take effect on the next request, as they did when every search read the database.
+written (forms, admin, queryset ``update()``, ``bulk_create``, imports). Before every search ONE
+query (``sync.py``) reads the change rows not seen yet together with the fresh rows of the
+hospitals they name, and the index takes a new version with those hospitals' rows replaced; a
+change without a hospital (a body or an airport) reloads the procedure. Day-dependent facts
+(expiry, a licence that starts tomorrow) are recomputed from the stored dates when the day
+changes, so expiry and suspension take effect on the next request, as they did when every search
+read every offer from the database.
 
-PostgreSQL commits change rows out of id order when transactions overlap: ids not yet visible
-below the highest one seen are remembered and read again until they appear (or for
+PostgreSQL can commit change rows out of id order when transactions overlap: while ids below the
+latest one read are missing, the log is read again from the last complete point (for at most
 ``GAP_SECONDS``: a rolled-back transaction leaves a hole for ever)."""
 
 import datetime
@@ -30,25 +31,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import connections, router
-from django.db.models import QuerySet
+from django.db import router
 
-from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Hospital, Offer, VerificationStatus
+from medijourney.network.models import Hospital, Offer
 
-from ..models import SearchChange
+from . import sync
 from .memo import register_clear
 
 Array = npt.NDArray[Any]
-FULL_RELOAD_AT = 2000  # changed hospitals past which a procedure is reloaded rather than patched
-READ_AT_MOST = 5000  # change rows read at once; more means a bulk load: reload
+PENDING_AT_MOST = 1000  # hospitals changed elsewhere past which a procedure is read whole, not patched
 START_BACK = 1000  # change ids read again at a process's first search
 GAP_SECONDS = 30.0
-CHUNK = 20_000
 NO_DATE_FROM = -(2**31) + 1  # a licence without a start date
 NO_DATE_TO = 2**31 - 1  # ... or without an end date
 _GENERATIONS = itertools.count(1)
-TABLE = SearchChange._meta.db_table
-FIRST_READ_FROM = f"(SELECT COALESCE(MAX(id), 0) - {START_BACK} FROM {TABLE})"  # noqa: S608 - constants
 
 
 class Codes:
@@ -205,117 +201,66 @@ def _tags(values: Iterable[Any]) -> set[str]:
 
 
 class Loader:
-    """The queries that fill an index for one procedure (all its offers, or those of some hospitals)."""
+    """Turns the sync query's rows (``sync.py``) into the index's tables, for one procedure."""
 
     def __init__(self, procedure_pk: int, specialty: str, needed: tuple[str, ...], d: Dictionaries) -> None:
         self.procedure_pk, self.specialty, self.needed, self.d = procedure_pk, specialty, needed, d
 
-    def _offers(self, hospitals: Sequence[int] | None) -> QuerySet[Offer]:
-        qs = Offer.objects.filter(procedure_id=self.procedure_pk).order_by()
-        return qs if hospitals is None else qs.filter(hospital_id__in=list(hospitals))
+    def read(self, rows: Iterable[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], tuple[Table, Table, Table]]:
+        """The change rows, and the tables of the hospitals the other rows are about."""
+        at = sync.AT
+        changes: list[tuple[Any, ...]] = []
+        spoken: dict[int, set[str]] = {}
+        acc: dict[str, list[Any]] = {name: [] for name in ACC_COLUMNS}
+        lic: dict[str, list[Any]] = {name: [] for name in LIC_COLUMNS}
+        offers: dict[str, list[Any]] = {name: [] for name in OFFER_COLUMNS}
+        for row in rows:
+            kind, hospital = row[0], row[at["hospital"]]
+            if kind == "o":
+                self._offer(offers, row, spoken)
+            elif kind == "a":
+                bit = self.d.bodies.code(row[at["code"]])
+                if bit > 63:
+                    raise OverflowError("more than 64 accreditation bodies: widen DayFacts.bodies")
+                acc["hospital"].append(hospital)
+                acc["bit"].append(bit)
+                acc["start"].append(row[at["start"]].toordinal())
+                acc["end"].append(row[at["end"]].toordinal())
+            elif kind == "l":
+                lic["hospital"].append(hospital)
+                lic["doctor"].append(row[at["id"]])
+                start, end = row[at["start"]], row[at["end"]]
+                lic["start"].append(start.toordinal() if start else NO_DATE_FROM)
+                lic["end"].append(end.toordinal() if end else NO_DATE_TO)
+            elif kind == "d":
+                if row[at["json1"]]:
+                    spoken.setdefault(hospital, set()).update(_tags(row[at["json1"]]))
+            else:
+                changes.append((row[at["id"]], hospital, row[at["number"]]))
+        tables = (Table.of(OFFER_COLUMNS, offers), Table.of(ACC_COLUMNS, acc), Table.of(LIC_COLUMNS, lic))
+        return changes, tables
 
-    def _hospital_ids(self, hospitals: Sequence[int] | None) -> Any:
-        return self._offers(hospitals).values("hospital_id") if hospitals is None else list(hospitals)
-
-    def load(self, hospitals: Sequence[int] | None = None) -> tuple[Table, Table, Table]:
-        spoken = self._doctor_languages(hospitals)
-        return self._offer_table(hospitals, spoken), self._accreditations(hospitals), self._licences(hospitals)
-
-    def _doctor_languages(self, hospitals: Sequence[int] | None) -> dict[int, set[str]]:
-        found: dict[int, set[str]] = {}
-        rows = (
-            Doctor.objects.filter(hospital_id__in=self._hospital_ids(hospitals))
-            .order_by()
-            .values_list("hospital_id", "languages")
-        )
-        for hospital, languages in rows.iterator(chunk_size=CHUNK):
-            if languages:
-                found.setdefault(hospital, set()).update(_tags(languages))
-        return found
-
-    def _offer_table(self, hospitals: Sequence[int] | None, spoken: dict[int, set[str]]) -> Table:
-        d = self.d
-        cols: dict[str, list[Any]] = {name: [] for name in OFFER_COLUMNS}
-        rows = self._offers(hospitals).values_list(
-            "pk",
-            "hospital_id",
-            "currency",
-            "price_min",
-            "price_max",
-            "inclusions",
-            "wait_days",
-            "hospital__status",
-            "hospital__country_id",
-            "hospital__city",
-            "hospital__nearest_airport__iata",
-            "hospital__nearest_airport__ident",
-            "hospital__nearest_airport__name",
-            "hospital__nearest_airport__latitude",
-            "hospital__nearest_airport__longitude",
-            "hospital__languages",
-            "hospital__synthetic_marker__id",
-        )
-        row: Any
-        for row in rows.iterator(chunk_size=CHUNK):
-            pk, hospital, ccy, low, high, inclusions, wait, status, country, city, *airport, langs, marker = row
-            inc = inclusions or {}
-            accommodation = bool(inc.get("accommodation"))
-            cols["offer"].append(pk)
-            cols["hospital"].append(hospital)
-            cols["active"].append(status == Hospital.Status.ACTIVE)
-            cols["synthetic"].append(marker is not None)
-            cols["price"].append(d.prices.code((ccy, _point_cents(low, high))))
-            cols["currency"].append(d.currencies.code(ccy))
-            cols["room"].append(bool(inc.get("room_per_night")))
-            cols["missing"].append(any(not inc.get(item) for item in self.needed))
-            cols["wait"].append(-1 if wait is None else wait)
-            cols["lodging"].append(d.lodgings.code((country, city, accommodation, wait)))
-            cols["country"].append(d.countries.code(country))
-            cols["airport"].append(d.airports.code(_airport(*airport)))
-            cols["spoken"].append(d.spoken.code(frozenset(_tags(langs) | spoken.get(hospital, set()))))
-        return Table.of(OFFER_COLUMNS, cols)
-
-    def _accreditations(self, hospitals: Sequence[int] | None) -> Table:
-        # network.selectors.qualifying_accreditations without its two dates, which are kept.
-        rows = (
-            Accreditation.objects.filter(
-                verification_status=VerificationStatus.VERIFIED,
-                withdrawn_by_body=False,
-                body__admits_to_network=True,
-                hospital_id__in=self._hospital_ids(hospitals),
-            )
-            .order_by()
-            .values_list("hospital_id", "body__code", "valid_from", "valid_to")
-        )
-        cols: dict[str, list[Any]] = {name: [] for name in ACC_COLUMNS}
-        for hospital, body, start, end in rows.iterator(chunk_size=CHUNK):
-            bit = self.d.bodies.code(body)
-            if bit > 63:
-                raise OverflowError("more than 64 accreditation bodies: widen DayFacts.bodies")
-            cols["hospital"].append(hospital)
-            cols["bit"].append(bit)
-            cols["start"].append(start.toordinal())
-            cols["end"].append(end.toordinal())
-        return Table.of(ACC_COLUMNS, cols)
-
-    def _licences(self, hospitals: Sequence[int] | None) -> Table:
-        # DoctorLicence.objects.verified_current without its dates, for the procedure's specialty.
-        rows = (
-            DoctorLicence.objects.filter(
-                verification_status=VerificationStatus.VERIFIED,
-                doctor__hospital_id__in=self._hospital_ids(hospitals),
-                doctor__specialties__id=self.specialty,
-            )
-            .order_by()
-            .values_list("doctor__hospital_id", "doctor_id", "valid_from", "valid_to")
-        )
-        cols: dict[str, list[Any]] = {name: [] for name in LIC_COLUMNS}
-        for hospital, doctor, start, end in rows.iterator(chunk_size=CHUNK):
-            cols["hospital"].append(hospital)
-            cols["doctor"].append(doctor)
-            cols["start"].append(start.toordinal() if start else NO_DATE_FROM)
-            cols["end"].append(end.toordinal() if end else NO_DATE_TO)
-        return Table.of(LIC_COLUMNS, cols)
+    def _offer(self, cols: dict[str, list[Any]], row: tuple[Any, ...], spoken: dict[int, set[str]]) -> None:
+        d, at = self.d, sync.AT
+        hospital, ccy, country, city = row[at["hospital"]], row[at["code"]], row[at["country"]], row[at["city"]]
+        inc = row[at["json1"]] or {}
+        wait = row[at["number"]]
+        accommodation = bool(inc.get("accommodation"))
+        cols["offer"].append(row[at["id"]])
+        cols["hospital"].append(hospital)
+        cols["active"].append(row[at["status"]] == Hospital.Status.ACTIVE)
+        cols["synthetic"].append(row[at["marker"]] is not None)
+        cols["price"].append(d.prices.code((ccy, _point_cents(row[at["price_min"]], row[at["price_max"]]))))
+        cols["currency"].append(d.currencies.code(ccy))
+        cols["room"].append(bool(inc.get("room_per_night")))
+        cols["missing"].append(any(not inc.get(item) for item in self.needed))
+        cols["wait"].append(-1 if wait is None else wait)
+        cols["lodging"].append(d.lodgings.code((country, city, accommodation, wait)))
+        cols["country"].append(d.countries.code(country))
+        airport = _airport(*(row[at[k]] for k in ("iata", "ident", "airport_name", "latitude", "longitude")))
+        cols["airport"].append(d.airports.code(airport))
+        langs = _tags(row[at["json2"]] or ()) | spoken.get(hospital, set())
+        cols["spoken"].append(d.spoken.code(frozenset(langs)))
 
 
 def _airport(iata: str | None, ident: str | None, name: str | None, lat: float | None, lon: float | None) -> Any:
@@ -327,65 +272,30 @@ def _airport(iata: str | None, ident: str | None, name: str | None, lat: float |
 
 
 class ChangeFeed:
-    """The change rows this process has read, for every index it holds."""
+    """How far this process has read the change log (shared by every index it holds)."""
 
     def __init__(self) -> None:
-        self.floor: int | None = None  # every id up to here has been read (or given up on)
-        self.seen: set[int] = set()  # ids above the floor already read
-        self.gaps: dict[int, float] = {}  # ids above the floor not visible yet: first noticed
-        self.lock = threading.Lock()
+        self.floor: int | None = None  # every change id up to here has been read
+        self.hole_since: float | None = None  # when ids above the floor were first found missing
 
-    @staticmethod
-    def _top(alias: str) -> int:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(f"SELECT MAX(id) FROM {TABLE}")  # noqa: S608 - the model's own table
-            (top,) = cursor.fetchone() or (None,)
-        return int(top or 0)
-
-    def read(self, alias: str) -> tuple[set[int], bool]:
-        """The hospitals changed since the last read, and whether everything must be reloaded.
-        One query; the first read of a process starts ``START_BACK`` ids back, so a transaction
-        still open then is seen when it commits."""
-        since = "%s" if self.floor is not None else FIRST_READ_FROM
-        with connections[alias].cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, hospital_id FROM {TABLE} WHERE id > {since} ORDER BY id LIMIT %s",  # noqa: S608 - ours
-                [self.floor, READ_AT_MOST + 1] if self.floor is not None else [READ_AT_MOST + 1],
-            )
-            rows = cursor.fetchall()
-        if self.floor is None:
-            self.floor = max(rows[0][0] - 1, 0) if rows else 0  # no rows: the log is empty
-        if len(rows) > READ_AT_MOST:  # a bulk load: reload rather than read every row
-            self.floor, self.seen, self.gaps = self._top(alias), set(), {}
-            return set(), True
-        changed: set[int] = set()
-        everything = False
-        for change_id, hospital in rows:
-            if change_id in self.seen:
-                continue
-            self.seen.add(change_id)
-            self.gaps.pop(change_id, None)
-            if hospital is None:
-                everything = True
-            else:
-                changed.add(hospital)
-        self._advance([r[0] for r in rows])
-        return changed, everything
-
-    def _advance(self, ids: list[int]) -> None:
-        assert self.floor is not None
+    def advance(self, changes: Sequence[tuple[Any, ...]]) -> tuple[set[int], bool]:
+        """Given the change rows read (latest id, hospital, count per hospital): the hospitals
+        changed and whether everything must be reloaded. The floor moves to the latest id read
+        unless ids below it are missing (a transaction not committed yet), for ``GAP_SECONDS``."""
+        hospitals = {h for _top, h, _n in changes if h is not None}
+        everything = any(h is None for _top, h, _n in changes)
+        if not changes:
+            return hospitals, everything
+        top = max(t for t, _h, _n in changes)
+        counted = sum(n for _t, _h, n in changes)
         now = time.monotonic()
-        top = max([self.floor, *ids, *self.seen])
-        present = set(ids) | self.seen
-        for missing in range(self.floor + 1, top + 1):
-            if missing not in present and missing not in self.gaps:
-                self.gaps[missing] = now
-        for gap, since in list(self.gaps.items()):
-            if now - since > GAP_SECONDS:
-                del self.gaps[gap]
-        floor = top if not self.gaps else min(self.gaps) - 1
-        self.seen = {i for i in self.seen if i > floor}
-        self.floor = floor
+        if self.floor is None or counted >= top - self.floor:
+            self.floor, self.hole_since = top, None
+        elif self.hole_since is None:
+            self.hole_since = now
+        elif now - self.hole_since > GAP_SECONDS:  # a rolled-back transaction's id never comes
+            self.floor, self.hole_since = top, None
+        return hospitals, everything
 
 
 # --- The indexes of this process -------------------------------------------------------------------
@@ -396,32 +306,21 @@ class ProcedureIndex:
     key: tuple[Any, ...]
     loader: Loader
     version: Version
-    pending: set[int] = field(default_factory=set)
+    pending: set[int] = field(default_factory=set)  # hospitals other indexes heard had changed
     reload: bool = False
 
     @property
     def dictionaries(self) -> Dictionaries:
         return self.loader.d
 
-    def apply(self) -> None:
-        """Re-read the hospitals that changed (or everything) into a new version."""
-        if not self.pending and not self.reload:
-            return
-        if self.reload or len(self.pending) > FULL_RELOAD_AT:
-            self.version = Version(*self.loader.load())
-        else:
-            changed = np.asarray(sorted(self.pending), dtype=np.int64)
-            fresh = [self.loader.load(changed[i : i + 500].tolist()) for i in range(0, len(changed), 500)]
-            tables = [
-                t.without_hospitals(changed)
-                for t in (self.version.offers, self.version.accreditations, self.version.licences)
-            ]
-            for part in fresh:
-                tables = [t.plus(p) for t, p in zip(tables, part, strict=True)]
-            offers, accreditations, licences = tables
-            self.version = Version(offers, accreditations, licences)
-        self.pending.clear()
-        self.reload = False
+    def patched(self, hospitals: set[int], tables: tuple[Table, Table, Table]) -> None:
+        """A new version: the rows of ``hospitals`` replaced by ``tables``."""
+        changed = np.asarray(sorted(hospitals), dtype=np.int64)
+        old = (self.version.offers, self.version.accreditations, self.version.licences)
+        offers, accreditations, licences = (
+            t.without_hospitals(changed).plus(p) for t, p in zip(old, tables, strict=True)
+        )
+        self.version = Version(offers, accreditations, licences)
 
 
 class Indexes:
@@ -438,20 +337,41 @@ class Indexes:
             self.by_key.clear()
 
     def current(self, procedure_pk: int, specialty: str, needed: tuple[str, ...]) -> ProcedureIndex:
-        """The procedure's index, brought up to date with every committed change (one query when
-        nothing changed)."""
+        """The procedure's index, brought up to date with every committed change: ONE query
+        (``sync.py``) whether nothing or many hospitals changed; a second only when a change
+        means "reload everything" (an accreditation body or an airport changed)."""
         alias = router.db_for_read(Offer)
         key = (alias, procedure_pk, specialty, needed)
         with self.lock:
-            changed, everything = self.feed.read(alias)
-            for other in self.by_key.values():
-                other.pending |= changed
-                other.reload |= everything
             index = self.by_key.get(key)
-            if index is None:
-                loader = Loader(procedure_pk, specialty, needed, Dictionaries())
-                index = self.by_key[key] = ProcedureIndex(key, loader, Version(*loader.load()))
-            index.apply()
+            full = index is None or index.reload or len(index.pending) > PENDING_AT_MOST
+            pending = sorted(index.pending) if index is not None and not full else []
+            loader = (
+                index.loader
+                if index is not None and not full
+                else Loader(procedure_pk, specialty, needed, Dictionaries())
+            )
+            qs = sync.build(
+                procedure=procedure_pk, specialty=specialty, floor=self.feed.floor, back=START_BACK, full=full,
+                pending=pending,
+            )  # fmt: skip
+            changes, tables = loader.read(sync.rows(alias, qs))
+            hospitals, everything = self.feed.advance(changes)
+            for other in self.by_key.values():
+                other.pending |= hospitals
+                other.reload |= everything
+            if full or everything:
+                if everything and not full:  # the rows read were a patch: read the whole procedure
+                    loader = Loader(procedure_pk, specialty, needed, Dictionaries())
+                    qs = sync.build(procedure=procedure_pk, specialty=specialty, floor=self.feed.floor,
+                                    back=START_BACK, full=True, pending=[])  # fmt: skip
+                    _more, tables = loader.read(sync.rows(alias, qs))
+                index = self.by_key[key] = ProcedureIndex(key, loader, Version(*tables))
+            else:
+                assert index is not None
+                index.patched(hospitals | index.pending, tables)
+            index.pending.clear()
+            index.reload = False
             return index
 
 

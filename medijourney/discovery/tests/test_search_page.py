@@ -209,9 +209,7 @@ def test_page_query_count_does_not_grow_with_results(client, django_assert_max_n
     client.get(URL, {"procedure": "knee-replacement", "origin": "GB"})
     with django_assert_max_num_queries(12) as few:
         client.get(URL, {"procedure": "knee-replacement", "origin": "GB", "budget": "99999"})
-    n_few = len(few.captured_queries)  # (a request empties the log: read it now)
     for i in range(9):
         add_hospital(world, f"h{i}", country_code="IN", city="Mumbai", airport_code="DEL", doctors=1)
-    client.get(URL, {"procedure": "knee-replacement", "origin": "GB"})  # the search index reads the changes
-    with django_assert_max_num_queries(n_few):
+    with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(URL, {"procedure": "knee-replacement", "origin": "GB", "budget": "99999"})
