@@ -1,14 +1,17 @@
-"""Discovery's only writes: a patient's saved searches."""
+"""Discovery's writes: a patient's saved searches, and pruning the search index's change log."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medijourney.accounts.models import User
 from medijourney.accounts.permissions import has_perm
 from medijourney.core.audit import audit_record
 
-from .models import SavedSearch
+from .models import SavedSearch, SearchChange
 from .params import SearchQuery
 from .permissions import can_delete_saved_search
 
@@ -65,3 +68,15 @@ def saved_search_delete(*, actor: User, saved: SavedSearch) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="saved_search.delete", obj=saved)
         saved.delete()
+
+
+SEARCH_CHANGES_KEPT = datetime.timedelta(days=7)  # longer than any web process stays idle (index.MAX_IDLE)
+
+
+def search_changes_prune(now: datetime.datetime | None = None) -> int:
+    """Delete change-log rows older than ``SEARCH_CHANGES_KEPT``: every web process has read them
+    (a process idle for longer than ``index.MAX_IDLE`` reads its procedures afresh). Returns how
+    many were deleted."""
+    before = (now or timezone.now()) - SEARCH_CHANGES_KEPT
+    deleted, _by_model = SearchChange.objects.filter(created_at__lt=before).delete()
+    return deleted

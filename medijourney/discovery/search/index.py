@@ -39,6 +39,7 @@ from . import sync
 from .memo import register_clear
 
 Array = npt.NDArray[Any]
+MAX_IDLE = 6 * 3600.0  # seconds without a search after which a process reads its indexes afresh
 PENDING_AT_MOST = 1000  # hospitals changed elsewhere past which a procedure is read whole, not patched
 START_BACK = 1000  # change ids read again at a process's first search
 GAP_SECONDS = 30.0
@@ -330,6 +331,7 @@ class Indexes:
         self.feed = ChangeFeed()
         self.by_key: dict[tuple[Any, ...], ProcedureIndex] = {}
         self.lock = threading.Lock()
+        self.last_read = time.monotonic()
 
     def clear(self) -> None:
         with self.lock:
@@ -343,6 +345,9 @@ class Indexes:
         alias = router.db_for_read(Offer)
         key = (alias, procedure_pk, specialty, needed)
         with self.lock:
+            if time.monotonic() - self.last_read > MAX_IDLE:  # the log may have been pruned since
+                self.feed, self.by_key = ChangeFeed(), {}
+            self.last_read = time.monotonic()
             index = self.by_key.get(key)
             full = index is None or index.reload or len(index.pending) > PENDING_AT_MOST
             pending = sorted(index.pending) if index is not None and not full else []

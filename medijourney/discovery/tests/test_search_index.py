@@ -230,3 +230,23 @@ def test_the_change_feed_waits_for_ids_committed_late(monkeypatch):
     assert feed.floor == 13  # 12 never came
     assert feed.advance([(14, None, 1)]) == (set(), True)  # a change with no hospital: reload everything
     assert feed.floor == 14
+
+
+def test_the_change_log_is_pruned_after_a_week_and_an_idle_process_reads_afresh(client, monkeypatch):
+    from medijourney.discovery.search import index as index_module
+    from medijourney.discovery.services import search_changes_prune
+
+    world = build_world()
+    add_hospital(world, "one", country_code="IN", city="New Delhi", airport_code="DEL")
+    assert search_ids(client) == ["One Hospital"]
+    written = SearchChange.objects.count()
+    assert written > 0  # the triggers wrote the hospital, its accreditation and its offer
+    assert search_changes_prune(timezone.now()) == 0  # nothing is a week old
+    assert search_changes_prune(timezone.now() + datetime.timedelta(days=8)) == written
+    # A process idle for longer than MAX_IDLE may have missed pruned changes: it reads afresh.
+    Offer.objects.filter(pk=world.offers["one"].pk).update(price_min=Decimal("10"), price_max=Decimal("10"))
+    SearchChange.objects.all().delete()  # as if pruned before this process read it
+    clock = [index_module.time.monotonic() + index_module.MAX_IDLE + 1]
+    monkeypatch.setattr(index_module.time, "monotonic", lambda: clock[0])
+    body = client.get("/api/v1/search", {"procedure": "knee-replacement"}).json()
+    assert Decimal(body["items"][0]["offer"]["price_point"]) == Decimal("10.00")
