@@ -93,7 +93,10 @@ class PreparedQuery:
         build: Callable[..., QuerySet[Any]],
         params: dict[str, Callable[[Sentinel], Any]],
         kinds: Sequence[str],
+        *,
+        server_prepare: bool = True,
     ) -> None:
+        self.server_prepare = server_prepare  # False: PostgreSQL plans it afresh for its values
         self.build = build
         self.param_factories = params
         self.kinds = tuple(kinds)
@@ -154,7 +157,11 @@ class PreparedQuery:
             else:
                 name, pattern = item
                 params.append(pattern.replace(str(self._sentinels[name]), str(values[name])))
-        if connection.vendor == "postgresql" and getattr(settings, "DISCOVERY_PG_PREPARED_STATEMENTS", True):
+        if (
+            connection.vendor == "postgresql"
+            and self.server_prepare
+            and getattr(settings, "DISCOVERY_PG_PREPARED_STATEMENTS", True)
+        ):
             return _run_prepared_postgresql(connection, sql, params)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -356,11 +356,15 @@ class Indexes:
                 if index is not None and not full
                 else Loader(procedure_pk, specialty, needed, Dictionaries())
             )
-            qs = sync.build(
-                procedure=procedure_pk, specialty=specialty, floor=self.feed.floor, back=START_BACK, full=full,
-                pending=pending,
-            )  # fmt: skip
-            changes, tables = loader.read(sync.rows(alias, qs))
+            if full or self.feed.floor is None:  # a first reading: the whole procedure, in chunks
+                qs = sync.build(procedure=procedure_pk, specialty=specialty, floor=self.feed.floor, back=START_BACK,
+                                full=True, pending=[])  # fmt: skip
+                full, rows = True, sync.rows(alias, qs)
+            else:
+                rows = iter(sync.patch_rows(
+                    alias, procedure=procedure_pk, specialty=specialty, floor=self.feed.floor, pending=pending
+                ))  # fmt: skip
+            changes, tables = loader.read(rows)
             hospitals, everything = self.feed.advance(changes)
             for other in self.by_key.values():
                 other.pending |= hospitals

@@ -41,6 +41,7 @@ from django.db.models.functions import Cast
 from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Offer, VerificationStatus
 
 from ..models import SearchChange
+from ..prepared import RAW, PreparedQuery, Sentinel
 
 _INT, _BIG, _TEXT, _NUM = IntegerField(), BigIntegerField(), CharField(), DecimalField(max_digits=12, decimal_places=2)
 _JSON, _DATE, _FLOAT = JSONField(), DateField(), FloatField()
@@ -195,3 +196,40 @@ def _typed(row: Sequence[Any]) -> tuple[Any, ...]:
         if r[AT[name]] is not None:
             r[AT[name]] = _decimal(r[AT[name]])
     return tuple(r)
+
+
+PENDING_SIZES = (0, 10, 100, 1000)  # prepared shapes of the patch query (index.PENDING_AT_MOST is the last)
+_PATCHES: dict[int, PreparedQuery] = {}
+
+
+def _patch_query(n_pending: int) -> PreparedQuery:
+    """The steady-state union (changes after a floor, and the rows of the hospitals they name and
+    of ``n_pending`` more), compiled once per process: building it with the ORM costs more than
+    running it. Planned by PostgreSQL for each floor (not server-prepared): a generic plan cannot
+    know that few changes follow the floor."""
+    found = _PATCHES.get(n_pending)
+    if found is None:
+
+        def make(**p: Any) -> QuerySet[Any]:
+            pending = [p[f"h{i}"] for i in range(n_pending)]
+            return build(
+                procedure=p["procedure"], specialty=p["specialty"], floor=p["floor"], back=0, full=False,
+                pending=pending,
+            )  # fmt: skip
+
+        params: dict[str, Any] = {"floor": Sentinel.integer, "procedure": Sentinel.integer, "specialty": Sentinel.text}
+        for i in range(n_pending):
+            params[f"h{i}"] = Sentinel.integer
+        found = _PATCHES[n_pending] = PreparedQuery(make, params, [RAW] * len(COLUMNS), server_prepare=False)
+    return found
+
+
+def patch_rows(
+    alias: str, *, procedure: int, specialty: str, floor: int, pending: Sequence[int]
+) -> list[tuple[Any, ...]]:
+    """The steady-state union's rows (typed as ``rows`` gives them)."""
+    n = next(size for size in PENDING_SIZES if size >= len(pending))
+    values: dict[str, Any] = {"floor": floor, "procedure": procedure, "specialty": specialty}
+    for i in range(n):
+        values[f"h{i}"] = pending[i] if i < len(pending) else -1
+    return [_typed(row) for row in _patch_query(n).run_raw(alias, **values)]
