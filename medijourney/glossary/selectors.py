@@ -64,7 +64,8 @@ def _read(lang: str) -> dict[str, object]:
     path = DATA / f"{lang}.json"
     if not path.exists():
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def _texts(raw: dict[str, object], lang: str) -> dict[str, Text]:
@@ -142,5 +143,8 @@ def glossary_search(q: str, lang: str) -> list[Entry]:
     return [e for _r, _t, e in sorted(ranked, key=lambda x: (x[0], x[1]))]
 
 
+_SAME_LETTER = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})  # Arabic alif with hamza or madda files under alif
+
+
 def letter_of(entry: Entry, lang: str) -> str:
-    return entry.text(lang).term[:1].upper()
+    return entry.text(lang).term[:1].upper().translate(_SAME_LETTER)
