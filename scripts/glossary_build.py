@@ -208,8 +208,14 @@ CDC: list[tuple[str, list[str], str]] = [
 PROJECT: list[tuple[str, list[str], str]] = [
     (
         "arthroplasty",
-        ["joint replacement"],
+        ["joint replacement", "knee replacement", "hip replacement", "shoulder replacement"],
         "Surgery that replaces a damaged joint, such as a knee or hip, with artificial parts.",
+    ),
+    (
+        "osteoarthritis",
+        ["arthrosis"],
+        "Wear and tear of a joint: the smooth cartilage at the ends of the bones thins, so the joint becomes "
+        "painful and stiff.",
     ),
     (
         "arthroscopy",

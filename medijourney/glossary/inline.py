@@ -119,6 +119,10 @@ def explain_terms(value: object, lang: str | None = None, seen: set[str] | None 
     return _explain_plain(str(value), lang, seen)
 
 
+def _what_is(word: str) -> str:
+    return gettext("What does “%(term)s” mean?") % {"term": word}
+
+
 def explained_terms(value: object, lang: str | None = None) -> SafeString:
     """Only the explanations of the terms in ``value`` (not the text), for places where the text
     must stay plain, such as a form field's ``<label>`` or ``<legend>`` (no ``<details>`` there)."""
@@ -136,5 +140,7 @@ def explained_terms(value: object, lang: str | None = None) -> SafeString:
             found[entry_id] = m.group(0)
     if not found:
         return SafeString("")
-    parts = format_html_join("", "{}", ((_explanation(glossary().by_id[i], lang, w),) for i, w in found.items()))
+    parts = format_html_join(
+        "", "{}", ((_explanation(glossary().by_id[i], lang, _what_is(w)),) for i, w in found.items())
+    )
     return format_html('<div class="gloss-notes">{}</div>', parts)

@@ -7,9 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from medijourney.aftercare.services import follow_ups_sweep, send_at
+from medijourney.aftercare.tests.factories import check_in, returned_home
 from medijourney.catalog.tests.factories import ProcedureFactory
+from medijourney.interop.tests.factories import with_summary
+from medijourney.journeys.tests.factories import accepted_journey
 from tests.browser.axe import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,4 +71,44 @@ def test_glossary_page_and_an_inline_explanation(live_server, browser, lang, vie
     expect(body).to_be_visible()
     body.get_by_role("link").click()  # the link to the glossary entry
     expect(page.locator("#biopsy")).to_be_visible()
+    context.close()
+
+
+def _signed_in(context, live_server, user, lang: str) -> None:
+    user.preferred_language = lang  # the account's language wins over the browser's
+    user.save(update_fields=["preferred_language"])
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_patients_plan_summary_and_check_in_explain_terms(live_server, browser, lang, viewport):
+    journey, _manager, partner = accepted_journey()  # the plan: "... under spinal anaesthesia."
+    with_summary(journey, partner, complications="Small haematoma at the wound.")
+    follow_up, _m, _p = returned_home()
+    item = check_in(follow_up, 7)
+    follow_ups_sweep(now=send_at(item))
+    context = browser.new_context(viewport=viewport, locale=lang, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    _signed_in(context, live_server, journey.case.patient, lang)
+    pages = [
+        ("compare", reverse("quotes:compare", args=[journey.case.reference])),
+        ("discharge-summary", reverse("interop:summary", args=[journey.public_id])),
+    ]
+    for name, path in pages:
+        page.goto(live_server.url + path)
+        gloss = page.locator("details.gloss").first
+        gloss.locator("summary").click()
+        expect(gloss.locator(".gloss-body")).to_be_visible()
+        check_page(page, lang, name)
+    _signed_in(context, live_server, follow_up.case.patient, lang)
+    page.goto(live_server.url + reverse("aftercare:check_in", args=[item.public_id]))
+    gloss = page.locator(".gloss-notes details.gloss").first
+    gloss.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(gloss.locator(".gloss-body")).to_be_visible()
+    check_page(page, lang, "check-in")
     context.close()

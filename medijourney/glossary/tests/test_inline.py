@@ -94,7 +94,7 @@ def test_russian_forms_and_bengali_whole_words():
 
 def test_explained_terms_lists_only_the_explanations_for_a_label():
     html = explained_terms("Pain or swelling in a calf", lang="en")
-    assert html.startswith('<div class="gloss-notes">') and summaries(html) == ["calf"]
+    assert html.startswith('<div class="gloss-notes">') and summaries(html) == ["What does “calf” mean?"]
     assert "Pain or swelling" not in html
     assert explained_terms("Satisfaction so far", lang="en") == ""
 
@@ -116,3 +116,14 @@ def test_markup_is_a_details_with_a_summary_and_a_link(lang):
 def test_without_glosses_gives_back_the_text_as_written():
     html = explain_terms("Coronary stent insertion and a biopsy", lang="en")
     assert without_glosses(html) == "Coronary stent insertion and a biopsy"
+
+
+def test_the_once_per_page_tag_explains_a_term_only_the_first_time_on_the_page():
+    template = Template(
+        "{% load glossary_tags %}{% for t in texts %}<p>{% explain_terms_once t as x %}{{ x|linebreaksbr }}</p>"
+        "{% endfor %}"
+    )
+    html = template.render(Context({"texts": ["A wound.\nKeep it dry.", "The wound and a stent.", "<i>wound</i>"]}))
+    assert summaries(html) == ["wound", "stent"] and html.count("<br>") == 1 and "&lt;i&gt;wound&lt;/i&gt;" in html
+    again = template.render(Context({"texts": ["A wound."]}))  # a new page starts afresh
+    assert summaries(again) == ["wound"]
