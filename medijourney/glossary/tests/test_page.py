@@ -114,3 +114,19 @@ def test_the_api_names_a_bad_field(client):
 def test_the_openapi_document_has_the_glossary_components():
     schemas = api.get_openapi_schema()["components"]["schemas"]
     assert "GlossaryEntryOut" in schemas and "/api/v1/glossary" in api.get_openapi_schema()["paths"]
+
+
+EVERYONE_200 = {
+    "anonymous": 200,
+    **dict.fromkeys(["patient", "case_manager", "partner", "quality_lead", "specialist", "clinician", "admin"], 200),
+}
+
+
+def test_the_page_and_the_api_are_public_for_everyone(matrix):
+    for url in ("/glossary/", "/glossary/?q=stent", "/api/v1/glossary", "/api/v1/glossary?q=stent&lang=ar"):
+        matrix.check(method="GET", url=lambda obj, u=url: u, expect=EVERYONE_200)
+
+
+def test_writing_to_the_page_or_the_api_is_refused(client):
+    assert client.post("/glossary/").status_code == 405
+    assert client.post("/api/v1/glossary", {}).status_code in (403, 405)
