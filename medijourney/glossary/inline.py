@@ -58,7 +58,7 @@ def _explanation(entry: Entry, lang: str, written: str) -> SafeString:
     text = entry.text(lang)
     url = reverse("glossary:glossary") + "?" + urlencode({"q": entry.texts["en"].term}) + "#" + entry.id
     return format_html(
-        '<details class="gloss"><summary>{}</summary><span class="gloss-body"><span lang="{}">'
+        '<details class="gloss"><summary>{}</summary><span class="gloss-body"><span lang="{}" dir="auto">'
         '<strong>{}</strong>: {}</span> <a href="{}">{}</a></span></details>',
         written,
         text.lang,
