@@ -35,6 +35,7 @@ urlpatterns = [
     *verify_patterns,
     path("", include("medijourney.privacy.urls")),
     path("", include("medijourney.safety.urls")),
+    path("", include("medijourney.glossary.urls")),
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

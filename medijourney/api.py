@@ -11,6 +11,7 @@ from medijourney.catalog.api import router as catalog_router
 from medijourney.core.api import ErrorOut, MediJourneyAPI, install_error_handlers
 from medijourney.discovery.api import router as discovery_router
 from medijourney.exchange.api import router as exchange_router
+from medijourney.glossary.api import router as glossary_router
 from medijourney.insights.api import router as insights_router
 from medijourney.interop.api import router as interop_router
 from medijourney.journeys.api import router as journeys_router
@@ -47,6 +48,7 @@ def api_root(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", glossary_router)
 api.add_router("/", catalog_router)
 api.add_router("/", network_router)
 api.add_router("/", discovery_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "medijourney.accounts",
     "medijourney.privacy",
     "medijourney.safety",  # emergency signs and numbers: shared, imports no domain app
+    "medijourney.glossary",  # medical terms explained: shared, imports no domain app
     "medijourney.catalog",
     "medijourney.network",
     "medijourney.discovery",

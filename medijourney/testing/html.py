@@ -41,3 +41,14 @@ def anchors(markup: str, css_class: str | None = None) -> list[dict[str, str]]:
     if css_class is None:
         return parser.found
     return [a for a in parser.found if css_class in a.get("class", "").split()]
+
+
+def without_glosses(markup: str) -> str:
+    """``markup`` with each inline glossary explanation (glossary.inline) taken out and the word it
+    explained left in place, so "Coronary stent insertion" reads as written whatever is explained."""
+    return re.sub(
+        r'<details class="gloss">\s*<summary>(.*?)</summary>\s*<span class="gloss-body">.*?</a>\s*</span>\s*</details>',
+        r"\1",
+        markup,
+        flags=re.S,
+    )

@@ -30,6 +30,8 @@ PAGES = [
     "/procedures/",
     "/hospitals/",
     "/emergency/",
+    "/glossary/",
+    "/glossary/?q=zzzz",
 ]
 # Words that are rightly the same in every language: names, codes and units.
 ALLOWED = {
