@@ -22,6 +22,7 @@ SOURCES = [
     ("network_accreditationbody", "NULL"),
     ("catalog_airport", "NULL"),
 ]
+BULK = 1000  # hospitals one statement may change before it logs "reload everything" (PostgreSQL)
 EVENTS = {"insert": ("INSERT", ["NEW"]), "update": ("UPDATE", ["OLD", "NEW"]), "delete": ("DELETE", ["OLD"])}
 
 
@@ -31,12 +32,16 @@ def _pg_create() -> list[str]:
         for event, (verb, sides) in EVENTS.items():
             name = f"mj_sc_{table}_{event}"
             selects = " UNION ".join(f"SELECT {expr} AS h FROM {side.lower()}_rows r" for side in sides)
+            everything = "INSERT INTO discovery_searchchange (hospital_id, created_at) VALUES (NULL, now());"
             if expr == "NULL":
-                body = "INSERT INTO discovery_searchchange (hospital_id, created_at) VALUES (NULL, now());"
+                body = everything
             else:
+                # A bulk statement (more than BULK hospitals) writes one "reload everything" row
+                # instead of a row per hospital: every index reloads once, nobody reads the list.
                 body = (
+                    f"IF (SELECT count(DISTINCT h) FROM ({selects}) x) > {BULK} THEN {everything} ELSE "
                     "INSERT INTO discovery_searchchange (hospital_id, created_at) "
-                    f"SELECT DISTINCT h, now() FROM ({selects}) x WHERE h IS NOT NULL;"
+                    f"SELECT DISTINCT h, now() FROM ({selects}) x WHERE h IS NOT NULL; END IF;"
                 )
             referencing = " ".join(f"{side} TABLE AS {side.lower()}_rows" for side in sides)
             out.append(

@@ -39,10 +39,12 @@ from . import sync
 from .memo import register_clear
 
 Array = npt.NDArray[Any]
+ARRAY_CHUNK = 20_000  # offer rows gathered as Python lists before they become arrays
 MAX_IDLE = 6 * 3600.0  # seconds without a search after which a process reads its indexes afresh
 PENDING_AT_MOST = 1000  # hospitals changed elsewhere past which a procedure is read whole, not patched
 START_BACK = 1000  # change ids read again at a process's first search
-GAP_SECONDS = 30.0
+GAP_SECONDS = 5.0  # longer than any transaction of this app stays open between a write and its commit
+BULK_SPAN = 5000  # ids read at once past which a hole is not waited for (a bulk load, not a slow commit)
 NO_DATE_FROM = -(2**31) + 1  # a licence without a start date
 NO_DATE_TO = 2**31 - 1  # ... or without an end date
 _GENERATIONS = itertools.count(1)
@@ -215,10 +217,14 @@ class Loader:
         acc: dict[str, list[Any]] = {name: [] for name in ACC_COLUMNS}
         lic: dict[str, list[Any]] = {name: [] for name in LIC_COLUMNS}
         offers: dict[str, list[Any]] = {name: [] for name in OFFER_COLUMNS}
+        done: list[Table] = []  # offers already turned into arrays (a first reading holds few lists at once)
         for row in rows:
             kind, hospital = row[0], row[at["hospital"]]
             if kind == "o":
                 self._offer(offers, row, spoken)
+                if len(offers["offer"]) >= ARRAY_CHUNK:
+                    done.append(Table.of(OFFER_COLUMNS, offers))
+                    offers = {name: [] for name in OFFER_COLUMNS}
             elif kind == "a":
                 bit = self.d.bodies.code(row[at["code"]])
                 if bit > 63:
@@ -238,7 +244,10 @@ class Loader:
                     spoken.setdefault(hospital, set()).update(_tags(row[at["json1"]]))
             else:
                 changes.append((row[at["id"]], hospital, row[at["number"]]))
-        tables = (Table.of(OFFER_COLUMNS, offers), Table.of(ACC_COLUMNS, acc), Table.of(LIC_COLUMNS, lic))
+        offer_table = Table.of(OFFER_COLUMNS, offers)
+        for part in reversed(done):
+            offer_table = part.plus(offer_table)
+        tables = (offer_table, Table.of(ACC_COLUMNS, acc), Table.of(LIC_COLUMNS, lic))
         return changes, tables
 
     def _offer(self, cols: dict[str, list[Any]], row: tuple[Any, ...], spoken: dict[int, set[str]]) -> None:
@@ -290,7 +299,7 @@ class ChangeFeed:
         top = max(t for t, _h, _n in changes)
         counted = sum(n for _t, _h, n in changes)
         now = time.monotonic()
-        if self.floor is None or counted >= top - self.floor:
+        if self.floor is None or counted >= top - self.floor or top - self.floor > BULK_SPAN:
             self.floor, self.hole_since = top, None
         elif self.hole_since is None:
             self.hole_since = now

@@ -250,3 +250,23 @@ def test_the_change_log_is_pruned_after_a_week_and_an_idle_process_reads_afresh(
     monkeypatch.setattr(index_module.time, "monotonic", lambda: clock[0])
     body = client.get("/api/v1/search", {"procedure": "knee-replacement"}).json()
     assert Decimal(body["items"][0]["offer"]["price_point"]) == Decimal("10.00")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's row triggers log every row")
+def test_a_bulk_statement_logs_one_reload_everything_row_on_postgresql(client):
+    world = build_world()
+    add_hospital(world, "seed", country_code="IN", city="New Delhi", airport_code="DEL")
+    assert search_ids(client) == ["Seed Hospital"]
+    template = world.hospitals["seed"]
+    SearchChange.objects.all().delete()
+    Hospital.objects.bulk_create(
+        [
+            Hospital(name=f"Bulk {i}", city="Agra", country_id=template.country_id, source=template.source,
+                     source_key=f"bulk:{i}", languages=[])
+            for i in range(1001)
+        ]
+    )  # fmt: skip
+    assert list(SearchChange.objects.values_list("hospital_id", flat=True)) == [None]
+    Hospital.objects.filter(pk=template.pk).update(status=Hospital.Status.SUSPENDED)  # one hospital: named
+    assert list(SearchChange.objects.values_list("hospital_id", flat=True)) == [None, template.pk]
+    assert search_ids(client) == []  # the index reloaded, then read the suspension
