@@ -387,7 +387,8 @@ class Indexes:
                 index = self.by_key[key] = ProcedureIndex(key, loader, Version(*tables))
             else:
                 assert index is not None
-                index.patched(hospitals | index.pending, tables)
+                if hospitals or index.pending:  # else nothing changed: the same version
+                    index.patched(hospitals | index.pending, tables)
             index.pending.clear()
             index.reload = False
             return index

@@ -38,6 +38,7 @@ from ..estimate import (
 )
 from ..params import TERM_NAMES, SearchQuery
 from ..ranking import ACCREDITATION_FULL, DOCTORS_FULL, LOWER_IS_BETTER, Bounds
+from ..travel import lodging_rate
 from .candidates import include_synthetic, primary_language
 from .explain import exclusions
 from .index import Array, Dictionaries, ProcedureIndex
@@ -123,12 +124,47 @@ def _nights(ctx: TripContext, d: Dictionaries) -> Array:
     return cents
 
 
+@dataclass(frozen=True)
+class _LodgingLayout:
+    """The lodging dictionary as columns: each entry's place (country, city, accommodation) and
+    waiting time, so a search works per place rather than per entry."""
+
+    size: int
+    places: list[tuple[str, str, bool]]
+    place: Array  # per entry: index into places
+    wait: Array  # per entry: waiting days (-1: not stated)
+
+
+def _lodging_layout(d: Dictionaries) -> _LodgingLayout:
+    found: _LodgingLayout | None = getattr(d, "_lodging_layout", None)
+    if found is not None and found.size == len(d.lodgings):
+        return found
+    places: dict[tuple[str, str, bool], int] = {}
+    place, wait = [], []
+    for country, city, accommodation, days in d.lodgings.values:
+        place.append(places.setdefault((country, city, accommodation), len(places)))
+        wait.append(-1 if days is None else days)
+    found = _LodgingLayout(len(d.lodgings), list(places), np.asarray(place, dtype=np.int64), np.asarray(wait))
+    d._lodging_layout = found  # type: ignore[attr-defined]  # a derived view, rebuilt when the dictionary grows
+    return found
+
+
 def _lodgings(ctx: TripContext, d: Dictionaries) -> Array:
-    """The lodging line per (country, city, accommodation included, waiting days), in cents."""
-    cents = np.zeros(len(d.lodgings), dtype=np.int64)
-    for i, (country, city, accommodation, wait) in enumerate(d.lodgings.values):
+    """The lodging line per (country, city, accommodation included, waiting days), in cents. The
+    waiting time matters only where the rate has seasons (it moves the first night): elsewhere one
+    figure serves every waiting time of the place (``estimate._lodging_numbers`` keys it alike)."""
+    layout = _lodging_layout(d)
+    cents = np.zeros(layout.size, dtype=np.int64)
+    for i, (country, city, accommodation) in enumerate(layout.places):
+        rate = lodging_rate(country, city)
         probe: Any = _Probe(country=country, city=city, inclusions={"accommodation": accommodation})
-        cents[i] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, wait)).part)
+        entries = layout.place == i
+        if rate is not None and rate.single_rate is None:  # seasons: per waiting time
+            for days in np.unique(layout.wait[entries]):
+                wait = None if days < 0 else int(days)
+                cents[entries & (layout.wait == days)] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, wait)).part)
+        else:
+            cents[entries] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None)).part)
     return cents
 
 

@@ -270,3 +270,16 @@ def test_a_bulk_statement_logs_one_reload_everything_row_on_postgresql(client):
     Hospital.objects.filter(pk=template.pk).update(status=Hospital.Status.SUSPENDED)  # one hospital: named
     assert list(SearchChange.objects.values_list("hospital_id", flat=True)) == [None, template.pk]
     assert search_ids(client) == []  # the index reloaded, then read the suspension
+
+
+def test_a_search_with_nothing_changed_keeps_the_same_version_of_the_index(client):
+    world = build_world()
+    add_hospital(world, "one", country_code="IN", city="New Delhi", airport_code="DEL")
+    search_ids(client)
+    (index,) = INDEXES.by_key.values()
+    before = index.version
+    search_ids(client)
+    assert index.version is before  # the day's facts and the memo's key stay valid
+    Offer.objects.filter(pk=world.offers["one"].pk).update(wait_days=3)
+    search_ids(client)
+    assert index.version is not before
