@@ -39,7 +39,8 @@ from . import sync
 from .memo import register_clear
 
 Array = npt.NDArray[Any]
-ARRAY_CHUNK = 20_000  # offer rows gathered as Python lists before they become arrays
+ARRAY_CHUNK = 2_000  # offer rows gathered as Python lists before they become arrays (small: the
+# Python heap keeps its high-water mark; 20,000 left about 40 MB more per worker at 1M offers)
 MAX_IDLE = 6 * 3600.0  # seconds without a search after which a process reads its indexes afresh
 PENDING_AT_MOST = 1000  # hospitals changed elsewhere past which a procedure is read whole, not patched
 START_BACK = 1000  # change ids read again at a process's first search
@@ -128,6 +129,10 @@ class Table:
     def without_hospitals(self, hospitals: Array) -> "Table":
         keep = ~np.isin(self.cols["hospital"], hospitals)
         return Table({name: col[keep] for name, col in self.cols.items()})
+
+    @staticmethod
+    def joined(parts: Sequence["Table"]) -> "Table":
+        return Table({name: np.concatenate([p.cols[name] for p in parts]) for name in parts[0].cols})
 
     def plus(self, other: "Table") -> "Table":
         return Table({name: np.concatenate([col, other.cols[name]]) for name, col in self.cols.items()})
@@ -244,9 +249,7 @@ class Loader:
                     spoken.setdefault(hospital, set()).update(_tags(row[at["json1"]]))
             else:
                 changes.append((row[at["id"]], hospital, row[at["number"]]))
-        offer_table = Table.of(OFFER_COLUMNS, offers)
-        for part in reversed(done):
-            offer_table = part.plus(offer_table)
+        offer_table = Table.joined([*done, Table.of(OFFER_COLUMNS, offers)])
         tables = (offer_table, Table.of(ACC_COLUMNS, acc), Table.of(LIC_COLUMNS, lic))
         return changes, tables
 

@@ -171,7 +171,7 @@ def _decimal(value: Any) -> Decimal:
     return (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(Decimal("0.01"))
 
 
-def rows(alias: str, qs: QuerySet[Any], *, chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
+def rows(alias: str, qs: QuerySet[Any], *, chunk: int = 2_000) -> Iterator[tuple[Any, ...]]:
     """The union's rows with SQLite's text and numbers as the ORM would give them (chunked: a
     server-side cursor on PostgreSQL)."""
     sql, params = qs.query.get_compiler(using=alias).as_sql()

@@ -283,3 +283,20 @@ def test_a_search_with_nothing_changed_keeps_the_same_version_of_the_index(clien
     Offer.objects.filter(pk=world.offers["one"].pk).update(wait_days=3)
     search_ids(client)
     assert index.version is not before
+
+
+def test_a_first_reading_in_many_chunks_ranks_the_same(settings, monkeypatch):
+    """Offers become arrays ARRAY_CHUNK rows at a time (2,000 in production): in chunks of 3 the
+    index gives the same results as ranking every candidate in Python."""
+    from medijourney.discovery.search import index as index_module
+
+    monkeypatch.setattr(index_module, "ARRAY_CHUNK", 3)
+    settings.DISCOVERY_RESULT_MEMO = False
+    world = build_world()
+    random_network(world, 20, seed=11)
+    rng = random.Random(5)
+    for _ in range(10):
+        raw = random_raw(rng)
+        assert indexed(raw, 0, 20) == oracle(raw, 0, 20), raw
+    (index,) = INDEXES.by_key.values()
+    assert len(index.version.offers) == 20
