@@ -3,8 +3,11 @@
 The site's Content Security Policy forbids injected scripts, so the page's context must be made with
 ``bypass_csp=True`` (``axe_context``)."""
 
+import os
 from pathlib import Path
 from typing import Any
+
+from playwright.sync_api import expect
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -30,3 +33,18 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         }"""
     )
     return list(result)
+
+
+def check_language_page(page: Any, lang: str, name: str, *, shot_prefix: str) -> None:
+    """A page in ``lang``: ``lang`` and ``dir`` on <html>, no serious axe violation, nothing wider
+    than the viewport; a full-page screenshot in $SCREENSHOT_DIR when it is set."""
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", lang)
+    expect(html).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert not serious, (lang, name, serious)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (lang, name)
+    shots = os.environ.get("SCREENSHOT_DIR")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{shots}/{shot_prefix}-{lang}-{name}-{page.viewport_size['width']}.png", full_page=True)

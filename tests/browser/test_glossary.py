@@ -3,9 +3,6 @@ procedure page, opened by keyboard and by click, in English and Arabic (right to
 390 px, each checked with axe-core and without sideways scrolling. Screenshots go to
 $SCREENSHOT_DIR when set."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -16,25 +13,16 @@ from medijourney.aftercare.tests.factories import check_in, returned_home
 from medijourney.catalog.tests.factories import ProcedureFactory
 from medijourney.interop.tests.factories import with_summary
 from medijourney.journeys.tests.factories import accepted_journey
-from tests.browser.axe import axe_violations
+from tests.browser.axe import check_language_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("SCREENSHOT_DIR")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 BIOPSY = {"en": "The removal of cells or tissues for examination by a pathologist.", "ar": "أخذ خلايا أو أنسجة"}
 
 
 def check_page(page, lang: str, name: str) -> None:
-    html = page.locator("html")
-    expect(html).to_have_attribute("lang", lang)
-    expect(html).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
-    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
-    assert not serious, (lang, name, serious)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (lang, name)
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/glossary-{lang}-{name}-{page.viewport_size['width']}.png", full_page=True)
+    check_language_page(page, lang, name, shot_prefix="glossary")
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

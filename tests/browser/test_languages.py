@@ -2,9 +2,6 @@
 the patient's case page in Arabic (right to left) and in Spanish (left to right), each checked with
 axe-core and at 390 px without sideways scrolling. Screenshots go to $SCREENSHOT_DIR when set."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -12,10 +9,9 @@ from playwright.sync_api import expect
 
 from medijourney.cases.tests.factories import make_case
 from medijourney.discovery.tests.world import standard_world
-from tests.browser.axe import axe_violations
+from tests.browser.axe import check_language_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = os.environ.get("SCREENSHOT_DIR")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -26,15 +22,7 @@ def t(lang: str, message: str) -> str:
 
 
 def check_page(page, lang: str, name: str) -> None:
-    html = page.locator("html")
-    expect(html).to_have_attribute("lang", lang)
-    expect(html).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
-    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
-    assert not serious, (lang, name, serious)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (lang, name)
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/lang-{lang}-{name}-{page.viewport_size['width']}.png", full_page=True)
+    check_language_page(page, lang, name, shot_prefix="lang")
 
 
 @pytest.mark.parametrize("lang", ["ar", "es"])

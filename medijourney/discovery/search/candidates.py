@@ -255,6 +255,46 @@ def candidate_offers(
     ]
 
 
+def _annotated_search_offers(
+    offers: QuerySet[Offer], p: dict[str, Any], *, has_language: bool, n_bodies: int, synthetic: bool
+) -> QuerySet[Any]:
+    """``annotated_offers`` with the in-network flag, from a prepared query's parameters (``today``,
+    ``specialty``, ``language``, ``body0``…): the one shape every prepared search query reads."""
+    if not synthetic:
+        offers = offers.filter(hospital__synthetic_marker__isnull=True)
+    return annotated_offers(
+        offers.order_by(),
+        specialty=p["specialty"],
+        today=p["today"],
+        language=p["language"] if has_language else None,
+        bodies=[p[f"body{i}"] for i in range(n_bodies)],
+        network_flag=True,
+    )
+
+
+def _search_params(has_language: bool, n_bodies: int, **more: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {"today": Sentinel.date, "specialty": Sentinel.text, **more}
+    if has_language:
+        params["language"] = Sentinel.text
+    for i in range(n_bodies):
+        params[f"body{i}"] = Sentinel.text
+    return params
+
+
+def _search_values(today: datetime.date, specialty: str, primary: str | None, bodies: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {"today": today, "specialty": specialty}
+    if primary:
+        values["language"] = primary
+    for i, code in enumerate(bodies):
+        values[f"body{i}"] = code
+    return values
+
+
+def _ids(prefix: str, ids: Sequence[int], n: int) -> dict[str, int]:
+    """``n`` id parameters (``o0``…), padded with -1 (no row has it)."""
+    return {f"{prefix}{i}": ids[i] if i < len(ids) else -1 for i in range(n)}
+
+
 _PREPARED: dict[tuple[Any, ...], PreparedQuery] = {}
 
 
@@ -268,26 +308,11 @@ def _prepared_candidates(has_language: bool, n_bodies: int, synthetic: bool) -> 
             # network is asked per row, in the select list, with network.hospitals_in_network: a
             # WHERE EXISTS would let PostgreSQL turn it into a join over the whole network.
             offers = Offer.objects.filter(procedure_id=p["procedure"])
-            if not synthetic:
-                offers = offers.filter(hospital__synthetic_marker__isnull=True)
-            return annotated_offers(
-                offers.order_by(),
-                specialty=p["specialty"],
-                today=p["today"],
-                language=p["language"] if has_language else None,
-                bodies=[p[f"body{i}"] for i in range(n_bodies)],
-                network_flag=True,
+            return _annotated_search_offers(
+                offers, p, has_language=has_language, n_bodies=n_bodies, synthetic=synthetic
             )
 
-        params: dict[str, Any] = {
-            "today": Sentinel.date,
-            "procedure": Sentinel.integer,
-            "specialty": Sentinel.text,
-        }
-        if has_language:
-            params["language"] = Sentinel.text
-        for i in range(n_bodies):
-            params[f"body{i}"] = Sentinel.text
+        params = _search_params(has_language, n_bodies, procedure=Sentinel.integer)
         prepared = _PREPARED[key] = PreparedQuery(build, params, CANDIDATE_KINDS)
     return prepared
 
@@ -299,11 +324,7 @@ def candidate_rows(
     process), read fresh on every search."""
     primary = primary_language(language)
     prepared = _prepared_candidates(bool(primary), len(bodies), include_synthetic())
-    values: dict[str, Any] = {"today": today, "procedure": procedure_pk, "specialty": specialty}
-    if primary:
-        values["language"] = primary
-    for i, code in enumerate(bodies):
-        values[f"body{i}"] = code
+    values = {**_search_values(today, specialty, primary, bodies), "procedure": procedure_pk}
     in_network = len(CANDIDATE_COLUMNS)  # the extra column added by network_flag
     return prepared, [
         row[:in_network] for row in prepared.run_raw(router.db_for_read(Offer), **values) if row[in_network]
@@ -362,24 +383,11 @@ def _prepared_page(n: int, has_language: bool, n_bodies: int, synthetic: bool) -
 
         def build(**p: Any) -> QuerySet[Any]:
             offers = Offer.objects.filter(pk__in=[p[f"o{i}"] for i in range(n)])
-            if not synthetic:
-                offers = offers.filter(hospital__synthetic_marker__isnull=True)
-            return annotated_offers(
-                offers.order_by(),
-                specialty=p["specialty"],
-                today=p["today"],
-                language=p["language"] if has_language else None,
-                bodies=[p[f"body{i}"] for i in range(n_bodies)],
-                network_flag=True,
+            return _annotated_search_offers(
+                offers, p, has_language=has_language, n_bodies=n_bodies, synthetic=synthetic
             )
 
-        params: dict[str, Any] = {"today": Sentinel.date, "specialty": Sentinel.text}
-        if has_language:
-            params["language"] = Sentinel.text
-        for i in range(n_bodies):
-            params[f"body{i}"] = Sentinel.text
-        for i in range(n):
-            params[f"o{i}"] = Sentinel.integer
+        params = _search_params(has_language, n_bodies, **dict.fromkeys([f"o{i}" for i in range(n)], Sentinel.integer))
         prepared = _PREPARED[key] = PreparedQuery(build, params, CANDIDATE_KINDS)
     return prepared
 
@@ -396,14 +404,8 @@ def page_candidates(
     out: list[Candidate] = []
     for start in range(0, len(offer_pks), PAGE_SIZES[-1]):
         chunk = list(offer_pks[start : start + PAGE_SIZES[-1]])
-        n = next(size for size in PAGE_SIZES if size >= len(chunk))
-        values: dict[str, Any] = {"today": today, "specialty": specialty}
-        if primary:
-            values["language"] = primary
-        for i, code in enumerate(bodies):
-            values[f"body{i}"] = code
-        for i in range(n):
-            values[f"o{i}"] = chunk[i] if i < len(chunk) else -1  # -1: no offer
+        n = _bucket(len(chunk))
+        values = {**_search_values(today, specialty, primary, bodies), **_ids("o", chunk, n)}
         prepared = _prepared_page(n, bool(primary), len(bodies), synthetic)
         raw = [row[:in_network] for row in prepared.run_raw(alias, **values) if row[in_network]]
         out += [to_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in prepared.convert(raw)]
@@ -481,28 +483,14 @@ def _prepared_page_with_details(n: int, nh: int, has_language: bool, n_bodies: i
 
         def build(**p: Any) -> QuerySet[Any]:
             offers = Offer.objects.filter(pk__in=[p[f"o{i}"] for i in range(n)])
-            if not synthetic:
-                offers = offers.filter(hospital__synthetic_marker__isnull=True)
-            page = annotated_offers(
-                offers.order_by(),
-                specialty=p["specialty"],
-                today=p["today"],
-                language=p["language"] if has_language else None,
-                bodies=[p[f"body{i}"] for i in range(n_bodies)],
-                network_flag=True,
+            page = _annotated_search_offers(
+                offers, p, has_language=has_language, n_bodies=n_bodies, synthetic=synthetic
             )
             hospitals = [p[f"h{i}"] for i in range(nh)]
             return page.union(*_detail_branches(hospitals, p["today"]), all=True)
 
-        params: dict[str, Any] = {"today": Sentinel.date, "specialty": Sentinel.text}
-        if has_language:
-            params["language"] = Sentinel.text
-        for i in range(n_bodies):
-            params[f"body{i}"] = Sentinel.text
-        for i in range(n):
-            params[f"o{i}"] = Sentinel.integer
-        for i in range(nh):
-            params[f"h{i}"] = Sentinel.integer
+        ids = [f"o{i}" for i in range(n)] + [f"h{i}" for i in range(nh)]
+        params = _search_params(has_language, n_bodies, **dict.fromkeys(ids, Sentinel.integer))
         prepared = _PREPARED[key] = PreparedQuery(build, params, CANDIDATE_KINDS)
     return prepared
 
@@ -527,15 +515,11 @@ def page_candidates_and_details(
         return cands, detail_rows(hospital_pks, today)
     primary = primary_language(language)
     n, nh = _bucket(len(offer_pks)), _bucket(len(hospital_pks))
-    values: dict[str, Any] = {"today": today, "specialty": specialty}
-    if primary:
-        values["language"] = primary
-    for i, code in enumerate(bodies):
-        values[f"body{i}"] = code
-    for i in range(n):
-        values[f"o{i}"] = offer_pks[i] if i < len(offer_pks) else -1  # -1: no offer
-    for i in range(nh):
-        values[f"h{i}"] = hospital_pks[i] if i < len(hospital_pks) else -1
+    values = {
+        **_search_values(today, specialty, primary, bodies),
+        **_ids("o", offer_pks, n),
+        **_ids("h", hospital_pks, nh),
+    }
     prepared = _prepared_page_with_details(n, nh, bool(primary), len(bodies), include_synthetic())
     in_network = len(CANDIDATE_COLUMNS)
     offers, details = [], []

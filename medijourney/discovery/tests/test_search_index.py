@@ -300,3 +300,15 @@ def test_a_first_reading_in_many_chunks_ranks_the_same(settings, monkeypatch):
         assert indexed(raw, 0, 20) == oracle(raw, 0, 20), raw
     (index,) = INDEXES.by_key.values()
     assert len(index.version.offers) == 20
+
+
+def test_a_selection_larger_than_the_page_query_is_read_in_chunks(settings, monkeypatch):
+    """More possible page rows than the largest prepared page shape (a deep tie): read in chunks."""
+    from medijourney.discovery.search import candidates
+
+    monkeypatch.setattr(candidates, "PAGE_SIZES", (2, 4))
+    settings.DISCOVERY_RESULT_MEMO = False
+    world = build_world()
+    random_network(world, 15, seed=2)
+    raw = RawSearch(procedure="knee-replacement", origin="GB", weights=Weights(0, 0, 0, 10))
+    assert indexed(raw, 3, 6) == oracle(raw, 3, 6)
