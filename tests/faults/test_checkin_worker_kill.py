@@ -64,6 +64,19 @@ def _blocked_marking_done(conn: psycopg.Connection) -> bool:
     )
 
 
+def _activity(conn: psycopg.Connection) -> str:
+    """What every other backend and every task is doing: printed when a wait times out."""
+    backends = conn.execute(
+        "SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid), left(query, 160) "
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    ).fetchall()
+    tasks = conn.execute(
+        "SELECT id, task_path, status, worker_ids, args_kwargs FROM django_tasks_database_dbtaskresult "
+        "WHERE status <> 'SUCCESSFUL' OR finished_at > now() - interval '2 minutes' ORDER BY id"
+    ).fetchall()
+    return "backends:\n" + "\n".join(map(str, backends)) + "\ntasks:\n" + "\n".join(map(str, tasks))
+
+
 def _kill_two_workers_mid_sending(
     env: dict[str, str],
     fresh_db: str,
@@ -94,13 +107,17 @@ def _kill_two_workers_mid_sending(
         (SEND, held_check_in),
     )
     row_holder.rollback()
-    wait_for(
-        lambda: (
-            conn.execute("SELECT status FROM aftercare_checkin WHERE id = %s", (held_check_in,)).fetchone()[0] == "sent"
-        ),
-        30,
-        "the held check-in's sending to commit",
-    )
+    try:
+        wait_for(
+            lambda: (
+                conn.execute("SELECT status FROM aftercare_checkin WHERE id = %s", (held_check_in,)).fetchone()[0]
+                == "sent"
+            ),
+            30,
+            "the held check-in's sending to commit",
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{_activity(conn)}") from None
     wait_for(lambda: _blocked_marking_done(conn), 30, "the worker to wait to mark its task done")
     for proc in doomed:
         os.kill(proc.pid, signal.SIGKILL)
