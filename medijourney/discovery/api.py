@@ -1,9 +1,7 @@
-import json
 from dataclasses import asdict, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
@@ -11,9 +9,8 @@ from medijourney.core.api import ErrorOut
 from medijourney.safety.answer import emergency_localise
 
 from .params import RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
-from .ranking import RANKING_SUMMARY
 from .schemas import CompareIn, CompareOut, SearchIn, SearchOut, TriageIn, TriageOut
-from .selectors import COMPARE_MAX, JSON_MEMO, ResultRow, compare, offer_procedure_slug, search
+from .selectors import COMPARE_MAX, JSON_MEMO, compare, offer_procedure_slug, search
 from .triage_answer import answer_text
 
 router = Router(tags=["discovery"])
@@ -46,27 +43,6 @@ def triage_endpoint(request: HttpRequest, params: Query[TriageIn]) -> dict[str, 
 # --- search and compare -----------------------------------------------------------------------------
 
 
-def json_response(body: dict[str, Any]) -> HttpResponse:
-    """The answer as JSON, written directly: these documents are built from typed dataclasses and
-    their shape is checked against SearchOut / CompareOut by the tests, so the per-request
-    re-validation django-ninja would do (several milliseconds for a page of results) is skipped."""
-    return HttpResponse(json.dumps(body, cls=DjangoJSONEncoder), content_type="application/json")
-
-
-def doctors_out(row: ResultRow) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": d.public_id,
-            "full_name": d.full_name,
-            "specialties": d.specialties,
-            "languages": d.languages,
-            "licence_verified": d.verified,
-            "is_demo": d.is_demo,
-        }
-        for d in row.details.doctors
-    ]
-
-
 def raw_search(params: SearchIn) -> RawSearch:
     return RawSearch(
         procedure=params.procedure.strip(),
@@ -95,49 +71,6 @@ def resolve_or_422(raw: RawSearch) -> SearchQuery:
         raise ValidationError(exc.errors) from None
 
 
-def context_out(query: SearchQuery) -> dict[str, Any]:
-    origin = query.origin
-    return {
-        "procedure": procedure_out(query),
-        "origin": {
-            "country": query.origin_country,
-            "airport": origin.code if origin else None,
-            "airport_name": origin.name if origin else None,
-            "basis": origin.basis if origin else None,
-        },
-        "currency": query.currency,
-        "weights": {**query.weights.raw(), "effective": query.weights.effective()},
-    }
-
-
-def procedure_out(query: SearchQuery) -> dict[str, Any] | None:
-    p = query.procedure
-    if p is None:
-        return None
-    return {
-        "slug": p.slug,
-        "name": p.name,
-        "specialty": p.specialty,
-        "inpatient_nights": p.inpatient_nights,
-        "total_days": p.total_days,
-        "min_days_before_flying": p.min_days_before_flying,
-        "stay_source": p.stay_source,
-    }
-
-
-def routing_out(query: SearchQuery) -> dict[str, Any] | None:
-    r = query.routing
-    if r is None:
-        return None
-    return {
-        "text": r.text,
-        "procedure": r.chosen,
-        "chosen_by": r.chosen_by,
-        "triage": asdict(r.result),
-        "answer": r.answer.as_dict() if r.answer else None,
-    }
-
-
 @router.get(
     "/search",
     response={200: SearchOut, 422: ErrorOut},
@@ -162,22 +95,7 @@ def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> HttpRespon
         cached = JSON_MEMO.get(memo_key)
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
-    ctx = result.ctx
-    response = json_response(
-        {
-            "items": [row.as_dict(ctx) for row in result.rows] if ctx else [],
-            "count": result.count,
-            "candidates": result.candidates,
-            "excluded": [e.as_dict() for e in result.exclusions],
-            "excluded_total": result.excluded_total,
-            "without_price": result.without_price,
-            "message": emergency.message if emergency else result.message,
-            "emergency": emergency.as_dict() if emergency else {"detected": False},
-            "routing": routing_out(query),
-            "ranking": RANKING_SUMMARY,
-            **context_out(query),
-        }
-    )
+    response = SearchOut.of(result, query, emergency.as_dict() if emergency else None).as_response()
     if memo_key is not None:
         JSON_MEMO.put(memo_key, response.content)
     return response
@@ -212,10 +130,4 @@ def compare_endpoint(request: HttpRequest, params: Query[CompareIn]) -> HttpResp
                 "offers": f"Not an offer for {query.procedure.name} at a hospital in the network: {', '.join(exc.args[0])}."
             }
         ) from None
-    return json_response(
-        {
-            "items": [row.as_dict(result.ctx) | {"doctors": doctors_out(row)} for row in result.rows],
-            "line_keys": list(result.line_keys),
-            **context_out(query),
-        }
-    )
+    return CompareOut.of(result, query).as_response()

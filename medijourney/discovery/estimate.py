@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from medijourney.catalog.needed import NeededItem, excludes_text
-from medijourney.catalog.selectors import FX_SOURCE, VisaRequirement
+from medijourney.catalog.selectors import VisaRequirement
 from medijourney.core.dates import day_text
 from medijourney.core.formatting import money_text
 from medijourney.core.i18n import gettext as _
@@ -201,21 +201,6 @@ class TripLine:
     def left_out(self) -> bool:
         return self.status != NOT_APPLICABLE and not self.counted
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "status": self.status,
-            "amount": self.amount,
-            "currency": self.currency,
-            "converted": self.converted,
-            "fx_date": self.fx_date,
-            "source": self.source,
-            "as_of": self.as_of,
-            "method": self.method,
-            "detail": self.detail,
-        }
-
 
 @dataclass(frozen=True)
 class Stay:
@@ -314,29 +299,6 @@ class TripEstimate:
     def missing_words(self) -> list[str]:
         """Everything the total lacks, in words: needed items first, then lines left out."""
         return [n.what for n in self.price_missing] + [label.lower() for label in self.leaves_out]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "currency": self.currency,
-            "total": self.total,
-            "complete": self.complete,
-            "leaves_out": list(self.leaves_out),
-            "price_excludes": [
-                {
-                    "item": n.item,
-                    "what": n.what,
-                    "reason": n.reason,
-                    "source": n.source,
-                    "source_url": n.source_url,
-                    "checked": n.checked,
-                }
-                for n in self.price_missing
-            ],
-            "not_included": list(NOT_INCLUDED),
-            "fx_date": self.fx_date,
-            "fx_source": FX_SOURCE,
-            "lines": [line.as_dict() for line in self.lines],
-        }
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -855,32 +817,6 @@ class Savings:
     fx_date: datetime.date | None
     explanation: str
     others: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        ref = self.reference
-        return {
-            "status": self.status,
-            "amount": self.amount,
-            "currency": self.currency,
-            "explanation": self.explanation,
-            "reference": {
-                "country": ref.country,
-                "city": ref.city,
-                "dataset": ref.dataset,
-                "currency": ref.currency,
-                "price": ref.value,
-                "price_method": ref.value_method,
-                "converted": self.reference_converted,
-                "fx_date": self.fx_date,
-                "price_type": ref.price_type,
-                "data_year": ref.data_year,
-                "source": ref.source,
-                "source_url": ref.source_url,
-                "other_figures": self.others,
-            }
-            if ref
-            else None,
-        }
 
 
 def choose_reference(

@@ -54,25 +54,11 @@ class Term:
     def contribution(self) -> float:
         return self.weight * self.value
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "weight": round(self.weight, 4),
-            "raw": self.raw,
-            "value": round(self.value, 4),
-            "contribution": round(self.contribution, 4),
-            "explanation": self.explanation,
-        }
-
 
 @dataclass(frozen=True)
 class Score:
     total: float
     terms: tuple[Term, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"total": round(self.total, 4), "terms": [t.as_dict() for t in self.terms]}
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,32 @@
-"""Input and output schemas of the discovery API."""
+"""Input and output schemas of the discovery API. The output documents are built from the engine's
+typed results by their own ``of`` class methods (``SearchOut.of(result, query, emergency)``), so the
+JSON shape is written once, here, and every document is validated as it is built."""
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from medijourney.core.api import PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PAGE_MAX_OFFSET, decimal_limits
+from medijourney.catalog.selectors import FX_SOURCE
+from medijourney.core.api import PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PAGE_MAX_OFFSET, Document, decimal_limits
+from medijourney.core.i18n import gettext as _
 
+from .estimate import NOT_INCLUDED, stay_text
 from .params import MAX_FLIGHT_HOURS, MIN_FLIGHT_HOURS
+from .ranking import RANKING_SUMMARY
+
+if TYPE_CHECKING:
+    from medijourney.catalog.needed import NeededItem
+
+    from .estimate import Savings, TripContext, TripEstimate, TripLine
+    from .params import SearchQuery
+    from .ranking import Score, Term
+    from .search.details import AccreditationInfo, DoctorInfo
+    from .search.page import CompareResult, Exclusion, ResultRow, SearchResult, WindowFit
 
 # A GET query string must stay well under the web server's request-line limit (gunicorn: 4094
 # bytes) once URL-encoded; longer texts go through medijourney.discovery.triage.triage() directly.
@@ -59,7 +75,7 @@ class TriageProcedureOut(Schema):
     named: bool = Field(False, description="The text names this procedure (not only a condition it treats).")
 
 
-class EmergencyNumberOut(Schema):
+class EmergencyNumberOut(Document):
     country: str
     country_name: str
     call: str = Field(..., description="The number to call for a medical emergency.")
@@ -67,7 +83,7 @@ class EmergencyNumberOut(Schema):
     unsure: bool = Field(..., description="True when the data cannot tell which number is for an ambulance.")
 
 
-class EmergencyLocalOut(Schema):
+class EmergencyLocalOut(Document):
     lang: str = Field(..., description="The language the patient wrote in (ar, es, fr, ru or bn).")
     language_name: str = Field(..., description="That language's name, in itself.")
     message: str = Field(..., description="The emergency message in that language; show it beside `message`.")
@@ -75,7 +91,7 @@ class EmergencyLocalOut(Schema):
     reviewed: bool = Field(..., description="False: not yet reviewed by a medical translator.")
 
 
-class EmergencyOut(Schema):
+class EmergencyOut(Document):
     detected: bool = Field(..., description="The text may describe an emergency: show `message` first.")
     message: str = ""
     local: EmergencyLocalOut | None = Field(
@@ -89,13 +105,13 @@ class EmergencyOut(Schema):
     as_of: str = ""
 
 
-class TriageChoiceOut(Schema):
+class TriageChoiceOut(Document):
     slug: str
     name: str
     pointed: bool = Field(..., description="The words point to it; otherwise it is one of the specialty's procedures.")
 
 
-class TriageAnswerOut(Schema):
+class TriageAnswerOut(Document):
     kind: str = Field(..., description="emergency, unclear (no evidence), procedure (named) or specialty.")
     certainty: str = Field(..., description="none, low, likely or clear: how sure, in words not numbers.")
     headline: str = Field(..., description="What to tell the person, first.")
@@ -169,7 +185,7 @@ class CompareIn(SearchIn):
     offers: list[UUID] = Field(..., description="1 to 4 offer ids (from search results), in the order to show.")
 
 
-class AccreditationBrief(Schema):
+class AccreditationBrief(Document):
     body: str
     body_name: str
     number: str
@@ -180,14 +196,28 @@ class AccreditationBrief(Schema):
     verification_status: str
     is_demo: bool
 
+    @classmethod
+    def of(cls, a: "AccreditationInfo", today: datetime.date) -> "AccreditationBrief":
+        return cls(
+            body=a.body,
+            body_name=a.body_name,
+            number=a.number,
+            level=a.level,
+            valid_from=a.valid_from,
+            valid_to=a.valid_to,
+            status=a.validity_on(today),
+            verification_status=a.verification_status,
+            is_demo=a.is_demo,
+        )
 
-class AirportBrief(Schema):
+
+class AirportBrief(Document):
     code: str
     name: str | None
     distance_km: Decimal | None = Field(description="From the hospital; null when its location is unknown.")
 
 
-class HospitalBrief(Schema):
+class HospitalBrief(Document):
     id: UUID
     name: str
     kind: str
@@ -200,8 +230,28 @@ class HospitalBrief(Schema):
     verified_doctors: int = Field(description="Doctors of the procedure's specialty with a verified, current licence.")
     nearest_airport: AirportBrief | None
 
+    @classmethod
+    def of(cls, row: "ResultRow", today: datetime.date) -> "HospitalBrief":
+        c = row.cand
+        airport = (
+            AirportBrief(code=c.airport_code, name=c.airport_name, distance_km=c.airport_km) if c.airport_code else None
+        )
+        return cls(
+            id=c.hospital_id,
+            name=c.name,
+            kind=c.kind,
+            city=c.city,
+            region=c.region,
+            country=c.country,
+            country_name=c.country_name,
+            is_demo=c.hospital_is_demo,
+            accreditations=[AccreditationBrief.of(a, today) for a in row.details.accreditations],
+            verified_doctors=c.verified_doctors,
+            nearest_airport=airport,
+        )
 
-class OfferBrief(Schema):
+
+class OfferBrief(Document):
     id: UUID
     procedure: str
     currency: str
@@ -216,8 +266,30 @@ class OfferBrief(Schema):
     as_of: datetime.date
     is_demo: bool
 
+    @classmethod
+    def of(cls, row: "ResultRow", procedure_slug: str) -> "OfferBrief":
+        c = row.cand
+        price_point = row.estimate.line("procedure").amount
+        if price_point is None:  # an offer always has a price range, so its procedure line is known
+            raise ValueError(f"offer {c.offer_id}: no price point")
+        return cls(
+            id=c.offer_id,
+            procedure=procedure_slug,
+            currency=c.currency,
+            price_min=c.price_min,
+            price_max=c.price_max,
+            price_point=price_point,
+            price_point_method="midpoint",
+            inclusions=c.inclusions,
+            wait_days=c.wait_days,
+            source_kind=c.source_kind,
+            source=c.source_note,
+            as_of=c.as_of,
+            is_demo=c.offer_is_demo,
+        )
 
-class TripLineOut(Schema):
+
+class TripLineOut(Document):
     key: str = Field(description="procedure, hospital_nights, lodging, flights, visa or companion (always this order).")
     label: str
     status: str = Field(description="known, included (0, in the offer price), unknown, or not_applicable.")
@@ -230,8 +302,12 @@ class TripLineOut(Schema):
     method: str
     detail: dict[str, Any]
 
+    @classmethod
+    def of(cls, line: "TripLine") -> "TripLineOut":
+        return cls.model_validate(line)  # TripLine's fields have these names
 
-class PriceExcludesOut(Schema):
+
+class PriceExcludesOut(Document):
     item: str = Field(description="A standard price item id (implant, icu, physiotherapy, ...).")
     what: str = Field(description="How the page names it, e.g. 'the implant (knee prosthesis)'.")
     reason: str = Field(description="Why the procedure needs it, in plain words.")
@@ -239,8 +315,19 @@ class PriceExcludesOut(Schema):
     source_url: str
     checked: datetime.date
 
+    @classmethod
+    def of(cls, item: "NeededItem") -> "PriceExcludesOut":
+        return cls(
+            item=item.item,
+            what=item.what,
+            reason=item.reason,
+            source=item.source,
+            source_url=item.source_url,
+            checked=item.checked,
+        )
 
-class TripEstimateOut(Schema):
+
+class TripEstimateOut(Document):
     currency: str
     total: Decimal = Field(description="Sum of the converted known lines.")
     complete: bool = Field(
@@ -256,8 +343,22 @@ class TripEstimateOut(Schema):
     fx_source: str
     lines: list[TripLineOut]
 
+    @classmethod
+    def of(cls, est: "TripEstimate") -> "TripEstimateOut":
+        return cls(
+            currency=est.currency,
+            total=est.total,
+            complete=est.complete,
+            leaves_out=list(est.leaves_out),
+            price_excludes=[PriceExcludesOut.of(n) for n in est.price_missing],
+            not_included=list(NOT_INCLUDED),
+            fx_date=est.fx_date,
+            fx_source=FX_SOURCE,
+            lines=[TripLineOut.of(line) for line in est.lines],
+        )
 
-class ReferenceOut(Schema):
+
+class ReferenceOut(Document):
     country: str
     city: str
     dataset: str
@@ -273,15 +374,45 @@ class ReferenceOut(Schema):
     other_figures: int = Field(description="Other published figures for the country (the lowest is used).")
 
 
-class SavingsOut(Schema):
+class SavingsOut(Document):
     status: str = Field(description="saving, costs_more, no_reference or unknown.")
     amount: Decimal | None = Field(description="Reference minus trip total, in the patient's currency.")
     currency: str
     explanation: str
     reference: ReferenceOut | None
 
+    @classmethod
+    def of(cls, savings: "Savings") -> "SavingsOut":
+        ref = savings.reference
+        reference = (
+            ReferenceOut(
+                country=ref.country,
+                city=ref.city,
+                dataset=ref.dataset,
+                currency=ref.currency,
+                price=ref.value,
+                price_method=ref.value_method,
+                converted=savings.reference_converted,
+                fx_date=savings.fx_date,
+                price_type=ref.price_type,
+                data_year=ref.data_year,
+                source=ref.source,
+                source_url=ref.source_url,
+                other_figures=savings.others,
+            )
+            if ref
+            else None
+        )
+        return cls(
+            status=savings.status,
+            amount=savings.amount,
+            currency=savings.currency,
+            explanation=savings.explanation,
+            reference=reference,
+        )
 
-class TripVisaOut(Schema):  # not VisaOut: OpenAPI names components by class (catalog has one)
+
+class TripVisaOut(Document):  # not VisaOut: OpenAPI names components by class (catalog has one)
     passport: str | None
     passport_assumed: bool = Field(description="True when no passport was given and the origin country was assumed.")
     destination: str
@@ -293,32 +424,89 @@ class TripVisaOut(Schema):  # not VisaOut: OpenAPI names components by class (ca
     source_url: str = ""
     explanation: str
 
+    @classmethod
+    def of(cls, row: "ResultRow", ctx: "TripContext") -> "TripVisaOut":
+        country = row.cand.country
+        rule = ctx.visas.get(country)
+        same = bool(ctx.passport) and ctx.passport == country
+        if same or rule is None:
+            requirement, label = (
+                ("same_country", _("same country (no visa needed)")) if same else ("unknown", _("unknown"))
+            )
+            rule = None
+        else:
+            requirement, label = rule.requirement, rule.label
+        return cls(
+            passport=ctx.passport,
+            passport_assumed=ctx.passport_assumed,
+            destination=country,
+            requirement=requirement,
+            label=label,
+            days_allowed=rule.days_allowed if rule else None,
+            data_date=rule.data_date if rule else None,
+            source=rule.source if rule else "",
+            source_url=rule.source_url if rule else "",
+            explanation=row.estimate.line("visa").method,
+        )
 
-class TravelOut(Schema):
+
+class TravelOut(Document):
     origin_airport: str | None
     destination_airport: str | None
     distance_km: float | None
     flight_hours: float | None = Field(description="One way, direct.")
     method: str
 
+    @classmethod
+    def of(cls, est: "TripEstimate") -> "TravelOut":
+        travel = est.travel
+        return cls(
+            origin_airport=travel.origin.code if travel.origin else None,
+            destination_airport=travel.destination_code,
+            distance_km=travel.distance_km,
+            flight_hours=travel.flight_hours,
+            method=travel.method,
+        )
 
-class TripStayOut(Schema):  # not StayOut: OpenAPI names components by class name (catalog has one)
+
+class TripStayOut(Document):  # not StayOut: OpenAPI names components by class name (catalog has one)
     inpatient_nights: int | None
     lodging_nights: int | None
     days_away: int | None
     method: str
     source: str
 
+    @classmethod
+    def of(cls, est: "TripEstimate", ctx: "TripContext") -> "TripStayOut":
+        stay = est.stay
+        return cls(
+            inpatient_nights=stay.inpatient_nights,
+            lodging_nights=stay.lodging_nights,
+            days_away=stay.days_away,
+            method=stay_text(ctx, stay),
+            source=ctx.procedure.stay_source,
+        )
 
-class WaitOut(Schema):
+
+class WaitOut(Document):
     wait_days: int | None
     earliest_start: datetime.date
     return_by: datetime.date | None
     fits_travel_window: bool | None
     explanation: str
 
+    @classmethod
+    def of(cls, window: "WindowFit") -> "WaitOut":
+        return cls(
+            wait_days=window.wait_days,
+            earliest_start=window.earliest_start,
+            return_by=window.return_by,
+            fits_travel_window=window.fits,
+            explanation=window.explanation,
+        )
 
-class TermOut(Schema):
+
+class TermOut(Document):
     name: str = Field(description="cost, wait, travel or quality.")
     label: str
     weight: float = Field(description="The patient's weight divided by the sum of the weights.")
@@ -327,13 +515,29 @@ class TermOut(Schema):
     contribution: float = Field(description="weight × value.")
     explanation: str
 
+    @classmethod
+    def of(cls, term: "Term") -> "TermOut":
+        return cls(
+            name=term.name,
+            label=term.label,
+            weight=round(term.weight, 4),
+            raw=term.raw,
+            value=round(term.value, 4),
+            contribution=round(term.contribution, 4),
+            explanation=term.explanation,
+        )
 
-class ScoreOut(Schema):
+
+class ScoreOut(Document):
     total: float = Field(description="Σ weight × value.")
     terms: list[TermOut]
 
+    @classmethod
+    def of(cls, score: "Score") -> "ScoreOut":
+        return cls(total=round(score.total, 4), terms=[TermOut.of(t) for t in score.terms])
 
-class ResultOut(Schema):
+
+class ResultOut(Document):
     rank: int
     is_demo: bool
     hospital: HospitalBrief
@@ -348,15 +552,43 @@ class ResultOut(Schema):
     languages: list[str]
     score: ScoreOut
 
+    @classmethod
+    def fields_of(cls, row: "ResultRow", ctx: "TripContext") -> dict[str, Any]:
+        """The fields of one result (a compare item adds its doctors)."""
+        est = row.estimate
+        return {
+            "rank": row.rank,
+            "is_demo": row.cand.is_demo,
+            "hospital": HospitalBrief.of(row, ctx.today),
+            "offer": OfferBrief.of(row, ctx.procedure.slug),
+            "trip_estimate": TripEstimateOut.of(est),
+            "savings": SavingsOut.of(row.savings),
+            "visa": TripVisaOut.of(row, ctx),
+            "travel": TravelOut.of(est),
+            "stay": TripStayOut.of(est, ctx),
+            "wait": WaitOut.of(row.window),
+            "wait_days": row.cand.wait_days,
+            "languages": row.languages,
+            "score": ScoreOut.of(row.score),
+        }
 
-class ExclusionOut(Schema):
+    @classmethod
+    def of(cls, row: "ResultRow", ctx: "TripContext") -> "ResultOut":
+        return cls(**cls.fields_of(row, ctx))
+
+
+class ExclusionOut(Document):
     filter: str
     label: str
     excluded: int = Field(description="Results this filter removes (a result failing two filters counts in both).")
     note: str
 
+    @classmethod
+    def of(cls, e: "Exclusion") -> "ExclusionOut":
+        return cls(filter=e.filter, label=e.label, excluded=e.excluded, note=e.note)
 
-class RoutingOut(Schema):
+
+class RoutingOut(Document):
     text: str
     procedure: str | None = Field(description="The procedure searched; null when the text matched none.")
     chosen_by: str = Field(description="triage, or patient when a procedure was given.")
@@ -365,8 +597,21 @@ class RoutingOut(Schema):
         None, description="What to tell the person: an emergency first, could-not-tell, or the choices."
     )
 
+    @classmethod
+    def of(cls, query: "SearchQuery") -> "RoutingOut | None":
+        r = query.routing
+        if r is None:
+            return None
+        return cls(
+            text=r.text,
+            procedure=r.chosen,
+            chosen_by=r.chosen_by,
+            triage=asdict(r.result),
+            answer=TriageAnswerOut.model_validate(r.answer.as_dict()) if r.answer else None,
+        )
 
-class ProcedureBrief(Schema):
+
+class ProcedureBrief(Document):
     slug: str
     name: str
     specialty: str
@@ -375,23 +620,52 @@ class ProcedureBrief(Schema):
     min_days_before_flying: int | None
     stay_source: str
 
+    @classmethod
+    def of(cls, query: "SearchQuery") -> "ProcedureBrief | None":
+        p = query.procedure
+        if p is None:
+            return None
+        return cls(
+            slug=p.slug,
+            name=p.name,
+            specialty=p.specialty,
+            inpatient_nights=p.inpatient_nights,
+            total_days=p.total_days,
+            min_days_before_flying=p.min_days_before_flying,
+            stay_source=p.stay_source,
+        )
 
-class OriginOut(Schema):
+
+class OriginOut(Document):
     country: str | None
     airport: str | None
     airport_name: str | None
     basis: str | None
 
+    @classmethod
+    def of(cls, query: "SearchQuery") -> "OriginOut":
+        origin = query.origin
+        return cls(
+            country=query.origin_country,
+            airport=origin.code if origin else None,
+            airport_name=origin.name if origin else None,
+            basis=origin.basis if origin else None,
+        )
 
-class WeightsOut(Schema):
+
+class WeightsOut(Document):
     cost: int
     wait: int
     travel: int
     quality: int
     effective: dict[str, float]
 
+    @classmethod
+    def of(cls, query: "SearchQuery") -> "WeightsOut":
+        return cls(**query.weights.raw(), effective=query.weights.effective())
 
-class SearchOut(Schema):
+
+class SearchOut(Document):
     items: list[ResultOut]
     count: int = Field(description="Results after the filters.")
     candidates: int = Field(description="Offers for the procedure in the network, before the filters.")
@@ -411,8 +685,29 @@ class SearchOut(Schema):
     weights: WeightsOut
     ranking: str = Field(description="How the score is computed.")
 
+    @classmethod
+    def of(cls, result: "SearchResult", query: "SearchQuery", emergency: dict[str, Any] | None) -> "SearchOut":
+        """``emergency``: the localised emergency answer (nothing is searched then), or None."""
+        ctx = result.ctx
+        return cls(
+            items=[ResultOut.of(row, ctx) for row in result.rows] if ctx else [],
+            count=result.count,
+            candidates=result.candidates,
+            excluded=[ExclusionOut.of(e) for e in result.exclusions],
+            excluded_total=result.excluded_total,
+            without_price=result.without_price,
+            message=emergency["message"] if emergency else result.message,
+            emergency=EmergencyOut.model_validate(emergency or {"detected": False}),
+            procedure=ProcedureBrief.of(query),
+            routing=RoutingOut.of(query),
+            origin=OriginOut.of(query),
+            currency=query.currency,
+            weights=WeightsOut.of(query),
+            ranking=RANKING_SUMMARY,
+        )
 
-class DoctorBrief(Schema):
+
+class DoctorBrief(Document):
     id: UUID
     full_name: str
     specialties: list[str]
@@ -420,15 +715,44 @@ class DoctorBrief(Schema):
     licence_verified: bool = Field(description="A licence verified by the network's quality lead and current today.")
     is_demo: bool
 
+    @classmethod
+    def of(cls, d: "DoctorInfo") -> "DoctorBrief":
+        return cls(
+            id=d.public_id,
+            full_name=d.full_name,
+            specialties=d.specialties,
+            languages=d.languages,
+            licence_verified=d.verified,
+            is_demo=d.is_demo,
+        )
+
 
 class CompareItemOut(ResultOut):
     doctors: list[DoctorBrief]
 
+    @classmethod
+    def of(cls, row: "ResultRow", ctx: "TripContext") -> "CompareItemOut":
+        return cls(**cls.fields_of(row, ctx), doctors=[DoctorBrief.of(d) for d in row.details.doctors])
 
-class CompareOut(Schema):
+
+class CompareOut(Document):
     items: list[CompareItemOut]
     line_keys: list[str] = Field(description="The trip lines, in the order every item lists them.")
     procedure: ProcedureBrief
     origin: OriginOut
     currency: str
     weights: WeightsOut
+
+    @classmethod
+    def of(cls, result: "CompareResult", query: "SearchQuery") -> "CompareOut":
+        procedure = ProcedureBrief.of(query)
+        if procedure is None:  # the API answers 422 before comparing without a procedure
+            raise ValueError("compare needs a procedure")
+        return cls(
+            items=[CompareItemOut.of(row, result.ctx) for row in result.rows],
+            line_keys=list(result.line_keys),
+            procedure=procedure,
+            origin=OriginOut.of(query),
+            currency=query.currency,
+            weights=WeightsOut.of(query),
+        )

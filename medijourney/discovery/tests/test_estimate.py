@@ -21,6 +21,7 @@ from medijourney.catalog.tests.factories import (
 from medijourney.discovery import travel
 from medijourney.discovery.estimate import LINE_KEYS, trip_estimate, trip_totals
 from medijourney.discovery.params import RawSearch, resolve_search
+from medijourney.discovery.schemas import SavingsOut
 from medijourney.discovery.selectors import _context, search, search_candidates
 from medijourney.discovery.tests.world import NO_ROOM, add_hospital, build_world, standard_world
 
@@ -217,7 +218,7 @@ def test_savings_against_the_home_reference_with_source_and_year():
     assert s.status == "saving" and s.amount == Decimal("14000.00") - bangkok.estimate.total
     assert "Example UK self-pay survey" in s.explanation and "2024" in s.explanation
     assert "not adjusted for inflation" in s.explanation
-    assert s.as_dict()["reference"]["price_type"] == "self-pay price (as published)"
+    assert SavingsOut.of(s).model_dump()["reference"]["price_type"] == "self-pay price (as published)"
     delhi = row_of(result, "Delhi Hospital").savings  # its total leaves out the visa fee
     assert delhi.explanation.startswith("At most ") and "leaves out visa" in delhi.explanation
 

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from medijourney.catalog.needed import NEEDED_FILE, all_needed, excludes_text, missing_items, needed_items
 from medijourney.discovery.params import RawSearch, Weights, resolve_search
+from medijourney.discovery.schemas import TripEstimateOut
 from medijourney.discovery.selectors import compare, search
 from medijourney.discovery.tests.world import NO_IMPLANT, ROOM, add_hospital, build_world, standard_world
 from medijourney.network.offer_items import OFFER_ITEM_IDS
@@ -77,7 +78,7 @@ def test_an_offer_without_the_implant_says_so_beside_its_total():
     assert [n.item for n in est.price_missing] == ["implant"]
     assert est.excludes == "Excludes the implant (knee prosthesis) — ask the hospital."
     assert "Excludes the implant" in est.line("procedure").method
-    doc = est.as_dict()
+    doc = TripEstimateOut.of(est).model_dump()
     assert doc["complete"] is False
     assert [e["item"] for e in doc["price_excludes"]] == ["implant"]
     assert doc["price_excludes"][0]["source"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medijourney.discovery.models import SearchChange
 from medijourney.discovery.params import RawSearch, Weights, resolve_search
+from medijourney.discovery.schemas import ExclusionOut
 from medijourney.discovery.search import engine
 from medijourney.discovery.search.candidates import search_candidates
 from medijourney.discovery.search.index import INDEXES, ChangeFeed
@@ -86,7 +87,7 @@ def oracle(raw: RawSearch, offset: int, limit: int) -> dict[str, Any]:
     return {
         "count": len(ranked.scored),
         "candidates": ranked.candidates,
-        "exclusions": [e.as_dict() for e in ranked.exclusions],
+        "exclusions": [ExclusionOut.of(e).model_dump() for e in ranked.exclusions],
         "page": [(str(c.offer_id), float(t.total)) for _f, c, t in ranked.scored[offset : offset + limit]],
         "bounds": ranked.bounds,
     }
@@ -99,7 +100,7 @@ def indexed(raw: RawSearch, offset: int, limit: int) -> dict[str, Any]:
     return {
         "count": result.count,
         "candidates": result.candidates,
-        "exclusions": [e.as_dict() for e in result.exclusions],
+        "exclusions": [ExclusionOut.of(e).model_dump() for e in result.exclusions],
         "page": [(str(r.cand.offer_id), float(r.estimate.total)) for r in result.rows],
         "bounds": found.selection.bounds,
     }
