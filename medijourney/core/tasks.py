@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from .dbstats import statistics_refresh
 from .ratelimit import purge_old_counters
 from .scheduling import register_job, schedule_run_due, tasks_requeue_stale, tick_pending
 
@@ -57,3 +58,11 @@ def purge_rate_limit_counters() -> int:
 
 
 register_job("core.purge_rate_limit_counters", purge_rate_limit_counters, every=timedelta(hours=6))
+
+
+@task()
+def refresh_planner_statistics() -> bool:
+    return statistics_refresh(only_sqlite=True)
+
+
+register_job("core.refresh_planner_statistics", refresh_planner_statistics, every=timedelta(days=1))

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from medijourney.core.api import ErrorOut
+from medijourney.core.i18n import language_fixed
 from medijourney.safety.answer import emergency_localise
 
 from .params import RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
@@ -95,7 +96,8 @@ def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> HttpRespon
         cached = JSON_MEMO.get(memo_key)
         if cached is not None:
             return HttpResponse(cached, content_type="application/json")
-    response = SearchOut.of(result, query, emergency.as_dict() if emergency else None).as_response()
+    with language_fixed():
+        response = SearchOut.of(result, query, emergency.as_dict() if emergency else None).as_response()
     if memo_key is not None:
         JSON_MEMO.put(memo_key, response.content)
     return response
@@ -130,4 +132,5 @@ def compare_endpoint(request: HttpRequest, params: Query[CompareIn]) -> HttpResp
                 "offers": f"Not an offer for {query.procedure.name} at a hospital in the network: {', '.join(exc.args[0])}."
             }
         ) from None
-    return CompareOut.of(result, query).as_response()
+    with language_fixed():
+        return CompareOut.of(result, query).as_response()

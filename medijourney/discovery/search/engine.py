@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from medijourney.core.i18n import language_fixed
 from medijourney.network.models import Offer
 
 from ..estimate import LINE_KEYS, ReferenceFigure, TripContext, trip_totals
@@ -131,6 +132,7 @@ def _with_quality(rows: list[ResultRow]) -> list[ResultRow]:
     return [dataclasses.replace(r, quality=notes.get(r.cand.hospital_pk, [])) for r in rows]
 
 
+@language_fixed()
 def search(query: SearchQuery, *, offset: int = 0, limit: int = 20, with_quality: bool = False) -> SearchResult:
     """Rank the offers for the query's procedure; build the rows of one page (with their quality
     notes when ``with_quality``: the results page shows them, the JSON leaves them out)."""
@@ -158,6 +160,7 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20, with_quality
     )
 
 
+@language_fixed()
 def compare(query: SearchQuery, offer_ids: Sequence[Any]) -> CompareResult:
     """Up to four offers side by side, in the order given, with the same trip lines in the same
     order. Raises LookupError naming the ids that are not offers for the procedure in the network."""

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medijourney.catalog.importing import Importer, RunOutcome, registered_importers, run_importer
+from medijourney.core.dbstats import statistics_refresh
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             changed += self._report(imp, outcome, verbosity=options["verbosity"])
         total = time.monotonic() - started
         if changed:
+            statistics_refresh()  # SQLite gathers no planner statistics of its own (core.dbstats)
             self.stdout.write(self.style.SUCCESS(f"Reference data imported in {total:.1f} s."))
         else:
             self.stdout.write(f"Reference data unchanged since the last import ({total:.2f} s).")

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from medijourney.catalog.models import Procedure, Specialty
+from medijourney.core.dbstats import statistics_refresh
 from medijourney.discovery import reference
 from medijourney.discovery.models import SyntheticHospital
 from medijourney.discovery.selectors import clear_caches
@@ -75,10 +76,7 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])  # noqa: S311 - invented benchmark data, not security
         with_offers = n if options["offer_hospitals"] is None else max(0, min(options["offer_hospitals"], n))
         created = self._create(n, with_offers, options["offers_per_hospital"], options["procedures"], rng)
-        if connection.vendor == "postgresql":  # fresh planner statistics after a bulk load
-            with connection.cursor() as cursor:
-                for model in (Hospital, Accreditation, Doctor, DoctorLicence, Offer, SyntheticHospital):
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        statistics_refresh()  # fresh planner statistics after a bulk load (SQLite gathers none itself)
         reference.clear()
         clear_caches()
         self.stdout.write(
