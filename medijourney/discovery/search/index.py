@@ -81,7 +81,6 @@ class Airport:
 class Dictionaries:
     """What the numbers in the columns stand for (shared by every version of one index)."""
 
-    prices: Codes = field(default_factory=Codes)  # (currency, price point in cents)
     currencies: Codes = field(default_factory=Codes)  # ISO code
     lodgings: Codes = field(default_factory=Codes)  # (country, city, accommodation included, wait days | None)
     countries: Codes = field(default_factory=Codes)  # ISO code
@@ -95,7 +94,7 @@ OFFER_COLUMNS: dict[str, Any] = {
     "hospital": np.int64,
     "active": np.bool_,
     "synthetic": np.bool_,
-    "price": np.int32,
+    "price": np.int64,  # the price point in cents, in the offer's currency
     "currency": np.int32,
     "room": np.bool_,
     "missing": np.bool_,  # the price leaves out an item the procedure needs
@@ -263,7 +262,7 @@ class Loader:
         cols["hospital"].append(hospital)
         cols["active"].append(row[at["status"]] == Hospital.Status.ACTIVE)
         cols["synthetic"].append(row[at["marker"]] is not None)
-        cols["price"].append(d.prices.code((ccy, _point_cents(row[at["price_min"]], row[at["price_max"]]))))
+        cols["price"].append(_point_cents(row[at["price_min"]], row[at["price_max"]]))
         cols["currency"].append(d.currencies.code(ccy))
         cols["room"].append(bool(inc.get("room_per_night")))
         cols["missing"].append(any(not inc.get(item) for item in self.needed))

@@ -85,31 +85,30 @@ def _cents(part: Part) -> int:
 # --- Per distinct value --------------------------------------------------------------------------
 
 
-def _prices(ctx: TripContext, d: Dictionaries) -> tuple[Array, Array]:
-    """Each (currency, price point) in the searcher's currency: cents and whether it converts."""
-    n = len(d.prices)
-    cents = np.zeros(n, dtype=np.int64)
-    known = np.zeros(n, dtype=np.bool_)
-    if not n:
-        return cents, known
-    ccys = [c for c, _p in d.prices.values]
-    points = np.asarray([p for _c, p in d.prices.values], dtype=np.float64)
-    for ccy in set(ccys):
-        rows = np.asarray([c == ccy for c in ccys])
-        if ccy == ctx.currency:
-            cents[rows], known[rows] = points[rows].astype(np.int64), True
+def _prices(ctx: TripContext, d: Dictionaries, points: Array, ccy: Array) -> tuple[Array, Array]:
+    """Each row's price point (cents in its currency, ``ccy`` its currency's number) in the
+    searcher's currency: cents and whether it converts. Over the rows, one currency at a time (a
+    dictionary of distinct prices held one Python tuple per price: most of the index's memory at
+    1,000,000 offers, and a Python loop over it in every search)."""
+    cents = np.zeros(len(points), dtype=np.int64)
+    known = np.zeros(len(points), dtype=np.bool_)
+    b = (Decimal(1), None) if ctx.currency == "EUR" else ctx.fx.rates.get(ctx.currency)
+    for code in np.unique(ccy):
+        code_of = d.currencies.values[int(code)]
+        rows = ccy == code
+        if code_of == ctx.currency:
+            cents[rows], known[rows] = points[rows], True
             continue
-        a = (Decimal(1), None) if ccy == "EUR" else ctx.fx.rates.get(ccy)
-        b = (Decimal(1), None) if ctx.currency == "EUR" else ctx.fx.rates.get(ctx.currency)
+        a = (Decimal(1), None) if code_of == "EUR" else ctx.fx.rates.get(code_of)
         if a is None or b is None:
             continue
-        y = points[rows] / float(a[0]) * float(b[0])
+        pts = points[rows]
+        y = pts.astype(np.float64) / float(a[0]) * float(b[0])
         rounded = np.floor(y + 0.5)
         near = np.abs(y - np.floor(y) - 0.5) < ROUND_CHECK
         exact = rounded.astype(np.int64)
         for i in np.nonzero(near)[0]:
-            point = Decimal(int(points[rows][i])) / 100
-            exact[i] = _cents(_part(ctx, KNOWN, point, ccy))
+            exact[i] = _cents(_part(ctx, KNOWN, Decimal(int(pts[i])) / 100, code_of))
         cents[rows], known[rows] = exact, True
     return cents, known
 
@@ -244,21 +243,20 @@ def _rows(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, airports:
     day = v.day(query.today)
     base = day.in_network if include_synthetic() else day.in_network & ~o["synthetic"]
     at = np.nonzero(base)[0]
-    price_c, price_known = _prices(ctx, d)
     nights_c = _nights(ctx, d)
     lodging_c = _lodgings(ctx, d)
     visa_c = _countries(ctx, d)[0]
-    price, ccy, room = o["price"][at], o["currency"][at], o["room"][at].astype(np.int64)
+    ccy, room = o["currency"][at], o["room"][at].astype(np.int64)
+    price_c, known = _prices(ctx, d, o["price"][at], ccy)
     lodging, airport, country = o["lodging"][at], o["airport"][at], o["country"][at]
     total = (
-        price_c[price]
+        price_c
         + nights_c[ccy, room]
         + lodging_c[lodging]
         + airports.flights[airport]
         + visa_c[country]
         + airports.companion[airport]
     )
-    known = price_known[price]
     wait = o["wait"][at]
     quality = _quality(query, index, at, day.n_bodies[at], day.verified[at], primary_language(query.language))
     return _Rows(
