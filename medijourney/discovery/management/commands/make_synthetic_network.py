@@ -76,7 +76,15 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])  # noqa: S311 - invented benchmark data, not security
         with_offers = n if options["offer_hospitals"] is None else max(0, min(options["offer_hospitals"], n))
         created = self._create(n, with_offers, options["offers_per_hospital"], options["procedures"], rng)
-        statistics_refresh()  # fresh planner statistics after a bulk load (SQLite gathers none itself)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum does after a bulk load, at once: statistics and the visibility map
+            # (without it the search index's first reading of 91,217 offers took 1.66 s in the
+            # database instead of 1.30 s: its index-only scans visited the table).
+            with connection.cursor() as cursor:
+                for model in (Hospital, Accreditation, Doctor, DoctorLicence, Offer, SyntheticHospital):
+                    cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+        else:
+            statistics_refresh()  # fresh planner statistics after a bulk load (SQLite gathers none itself)
         reference.clear()
         clear_caches()
         self.stdout.write(
