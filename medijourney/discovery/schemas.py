@@ -317,14 +317,7 @@ class PriceExcludesOut(Document):
 
     @classmethod
     def of(cls, item: "NeededItem") -> "PriceExcludesOut":
-        return cls(
-            item=item.item,
-            what=item.what,
-            reason=item.reason,
-            source=item.source,
-            source_url=item.source_url,
-            checked=item.checked,
-        )
+        return cls.model_validate(item)  # NeededItem's fields have these names
 
 
 class TripEstimateOut(Document):
@@ -585,7 +578,7 @@ class ExclusionOut(Document):
 
     @classmethod
     def of(cls, e: "Exclusion") -> "ExclusionOut":
-        return cls(filter=e.filter, label=e.label, excluded=e.excluded, note=e.note)
+        return cls.model_validate(e)  # Exclusion's fields have these names
 
 
 class RoutingOut(Document):
@@ -622,18 +615,7 @@ class ProcedureBrief(Document):
 
     @classmethod
     def of(cls, query: "SearchQuery") -> "ProcedureBrief | None":
-        p = query.procedure
-        if p is None:
-            return None
-        return cls(
-            slug=p.slug,
-            name=p.name,
-            specialty=p.specialty,
-            inpatient_nights=p.inpatient_nights,
-            total_days=p.total_days,
-            min_days_before_flying=p.min_days_before_flying,
-            stay_source=p.stay_source,
-        )
+        return None if query.procedure is None else cls.model_validate(query.procedure)  # the same names
 
 
 class OriginOut(Document):
