@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import AliasChoices, field_validator
 
 from medijourney.catalog.selectors import FX_SOURCE
 from medijourney.core.api import PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, PAGE_MAX_OFFSET, Document, decimal_limits
@@ -485,18 +485,12 @@ class WaitOut(Document):
     wait_days: int | None
     earliest_start: datetime.date
     return_by: datetime.date | None
-    fits_travel_window: bool | None
+    fits_travel_window: bool | None = Field(validation_alias=AliasChoices("fits_travel_window", "fits"))
     explanation: str
 
     @classmethod
     def of(cls, window: "WindowFit") -> "WaitOut":
-        return cls(
-            wait_days=window.wait_days,
-            earliest_start=window.earliest_start,
-            return_by=window.return_by,
-            fits_travel_window=window.fits,
-            explanation=window.explanation,
-        )
+        return cls.model_validate(window)  # WindowFit's names (``fits`` for fits_travel_window)
 
 
 class TermOut(Document):
@@ -690,23 +684,19 @@ class SearchOut(Document):
 
 
 class DoctorBrief(Document):
-    id: UUID
+    id: UUID = Field(validation_alias=AliasChoices("id", "public_id"))
     full_name: str
     specialties: list[str]
     languages: list[str]
-    licence_verified: bool = Field(description="A licence verified by the network's quality lead and current today.")
+    licence_verified: bool = Field(
+        description="A licence verified by the network's quality lead and current today.",
+        validation_alias=AliasChoices("licence_verified", "verified"),
+    )
     is_demo: bool
 
     @classmethod
     def of(cls, d: "DoctorInfo") -> "DoctorBrief":
-        return cls(
-            id=d.public_id,
-            full_name=d.full_name,
-            specialties=d.specialties,
-            languages=d.languages,
-            licence_verified=d.verified,
-            is_demo=d.is_demo,
-        )
+        return cls.model_validate(d)  # DoctorInfo's names (``public_id``, ``verified``)
 
 
 class CompareItemOut(ResultOut):
