@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import Max, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medijourney.catalog.airports import CityAirport, normalise_city
@@ -94,10 +95,13 @@ class Snapshot:
     bodies: dict[str, BodyInfo]  # admitted bodies by code
     currencies: frozenset[str]  # currencies with at least one ECB rate (and EUR)
     _fx: dict[datetime.date, FxTable] = field(default_factory=dict)
-    _visas: dict[str, dict[str, VisaRequirement]] = field(default_factory=dict)
-    _references: dict[tuple[int, str], list[ReferenceFigure]] = field(default_factory=dict)
-    _airports: dict[tuple[str, str], OriginAirport | None] = field(default_factory=dict)
-    _cities: dict[tuple[str, str], CityAirport] = field(default_factory=dict)
+    # The parts below hold texts in words (a visa label, how a price or an airport was chosen):
+    # each is kept per interface language, so the language of a process's first request is not
+    # shown to everyone after it.
+    _visas: dict[tuple[str | None, str], dict[str, VisaRequirement]] = field(default_factory=dict)
+    _references: dict[tuple[str | None, int, str], list[ReferenceFigure]] = field(default_factory=dict)
+    _airports: dict[tuple[str | None, str, str], OriginAirport | None] = field(default_factory=dict)
+    _cities: dict[tuple[str | None, str, str], CityAirport] = field(default_factory=dict)
     _choices: dict[str, Any] = field(default_factory=dict)
 
     def choices(self) -> dict[str, Any]:
@@ -140,14 +144,15 @@ class Snapshot:
         return table
 
     def visas(self, passport: str) -> dict[str, VisaRequirement]:
-        found = self._visas.get(passport)
+        key = (get_language(), passport)
+        found = self._visas.get(key)
         if found is None:
             found = {r.destination_id: VisaRequirement.of(r) for r in VisaRule.objects.filter(passport_id=passport)}
-            self._visas[passport] = found
+            self._visas[key] = found
         return found
 
     def references(self, procedure_pk: int, country: str) -> list[ReferenceFigure]:
-        key = (procedure_pk, country)
+        key = (get_language(), procedure_pk, country)
         found = self._references.get(key)
         if found is None:
             found = []
@@ -177,7 +182,7 @@ class Snapshot:
         return found
 
     def airport_by_code(self, code: str) -> OriginAirport | None:
-        key = ("code", code)
+        key = (get_language(), "code", code)
         if key not in self._airports:
             a = Airport.objects.filter(Q(iata=code) | Q(ident=code)).order_by("size", "ident").first()
             self._airports[key] = _airport_out(a, _("the airport you gave")) if a else None
@@ -186,7 +191,7 @@ class Snapshot:
     def city_airport(self, country: str, city: str) -> CityAirport:
         """The main airport of a city by catalog.airports' stated rule, or the choices when the name
         is ambiguous (cached per snapshot)."""
-        key = (country.upper(), normalise_city(city))
+        key = (get_language(), country.upper(), normalise_city(city))
         found = self._cities.get(key)
         if found is None:
             found = self._cities[key] = city_main_airport(country, city)
@@ -212,7 +217,7 @@ class Snapshot:
         airport: the country's large international airport nearest the centre (mean position on
         the sphere) of its large international airports; when it has none, the same rule over its
         other international airports, then over all its airports."""
-        key = ("country", country)
+        key = (get_language(), "country", country)
         if key not in self._airports:
             airports = list(Airport.objects.filter(country_id=country))
             chosen = None
