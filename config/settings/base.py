@@ -123,9 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections on both engines: a new SQLite connection per request (opening the file
+# and running the PRAGMAs above) cost a search on the embedded default 4 ms of its 14 ms of CPU.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A streaming read replica (optional): search, compare, catalogue and hospital pages read the
 # reference data from it (medijourney/core/db_routing.py says exactly what goes there and why).
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
