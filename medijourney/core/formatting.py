@@ -28,11 +28,26 @@ def _locale() -> str:
     return to_locale(get_language() or "en")
 
 
+@functools.lru_cache(maxsize=32)
+def _separators(code: str) -> dict[int, str]:
+    """The locale's Latin-digit group and decimal symbols, as a ``str.translate`` table from
+    Python's own "1,234.50"."""
+    symbols = _babel_locale(code).number_symbols
+    latn = symbols.get("latn", symbols)
+    return str.maketrans({",": latn["group"], ".": latn["decimal"]})
+
+
 def number_text(value: Decimal, *, cents: bool) -> str:
+    """The amount with the locale's separators. A positive amount is grouped by Python and its
+    separators replaced with the locale's, which is what Babel's ``#,##0`` patterns give (a test
+    compares the two in every offered language) at a tenth of the cost; a negative one is left to
+    Babel (its minus sign is the locale's)."""
     quantum = CENT if cents else Decimal(1)
-    return _PATTERNS[cents].apply(
-        value.quantize(quantum, ROUND_HALF_UP), _babel_locale(_locale()), numbering_system="latn"
-    )
+    exact = value.quantize(quantum, ROUND_HALF_UP)
+    code = _locale()
+    if exact >= 0:
+        return format(exact, ",f").translate(_separators(code))
+    return _PATTERNS[cents].apply(exact, _babel_locale(code), numbering_system="latn")
 
 
 def money_text(amount: Any, currency: str = "", *, always_cents: bool = False) -> str:
