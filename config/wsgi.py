@@ -9,3 +9,11 @@ application = get_wsgi_application()
 from medijourney.discovery.triage import warm_up  # noqa: E402
 
 warm_up()
+
+# Read the search indexes in the background; readiness (/readyz) says "warming" until done.
+from django.conf import settings  # noqa: E402
+
+if settings.DISCOVERY_WARM_INDEXES:
+    from medijourney.discovery.search import warm
+
+    warm.start()

@@ -366,6 +366,9 @@ DISCOVERY_INCLUDE_SYNTHETIC = env.bool("DISCOVERY_INCLUDE_SYNTHETIC", default=Fa
 # Reuse a search's ranking and page when the rows it reads from the network are exactly those an
 # earlier identical search read (results are a pure function of them); 0 recomputes every time.
 DISCOVERY_RESULT_MEMO = env.bool("DISCOVERY_RESULT_MEMO", default=True)
+# Each web process (config/wsgi.py) reads every procedure's search index in a background thread
+# when it starts; /readyz answers 503 "warming" until then (discovery/search/warm.py).
+DISCOVERY_WARM_INDEXES = env.bool("DISCOVERY_WARM_INDEXES", default=True)
 # How often a web process checks whether reference data (catalogue imports, ECB rates) changed.
 DISCOVERY_REFERENCE_CHECK_SECONDS = env.float("DISCOVERY_REFERENCE_CHECK_SECONDS", default=2.0)
 # PostgreSQL: run search's two queries as server-side prepared statements (planned once per

@@ -1,5 +1,7 @@
-"""Readiness checks for /healthz: the database and the background task queue."""
+"""Readiness checks for /readyz (and /healthz): the database, the background task queue, and
+what other apps register (discovery: this process's search indexes are read)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
@@ -33,3 +35,12 @@ def check_task_queue() -> dict[str, Any]:
             result["status"] = "warn"
             result["warning"] = "tasks have waited over 10 minutes: is a worker running?"
     return result
+
+
+# name -> a check returning {"status": "ok" | "warn" | "warming" | "fail", ...}; "warming" and
+# "fail" hold readiness back (503).
+PROCESS_CHECKS: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def register_readiness(name: str, check: Callable[[], dict[str, Any]]) -> None:
+    PROCESS_CHECKS[name] = check

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import check_database, check_task_queue
+from .health import PROCESS_CHECKS, check_database, check_task_queue
 from .languages import language_notes
 from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
 
@@ -66,15 +66,19 @@ def livez(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Readiness (``/readyz``, and ``/healthz`` as before): the database answers and the task
-    queue (which lives in it) is read; 503 naming what fails."""
+    """Readiness (``/readyz``, and ``/healthz`` as before): the database answers, the task
+    queue (which lives in it) is read and this process has read its search indexes; 503 naming
+    what fails, or what is still warming."""
     checks = {"database": check_database()}
     if checks["database"]["status"] == "ok":
         checks["task_queue"] = check_task_queue()
     else:
         checks["task_queue"] = {"status": "skipped", "reason": "the queue lives in the database"}
-    failing = [name for name, c in checks.items() if c["status"] == "fail"]
-    body: dict[str, Any] = {"status": "fail" if failing else "ok", "checks": checks}
+    for name, check in PROCESS_CHECKS.items():
+        checks[name] = check()
+    failing = [name for name, c in checks.items() if c["status"] in ("fail", "warming")]
+    warming = bool(failing) and all(checks[name]["status"] == "warming" for name in failing)
+    body: dict[str, Any] = {"status": "warming" if warming else "fail" if failing else "ok", "checks": checks}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)
