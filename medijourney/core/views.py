@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.log import log_response
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -81,7 +82,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body: dict[str, Any] = {"status": "warming" if warming else "fail" if failing else "ok", "checks": checks}
     if failing:
         body["failing"] = failing
-    return JsonResponse(body, status=503 if failing else 200)
+    response = JsonResponse(body, status=503 if failing else 200)
+    if warming:
+        # Expected for a second or so after every start: logged as information, not as a server error.
+        response["Retry-After"] = "1"
+        log_response("Warming up: %s", request.path, response=response, request=request, level="info")
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -46,7 +46,7 @@ def test_warm_up_reads_every_procedure_with_offers_and_results_are_unchanged(cli
     assert body["checks"]["search_index"]["procedures_read"] == len(procedures)
 
 
-def test_readiness_is_503_warming_until_the_indexes_are_read(client: Any, monkeypatch: Any) -> None:
+def test_readiness_is_503_warming_until_the_indexes_are_read(client: Any, monkeypatch: Any, caplog: Any) -> None:
     release, entered = threading.Event(), threading.Event()
 
     def slow_warm() -> warm.WarmState:
@@ -59,9 +59,13 @@ def test_readiness_is_503_warming_until_the_indexes_are_read(client: Any, monkey
     thread = warm.start()
     assert thread is not None and warm.start() is None  # once per process
     assert entered.wait(10)
-    response = client.get("/readyz")
-    assert response.status_code == 503
+    with caplog.at_level("INFO", logger="django.request"):
+        response = client.get("/readyz")
+    assert response.status_code == 503 and response["Retry-After"] == "1"
     assert response.json()["status"] == "warming"
+    # expected after every start: information in the log, not a server error
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert logged and all(r.levelname == "INFO" for r in logged)
     assert response.json()["failing"] == ["search_index"]
     assert client.get("/livez").status_code == 200  # liveness never waits
     release.set()
