@@ -501,10 +501,19 @@ class FuzzyIndex:
     def __init__(self, vocabulary: set[str], known_words: set[str]) -> None:
         self.vocabulary = {w for w in vocabulary if len(w) >= 4}
         self.known = known_words | vocabulary
-        self._index: dict[str, set[str]] = {}
-        for word in self.vocabulary:
+        # delete -> the one lexicon word it comes from (most of them), or a tuple of words. A set
+        # per delete cost every web process about 60 MB for some 200,000 deletes; this costs 20.
+        self._index: dict[str, str | tuple[str, ...]] = {}
+        index = self._index
+        for word in sorted(self.vocabulary):
             for d in _deletes(word, 2 if len(word) >= 7 else 1):
-                self._index.setdefault(d, set()).add(word)
+                held = index.get(d)
+                if held is None:
+                    index[d] = word
+                elif isinstance(held, str):
+                    index[d] = (held, word)
+                else:
+                    index[d] = (*held, word)
         self._cache: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -521,7 +530,13 @@ class FuzzyIndex:
             return None
         candidates: set[str] = set()
         for d in _deletes(word, limit):
-            candidates |= self._index.get(d, set())
+            held = self._index.get(d)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                candidates.add(held)
+            else:
+                candidates.update(held)
         best: list[tuple[int, str]] = []
         for cand in candidates:
             if cand[0] != word[0] and limit == 1:
