@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Count
+from django.utils import timezone
 
 from medijourney.network.models import Offer
 
@@ -52,8 +53,8 @@ _STARTED = threading.Lock()
 
 
 def warm() -> WarmState:
-    """Read the index of every procedure with offers (the most offers first), in the calling
-    thread."""
+    """Read the index of every procedure with offers (the most offers first) and its facts for
+    today, in the calling thread."""
     started = time.monotonic()
     STATE.state, STATE.done, STATE.error, STATE.seconds = "warming", 0, "", None
     try:
@@ -63,8 +64,10 @@ def warm() -> WarmState:
             key=lambda p: (-counts[p[0]], p[1].slug),
         )
         STATE.total = len(procedures)
+        today = timezone.localdate()
         for pk, stay in procedures:
-            INDEXES.current(pk, stay.specialty, tuple(n.item for n in stay.needed))
+            index = INDEXES.current(pk, stay.specialty, tuple(n.item for n in stay.needed))
+            index.version.day(today)  # and today's facts (who is in the network), as a search would
             STATE.done += 1
         STATE.state = "ready"
     except Exception as exc:  # the process still serves: every index is then read on demand
