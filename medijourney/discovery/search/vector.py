@@ -159,9 +159,16 @@ def _lodgings(ctx: TripContext, d: Dictionaries) -> Array:
         probe: Any = _Probe(country=country, city=city, inclusions={"accommodation": accommodation})
         entries = layout.place == i
         if rate is not None and rate.single_rate is None:  # seasons: per waiting time
-            for days in np.unique(layout.wait[entries]):
-                wait = None if days < 0 else int(days)
-                cents[entries & (layout.wait == days)] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, wait)).part)
+            at = np.nonzero(entries)[0]
+            waits, which = np.unique(layout.wait[at], return_inverse=True)  # one pass, not one mask per wait
+            per_wait = np.asarray(
+                [
+                    _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None if days < 0 else int(days))).part)
+                    for days in waits
+                ],
+                dtype=np.int64,
+            )
+            cents[at] = per_wait[which]
         else:
             cents[entries] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None)).part)
     return cents

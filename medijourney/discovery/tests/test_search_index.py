@@ -25,7 +25,13 @@ from medijourney.network.models import Accreditation, Doctor, DoctorLicence, Hos
 
 pytestmark = pytest.mark.django_db
 
-PLACES = [("IN", "New Delhi", "DEL"), ("TH", "Bangkok", "BKK"), ("TR", "Istanbul", "IST"), ("IN", "Agra", "DEL")]
+PLACES = [
+    ("IN", "New Delhi", "DEL"),
+    ("TH", "Bangkok", "BKK"),
+    ("TR", "Istanbul", "IST"),
+    ("IN", "Agra", "DEL"),
+    ("IN", "Mumbai", "DEL"),
+]  # Mumbai: a lodging rate with seasons (the waiting time moves the first night)
 PRICES = [(("3000", "4000"), "USD"), (("2800", "5200"), "USD"), (("250000", "320000"), "INR"),
           (("7500", "9500"), "EUR"), (("6500", "8500"), "GBP"), (("180000", "240000"), "THB"),
           (("7000", "7000"), "USD")]  # fmt: skip
