@@ -11,6 +11,7 @@ from medijourney.safety.answer import emergency_localise
 
 from .params import RawSearch, SearchParamErrors, SearchQuery, Weights, resolve_search
 from .schemas import CompareIn, CompareOut, SearchIn, SearchOut, TriageIn, TriageOut
+from .search.memo import memo_enabled
 from .selectors import COMPARE_MAX, JSON_MEMO, compare, offer_procedure_slug, search
 from .triage_answer import answer_text
 
@@ -91,7 +92,9 @@ def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> HttpRespon
     result = search(query, offset=params.offset, limit=params.limit)
     routed = query.routing.answer if query.routing else None
     emergency = emergency_localise(routed.emergency, request) if routed else None
-    memo_key = result.cache_key if emergency is None else None  # the number depends on the request
+    # The document is memoised with the rest of the result memo (DISCOVERY_RESULT_MEMO), never
+    # without it, and not when it carries an emergency number (that depends on the request).
+    memo_key = result.cache_key if emergency is None and memo_enabled() else None
     if memo_key is not None:
         cached = JSON_MEMO.get(memo_key)
         if cached is not None:

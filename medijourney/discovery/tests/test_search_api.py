@@ -327,3 +327,23 @@ def test_the_empty_result_count_cache_stays_bounded_over_many_days(client, monke
     assert counts == {4}  # the same answer before and after it started again
     body = ok(client, procedure="cataract-surgery")
     assert body["count"] == 0 and body["without_price"] == 4
+
+
+@pytest.mark.parametrize("memo_on", [False, True])
+def test_the_json_document_is_memoised_only_with_the_result_memo(client, settings, monkeypatch, memo_on):
+    """DISCOVERY_RESULT_MEMO=0 (what bench/search measures by default) builds every document
+    afresh: a document kept from the previous identical search would flatter the figures."""
+    standard_world()
+    settings.DISCOVERY_RESULT_MEMO = memo_on
+    built = []
+    original = SearchOut.of.__func__
+
+    def counting_of(cls, *args, **kwargs):
+        built.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(SearchOut, "of", classmethod(counting_of))
+    first = ok(client, origin="GB", currency="GBP")
+    second = ok(client, origin="GB", currency="GBP")
+    assert first == second and first["count"] == 3
+    assert len(built) == (1 if memo_on else 2)
