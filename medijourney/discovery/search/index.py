@@ -357,7 +357,9 @@ class Indexes:
     def current(self, procedure_pk: int, specialty: str, needed: tuple[str, ...]) -> ProcedureIndex:
         """The procedure's index, brought up to date with every committed change: ONE query
         (``sync.py``) whether nothing or many hospitals changed; a second only when a change
-        means "reload everything" (an accreditation body or an airport changed)."""
+        means "reload everything" (an accreditation body or an airport changed). When nothing is
+        pending, a lookup of the change log's next id comes first, and is all a search reads
+        when nothing changed."""
         alias = router.db_for_read(Offer)
         key = (alias, procedure_pk, specialty, needed)
         with self.lock:
@@ -372,6 +374,10 @@ class Indexes:
                 if index is not None and not full
                 else Loader(procedure_pk, specialty, needed, Dictionaries())
             )
+            steady = not full and not pending and self.feed.floor is not None and index is not None
+            if steady and not sync.changed_after(alias, self.feed.floor):  # nothing changed: nothing to read
+                assert index is not None
+                return index
             if full or self.feed.floor is None:  # a first reading: the whole procedure, in chunks
                 qs = sync.build(procedure=procedure_pk, specialty=specialty, floor=self.feed.floor, back=START_BACK,
                                 full=True, pending=[])  # fmt: skip

@@ -7,7 +7,9 @@
   hospitals that changed (a patch) or of every hospital with an offer for it (a first reading).
 
 One statement, so the change rows and the data are one consistent reading of the database, and
-a search costs one query here whether nothing, one hospital or a thousand changed. Rows come in
+a search costs one query here whether one hospital or a thousand changed. When nothing is
+pending, ``changed_after`` looks first for a change id above the floor: when there is none (the
+steady state) the union is not run at all. Rows come in
 kind order (a, c, d, l, o): the offers, by far the most rows, come last and are read in chunks.
 
 The columns are typed alike in every branch (PostgreSQL requires it); see ``COLUMNS``."""
@@ -247,3 +249,18 @@ def patch_rows(
     for i in range(n):
         values[f"h{i}"] = pending[i] if i < len(pending) else -1
     return [_typed(row) for row in _patch_query(n).run_raw(alias, **values)]
+
+
+_ANY_CHANGE = PreparedQuery(
+    lambda floor: SearchChange.objects.filter(id__gt=floor).order_by("id").values_list("id")[:1],
+    {"floor": Sentinel.integer},
+    [RAW],
+)
+
+
+def changed_after(alias: str, floor: int) -> bool:
+    """Whether the change log holds any id above ``floor``. The patch union costs PostgreSQL about
+    2 ms to plan (0.2 ms to run) and, when nothing changed, reads nothing; this lookup of the
+    primary key's next id is planned once per connection (a server-side prepared statement whose
+    plan, an index scan for the first id, does not depend on the floor)."""
+    return bool(_ANY_CHANGE.run_raw(alias, floor=floor))
