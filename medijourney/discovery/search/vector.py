@@ -132,6 +132,11 @@ class _LodgingLayout:
     places: list[tuple[str, str, bool]]
     place: Array  # per entry: index into places
     wait: Array  # per entry: waiting days (-1: not stated)
+    by_place: Array  # the entries' positions grouped by place (a stable sort of ``place``)
+    starts: Array  # place i's entries are by_place[starts[i]:starts[i + 1]]
+
+    def entries(self, i: int) -> Array:
+        return self.by_place[self.starts[i] : self.starts[i + 1]]
 
 
 def _lodging_layout(d: Dictionaries) -> _LodgingLayout:
@@ -143,34 +148,41 @@ def _lodging_layout(d: Dictionaries) -> _LodgingLayout:
     for country, city, accommodation, days in d.lodgings.values:
         place.append(places.setdefault((country, city, accommodation), len(places)))
         wait.append(-1 if days is None else days)
-    found = _LodgingLayout(len(d.lodgings), list(places), np.asarray(place, dtype=np.int64), np.asarray(wait))
+    of_entry = np.asarray(place, dtype=np.int64)
+    by_place = np.argsort(of_entry, kind="stable")
+    starts = np.searchsorted(of_entry[by_place], np.arange(len(places) + 1))
+    found = _LodgingLayout(len(d.lodgings), list(places), of_entry, np.asarray(wait), by_place, starts)
     d._lodging_layout = found  # type: ignore[attr-defined]  # a derived view, rebuilt when the dictionary grows
     return found
 
 
 def _lodgings(ctx: TripContext, d: Dictionaries) -> Array:
     """The lodging line per (country, city, accommodation included, waiting days), in cents. The
-    waiting time matters only where the rate has seasons (it moves the first night): elsewhere one
-    figure serves every waiting time of the place (``estimate._lodging_numbers`` keys it alike)."""
+    waiting time matters only where the rate has seasons and the accommodation is not included (it
+    moves the first night): elsewhere one figure serves every waiting time of the place
+    (``estimate._lodging_numbers`` keys it alike), spread over the place's entries in one step."""
     layout = _lodging_layout(d)
-    cents = np.zeros(layout.size, dtype=np.int64)
+    per_place = np.zeros(len(layout.places), dtype=np.int64)
+    seasonal: list[tuple[int, Any]] = []
     for i, (country, city, accommodation) in enumerate(layout.places):
         rate = lodging_rate(country, city)
         probe: Any = _Probe(country=country, city=city, inclusions={"accommodation": accommodation})
-        entries = layout.place == i
-        if rate is not None and rate.single_rate is None:  # seasons: per waiting time
-            at = np.nonzero(entries)[0]
-            waits, which = np.unique(layout.wait[at], return_inverse=True)  # one pass, not one mask per wait
-            per_wait = np.asarray(
-                [
-                    _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None if days < 0 else int(days))).part)
-                    for days in waits
-                ],
-                dtype=np.int64,
-            )
-            cents[at] = per_wait[which]
+        if rate is not None and rate.single_rate is None and not accommodation:
+            seasonal.append((i, probe))
         else:
-            cents[entries] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None)).part)
+            per_place[i] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None)).part)
+    cents = per_place[layout.place]
+    for i, probe in seasonal:  # per waiting time
+        at = layout.entries(i)
+        waits, which = np.unique(layout.wait[at], return_inverse=True)
+        per_wait = np.asarray(
+            [
+                _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None if days < 0 else int(days))).part)
+                for days in waits
+            ],
+            dtype=np.int64,
+        )
+        cents[at] = per_wait[which]
     return cents
 
 
