@@ -29,7 +29,7 @@ trap cleanup INT TERM EXIT
 $PY manage.py db_worker --interval 1 -v 0 &
 pids+=($!)
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-3}" \
-  --threads 4 --timeout 60 --graceful-timeout 5 --log-level warning --error-logfile - &
+  --threads 4 --timeout 60 --graceful-timeout 5 --log-level warning --error-logfile - --no-control-socket &
 pids+=($!)
 
 for _ in $(seq 1 50); do

@@ -176,7 +176,7 @@ def http(method: str, url: str, body: bytes | None = None, headers: dict[str, st
 def gunicorn(env: dict[str, str], port: int, workers: int = 2, threads: int = 4) -> Iterator[str]:
     proc = subprocess.Popen(
         [GUNICORN, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
+         "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning", "--no-control-socket"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
