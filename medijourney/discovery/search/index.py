@@ -374,8 +374,9 @@ class Indexes:
                 if index is not None and not full
                 else Loader(procedure_pk, specialty, needed, Dictionaries())
             )
-            steady = not full and not pending and self.feed.floor is not None and index is not None
-            if steady and not sync.changed_after(alias, self.feed.floor):  # nothing changed: nothing to read
+            floor = self.feed.floor
+            steady = not full and not pending and index is not None
+            if steady and floor is not None and not sync.changed_after(alias, floor):  # nothing changed
                 assert index is not None
                 return index
             if full or self.feed.floor is None:  # a first reading: the whole procedure, in chunks

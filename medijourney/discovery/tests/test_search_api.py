@@ -339,11 +339,11 @@ def test_the_json_document_is_memoised_only_with_the_result_memo(client, setting
     standard_world()
     settings.DISCOVERY_RESULT_MEMO = memo_on
     built = []
-    original = SearchOut.of.__func__
+    original = SearchOut.of  # bound to SearchOut
 
     def counting_of(cls, *args, **kwargs):
         built.append(1)
-        return original(cls, *args, **kwargs)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(SearchOut, "of", classmethod(counting_of))
     first = ok(client, origin="GB", currency="GBP")
