@@ -375,10 +375,14 @@ class Indexes:
                 else Loader(procedure_pk, specialty, needed, Dictionaries())
             )
             floor = self.feed.floor
-            steady = not full and not pending and index is not None
-            if steady and floor is not None and not sync.changed_after(alias, floor):  # nothing changed
-                assert index is not None
-                return index
+            if (
+                index is not None
+                and not full
+                and not pending
+                and floor is not None
+                and not sync.changed_after(alias, floor)
+            ):
+                return index  # the steady state: nothing changed, nothing to read
             if full or self.feed.floor is None:  # a first reading: the whole procedure, in chunks
                 qs = sync.build(procedure=procedure_pk, specialty=specialty, floor=self.feed.floor, back=START_BACK,
                                 full=True, pending=[])  # fmt: skip

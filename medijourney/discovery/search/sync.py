@@ -9,8 +9,8 @@
 One statement, so the change rows and the data are one consistent reading of the database, and
 a search costs one query here whether one hospital or a thousand changed. When nothing is
 pending, ``changed_after`` looks first for a change id above the floor: when there is none (the
-steady state) the union is not run at all. Rows come in
-kind order (a, c, d, l, o): the offers, by far the most rows, come last and are read in chunks.
+steady state) the union is not run at all. Rows come in kind order (a, c, d, l, o): the offers,
+by far the most rows, come last and are read in chunks.
 
 The columns are typed alike in every branch (PostgreSQL requires it); see ``COLUMNS``."""
 
