@@ -1,6 +1,7 @@
 """Who is in the network: one selector, used by every patient-facing route."""
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -89,3 +90,33 @@ def test_search_filters():
     assert names(hospitals_search(specialty="orthopedics")) == {"Indian ortho"}
     assert names(hospitals_search(specialty="cardiology")) == {"Thai JCI"}
     assert names(hospitals_search(q="ortho")) == {"Indian ortho"}
+
+
+def test_a_hospital_matching_a_filter_many_ways_is_listed_once(client):
+    from medijourney.catalog.tests.factories import ProcedureFactory, specialty
+    from medijourney.network.tests.factories import DoctorFactory, OfferFactory
+
+    ortho = specialty("orthopedics")
+    knee = ProcedureFactory(slug="knee-replacement", specialty=ortho)
+    hip = ProcedureFactory(slug="hip-replacement", specialty=ortho)
+    many = in_network_hospital(name="Many ways ortho")
+    AccreditationFactory(hospital=many)  # a second current accreditation
+    many.specialties.add(ortho)
+    OfferFactory(hospital=many, procedure=knee)
+    OfferFactory(hospital=many, procedure=hip)
+    for _ in range(2):
+        DoctorFactory(hospital=many).specialties.add(ortho)
+    in_network_hospital(name="Other")
+    every: list[dict[str, Any]] = [
+        {},
+        {"specialty": "orthopedics"},
+        {"procedure": "knee-replacement"},
+        {"body": "nabh"},
+    ]
+    for filters in every:
+        found = list(hospitals_search(**filters).values_list("name", flat=True))
+        assert found.count("Many ways ortho") == 1, filters
+        assert hospitals_search(**filters).count() == len(found), filters
+    assert list(hospitals_search(specialty="orthopedics").values_list("name", flat=True)) == ["Many ways ortho"]
+    page = client.get(reverse("network:hospital_list"), {"specialty": "orthopedics"}).content.decode()
+    assert page.count("Many ways ortho</a>") == 1
