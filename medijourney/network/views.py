@@ -15,7 +15,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,8 +86,11 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _network_countries() -> list[tuple[str, str]]:
-    codes = hospitals_in_network().values("country_id")
-    return list(Country.objects.filter(code__in=codes).order_by("name").values_list("code", "name"))
+    """The countries with a hospital in the network: for each country, is there one (an
+    ``EXISTS`` stops at the first), rather than every hospital's country (SQLite tested every
+    hospital's accreditations: 17 against 2.5 ms at 12,860 hospitals; PostgreSQL takes the same)."""
+    in_country = hospitals_in_network().filter(country_id=OuterRef("code"))
+    return list(Country.objects.filter(Exists(in_country)).order_by("name").values_list("code", "name"))
 
 
 # --- Public pages ---------------------------------------------------------------------------------

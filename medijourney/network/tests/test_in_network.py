@@ -120,3 +120,19 @@ def test_a_hospital_matching_a_filter_many_ways_is_listed_once(client):
     assert list(hospitals_search(specialty="orthopedics").values_list("name", flat=True)) == ["Many ways ortho"]
     page = client.get(reverse("network:hospital_list"), {"specialty": "orthopedics"}).content.decode()
     assert page.count("Many ways ortho</a>") == 1
+
+
+def test_the_directory_offers_only_countries_with_a_hospital_in_the_network(client):
+    from medijourney.catalog.tests.factories import country
+
+    in_network_hospital(name="Thai JCI", country=country("TH"))
+    in_network_hospital(name="Thai two", country=country("TH"))
+    in_network_hospital(name="Suspended in Turkey", country=country("TR"), status=Hospital.Status.SUSPENDED)
+    in_network_hospital(
+        name="Expired in Mexico", country=country("MX"), acc_valid_from=D(2019, 1, 1), acc_valid_to=D(2020, 1, 1)
+    )
+    page = client.get(reverse("network:hospital_list")).content.decode()
+    select = page[page.index('name="country"') : page.index("</select>", page.index('name="country"'))]
+    assert select.count('<option value="TH"') == 1
+    assert 'value="TR"' not in select
+    assert 'value="MX"' not in select
