@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from medijourney.accounts.permissions import has_perm
+from medijourney.catalog.models import Country
 from medijourney.catalog.needed import NeededItem, excludes_text, missing_items
 from medijourney.core.text import name_matches
 
@@ -54,6 +55,14 @@ def hospitals_in_network(today: datetime.date | None = None) -> QuerySet[Hospita
         Exists(qualifying_accreditations(today).filter(hospital=OuterRef("pk"))),
         status=Hospital.Status.ACTIVE,
     )
+
+
+def countries_in_network(today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """(code, name) of each country with a hospital in the network, by name: for each country,
+    is there one (an ``EXISTS`` stops at the first), rather than every hospital's country (SQLite
+    tested every hospital's accreditations: 17 against 2.5 ms at 12,860 hospitals)."""
+    in_country = hospitals_in_network(today).filter(country_id=OuterRef("code"))
+    return list(Country.objects.filter(Exists(in_country)).order_by("name").values_list("code", "name"))
 
 
 def hospital_is_in_network(hospital: Hospital, today: datetime.date | None = None) -> bool:
