@@ -2,6 +2,11 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from medijourney.core.memory import tune_malloc
+
+# Before anything else allocates, and before any thread starts (medijourney/core/memory.py).
+tune_malloc()
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
 

@@ -34,14 +34,15 @@ import numpy as np
 import numpy.typing as npt
 from django.db import router
 
+from medijourney.core.memory import release_free_memory
 from medijourney.network.models import Hospital, Offer
 
 from . import sync
 from .memo import register_clear
 
 Array = npt.NDArray[Any]
-ARRAY_CHUNK = 2_000  # offer rows gathered as Python lists before they become arrays (small: the
-# Python heap keeps its high-water mark; 20,000 left about 40 MB more per worker at 1M offers)
+ARRAY_CHUNK = 2_000  # rows gathered as Python tuples before they become arrays (small: the Python
+# heap keeps its high-water mark; 20,000 left about 40 MB more per worker at 1M offers)
 MAX_IDLE = 6 * 3600.0  # seconds without a search after which a process reads its indexes afresh
 PENDING_AT_MOST = 1000  # hospitals changed elsewhere past which a procedure is read whole, not patched
 START_BACK = 1000  # change ids read again at a process's first search
@@ -90,12 +91,13 @@ class Dictionaries:
     bodies: Codes = field(default_factory=Codes)  # accreditation body code (bit number)
 
 
+ID = "id"  # a database id: int32, or int64 for a table holding an id that does not fit (BigAutoField)
 OFFER_COLUMNS: dict[str, Any] = {
-    "offer": np.int64,
-    "hospital": np.int64,
+    "offer": ID,
+    "hospital": ID,
     "active": np.bool_,
     "synthetic": np.bool_,
-    "price": np.int64,  # the price point in cents, in the offer's currency
+    "price": np.int64,  # the price point in cents, in the offer's currency (int32 would stop at 21 million)
     "currency": np.int16,  # a currency's number (fewer than 200 currencies)
     "room": np.bool_,
     "missing": np.bool_,  # the price leaves out an item the procedure needs
@@ -105,8 +107,19 @@ OFFER_COLUMNS: dict[str, Any] = {
     "airport": np.int32,
     "spoken": np.int32,
 }
-ACC_COLUMNS: dict[str, Any] = {"hospital": np.int64, "bit": np.int64, "start": np.int64, "end": np.int64}
-LIC_COLUMNS: dict[str, Any] = {"hospital": np.int64, "doctor": np.int64, "start": np.int64, "end": np.int64}
+# Dates as day numbers (``date.toordinal()``, about 740,000; NO_DATE_FROM/TO for open ends): int32.
+# Narrow types: at 1,000,000 offers the tables hold about 30 MB less per process than in int64.
+ACC_COLUMNS: dict[str, Any] = {"hospital": ID, "bit": np.int8, "start": np.int32, "end": np.int32}
+LIC_COLUMNS: dict[str, Any] = {"hospital": ID, "doctor": ID, "start": np.int32, "end": np.int32}
+
+
+def _column(values: list[Any], dtype: Any) -> Array:
+    if dtype != ID:
+        return np.asarray(values, dtype=dtype)
+    try:
+        return np.asarray(values, dtype=np.int32)
+    except OverflowError:  # numpy refuses an id past 2**31 - 1 rather than wrapping it
+        return np.asarray(values, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -117,11 +130,11 @@ class Table:
 
     @classmethod
     def empty(cls, spec: dict[str, Any]) -> "Table":
-        return cls({name: np.zeros(0, dtype=dtype) for name, dtype in spec.items()})
+        return cls({name: _column([], dtype) for name, dtype in spec.items()})
 
     @classmethod
     def of(cls, spec: dict[str, Any], rows: dict[str, list[Any]]) -> "Table":
-        return cls({name: np.asarray(rows[name], dtype=dtype) for name, dtype in spec.items()})
+        return cls({name: _column(rows[name], dtype) for name, dtype in spec.items()})
 
     def __len__(self) -> int:
         return len(next(iter(self.cols.values())))
@@ -218,43 +231,33 @@ class Loader:
         """The change rows, and the tables of the hospitals the other rows are about."""
         at = sync.AT
         changes: list[tuple[Any, ...]] = []
-        spoken: dict[int, set[str]] = {}
-        acc: dict[str, list[Any]] = {name: [] for name in ACC_COLUMNS}
-        lic: dict[str, list[Any]] = {name: [] for name in LIC_COLUMNS}
-        offers: dict[str, list[Any]] = {name: [] for name in OFFER_COLUMNS}
-        done: list[Table] = []  # offers already turned into arrays (a first reading holds few lists at once)
+        spoken: dict[int, frozenset[str]] = {}  # a hospital's doctors' languages (the sets are shared)
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        acc, lic, offers = _Chunks(ACC_COLUMNS), _Chunks(LIC_COLUMNS), _Chunks(OFFER_COLUMNS)
         for row in rows:
             kind, hospital = row[0], row[at["hospital"]]
             if kind == "o":
-                self._offer(offers, row, spoken)
-                if len(offers["offer"]) >= ARRAY_CHUNK:
-                    done.append(Table.of(OFFER_COLUMNS, offers))
-                    offers = {name: [] for name in OFFER_COLUMNS}
+                offers.add(self._offer(row, spoken))
             elif kind == "a":
                 bit = self.d.bodies.code(row[at["code"]])
                 if bit > 63:
                     raise OverflowError("more than 64 accreditation bodies: widen DayFacts.bodies")
-                acc["hospital"].append(hospital)
-                acc["bit"].append(bit)
-                acc["start"].append(row[at["start"]].toordinal())
-                acc["end"].append(row[at["end"]].toordinal())
+                acc.add((hospital, bit, row[at["start"]].toordinal(), row[at["end"]].toordinal()))
             elif kind == "l":
-                lic["hospital"].append(hospital)
-                lic["doctor"].append(row[at["id"]])
                 start, end = row[at["start"]], row[at["end"]]
-                lic["start"].append(start.toordinal() if start else NO_DATE_FROM)
-                lic["end"].append(end.toordinal() if end else NO_DATE_TO)
+                lic.add((hospital, row[at["id"]], start.toordinal() if start else NO_DATE_FROM,
+                         end.toordinal() if end else NO_DATE_TO))  # fmt: skip
             elif kind == "d":
                 if row[at["json1"]]:
-                    spoken.setdefault(hospital, set()).update(_tags(row[at["json1"]]))
+                    tags = spoken.get(hospital, frozenset()) | _tags(row[at["json1"]])
+                    spoken[hospital] = shared.setdefault(tags, tags)
             else:
                 changes.append((row[at["id"]], hospital, row[at["number"]]))
-        offer_table = Table.joined([*done, Table.of(OFFER_COLUMNS, offers)])
         sync.forget_parsed()  # the parsed JSON texts served this reading; the next one parses its own
-        tables = (offer_table, Table.of(ACC_COLUMNS, acc), Table.of(LIC_COLUMNS, lic))
-        return changes, tables
+        return changes, (offers.table(), acc.table(), lic.table())
 
-    def _offer(self, cols: dict[str, list[Any]], row: tuple[Any, ...], spoken: dict[int, set[str]]) -> None:
+    def _offer(self, row: tuple[Any, ...], spoken: dict[int, frozenset[str]]) -> tuple[Any, ...]:
+        """One offer row's values, in OFFER_COLUMNS order."""
         d, at = self.d, sync.AT
         hospital, ccy, country, city = row[at["hospital"]], row[at["code"]], row[at["country"]], row[at["city"]]
         # one string object per distinct place: the lodging dictionary keeps them (at 1,000,000
@@ -263,21 +266,50 @@ class Loader:
         inc = row[at["json1"]] or {}
         wait = row[at["number"]]
         accommodation = bool(inc.get("accommodation"))
-        cols["offer"].append(row[at["id"]])
-        cols["hospital"].append(hospital)
-        cols["active"].append(row[at["status"]] == Hospital.Status.ACTIVE)
-        cols["synthetic"].append(row[at["marker"]] is not None)
-        cols["price"].append(_point_cents(row[at["price_min"]], row[at["price_max"]]))
-        cols["currency"].append(d.currencies.code(ccy))
-        cols["room"].append(bool(inc.get("room_per_night")))
-        cols["missing"].append(any(not inc.get(item) for item in self.needed))
-        cols["wait"].append(-1 if wait is None else wait)
-        cols["lodging"].append(d.lodgings.code((country, city, accommodation, wait)))
-        cols["country"].append(d.countries.code(country))
         airport = _airport(*(row[at[k]] for k in ("iata", "ident", "airport_name", "latitude", "longitude")))
-        cols["airport"].append(d.airports.code(airport))
-        langs = _tags(row[at["json2"]] or ()) | spoken.get(hospital, set())
-        cols["spoken"].append(d.spoken.code(frozenset(langs)))
+        langs = _tags(row[at["json2"]] or ()) | spoken.get(hospital, frozenset())
+        return (
+            row[at["id"]],  # offer
+            hospital,
+            row[at["status"]] == Hospital.Status.ACTIVE,  # active
+            row[at["marker"]] is not None,  # synthetic
+            _point_cents(row[at["price_min"]], row[at["price_max"]]),  # price
+            d.currencies.code(ccy),  # currency
+            bool(inc.get("room_per_night")),  # room
+            any(not inc.get(item) for item in self.needed),  # missing
+            -1 if wait is None else wait,  # wait
+            d.lodgings.code((country, city, accommodation, wait)),  # lodging
+            d.countries.code(country),  # country
+            d.airports.code(airport),  # airport
+            d.spoken.code(frozenset(langs)),  # spoken
+        )
+
+
+class _Chunks:
+    """Rows gathered ARRAY_CHUNK at a time, then turned into arrays: a first reading at 1,000,000
+    offers never holds more than a chunk of rows as Python objects (the Python heap keeps its
+    high-water mark; whole-procedure lists of accreditations, licences and languages left about
+    40 MB more per worker)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.rows: list[tuple[Any, ...]] = []
+        self.done: list[Table] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= ARRAY_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [()] * len(self.spec)
+        self.done.append(Table.of(self.spec, dict(zip(self.spec, (list(c) for c in columns), strict=True))))
+        self.rows = []
+
+    def table(self) -> Table:
+        if self.rows or not self.done:
+            self._flush()
+        return Table.joined(self.done) if len(self.done) > 1 else self.done[0]
 
 
 def _airport(iata: str | None, ident: str | None, name: str | None, lat: float | None, lon: float | None) -> Any:
@@ -409,7 +441,8 @@ class Indexes:
                     index.patched(hospitals | index.pending, tables)
             index.pending.clear()
             index.reload = False
-            return index
+        release_free_memory()  # a reading's rows and the replaced version's columns (core/memory.py)
+        return index
 
 
 INDEXES = Indexes()

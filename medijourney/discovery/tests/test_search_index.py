@@ -320,3 +320,40 @@ def test_a_selection_larger_than_the_page_query_is_read_in_chunks(settings, monk
     random_network(world, 15, seed=2)
     raw = RawSearch(procedure="knee-replacement", origin="GB", weights=Weights(0, 0, 0, 10))
     assert indexed(raw, 3, 6) == oracle(raw, 3, 6)
+
+
+def test_ids_past_the_32_bit_range_are_kept_exactly(settings):
+    """The index holds ids as int32 while they fit (less memory at a million offers); a table
+    with a larger id (ids are BigAutoField) holds int64, and patches of either kind join."""
+    settings.DISCOVERY_RESULT_MEMO = False
+    world = build_world()
+    random_network(world, 6, seed=4)
+    big = add_hospital(world, "big", country_code="IN", city="New Delhi", airport_code="DEL", doctors=2,
+                       price=("100", "200"), id=2**31 + 7)  # fmt: skip  # the cheapest: first on cost
+    assert big.hospital_id == 2**31 + 7
+    raw = RawSearch(procedure="knee-replacement", origin="GB", weights=Weights(10, 0, 0, 0))
+    got = indexed(raw, 0, 10)
+    assert got == oracle(raw, 0, 10)
+    assert got["page"][0][0] == str(big.public_id)
+    (index,) = INDEXES.by_key.values()
+    assert index.version.offers.cols["hospital"].dtype.itemsize == 8  # widened for the large id
+    Offer.objects.filter(pk=world.offers["r0"].pk).update(wait_days=2)  # a patch read as int32
+    Hospital.objects.filter(pk=big.hospital_id).update(city="Agra")  # and one as int64
+    assert indexed(raw, 0, 10) == oracle(raw, 0, 10)
+    assert int(index.version.offers.cols["hospital"].max()) == 2**31 + 7
+
+
+def test_ids_that_fit_are_held_in_32_bits(settings):
+    settings.DISCOVERY_RESULT_MEMO = False
+    world = build_world()
+    random_network(world, 4, seed=9)
+    raw = RawSearch(procedure="knee-replacement", origin="GB")
+    assert indexed(raw, 0, 10) == oracle(raw, 0, 10)
+    (index,) = INDEXES.by_key.values()
+    v = index.version
+    widths = {
+        name: col.dtype.itemsize for t in (v.offers, v.accreditations, v.licences) for name, col in t.cols.items()
+    }
+    assert widths["offer"] == widths["hospital"] == widths["doctor"] == 4
+    assert widths["start"] == widths["end"] == 4 and widths["bit"] == 1
+    assert widths["price"] == 8  # cents of a price in rupiah or won pass 2**31
