@@ -129,10 +129,6 @@ class Table:
     cols: dict[str, Array]
 
     @classmethod
-    def empty(cls, spec: dict[str, Any]) -> "Table":
-        return cls({name: _column([], dtype) for name, dtype in spec.items()})
-
-    @classmethod
     def of(cls, spec: dict[str, Any], rows: dict[str, list[Any]]) -> "Table":
         return cls({name: _column(rows[name], dtype) for name, dtype in spec.items()})
 
