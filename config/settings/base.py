@@ -366,6 +366,10 @@ DISCOVERY_INCLUDE_SYNTHETIC = env.bool("DISCOVERY_INCLUDE_SYNTHETIC", default=Fa
 # Reuse a search's ranking and page when the rows it reads from the network are exactly those an
 # earlier identical search read (results are a pure function of them); 0 recomputes every time.
 DISCOVERY_RESULT_MEMO = env.bool("DISCOVERY_RESULT_MEMO", default=True)
+# Keep the rows of the offers a page shows (and their hospitals' details) per search-index version,
+# so a page whose offers were read before under the same version reads only the change log; any
+# committed change gives the index a new version (discovery/search/pagerows.py). 0 reads them always.
+DISCOVERY_PAGE_ROWS = env.bool("DISCOVERY_PAGE_ROWS", default=True)
 # Each web process (config/wsgi.py) reads every procedure's search index in a background thread
 # when it starts; /readyz answers 503 "warming" until then (discovery/search/warm.py).
 DISCOVERY_WARM_INDEXES = env.bool("DISCOVERY_WARM_INDEXES", default=True)

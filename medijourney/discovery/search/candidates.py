@@ -40,6 +40,7 @@ from ..estimate import Candidate
 from ..prepared import BOOL, DATE, DECIMAL, DECIMAL1, JSON, RAW, UUID, PreparedQuery, Sentinel, convert_rows
 from .details import DetailRow, detail_rows
 from .memo import register_clear
+from .pagerows import detail_order
 
 
 def include_synthetic() -> bool:
@@ -529,4 +530,4 @@ def page_candidates_and_details(
         elif row[in_network]:
             offers.append(row[:in_network])
     cands = [to_candidate(r, language=bool(primary), bodies=bool(bodies)) for r in prepared.convert(offers)]
-    return cands, sorted(details, key=lambda r: tuple("" if v is None else str(v) for v in r))
+    return cands, sorted(details, key=detail_order)

@@ -14,6 +14,7 @@ from medijourney.network.models import Accreditation, Doctor, Offer
 from medijourney.network.selectors import doctor_licence_verified, qualifying_accreditations
 
 from ..prepared import BOOL, DATE, JSON, RAW, PreparedQuery, Sentinel
+from .pagerows import detail_order
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def detail_rows(hospital_pks: Sequence[int], today: datetime.date) -> list[tuple
         return []
     ids: dict[str, Any] = {f"h{i}": pk for i, pk in enumerate(pks)}
     rows = _prepared_details(len(pks)).run_raw(router.db_for_read(Offer), today=today, **ids)
-    return sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
+    return sorted(rows, key=detail_order)
 
 
 def _doctors(pks: list[int], today: datetime.date) -> dict[int, list[DoctorInfo]]:

@@ -24,12 +24,13 @@ from ..estimate import LINE_KEYS, ReferenceFigure, TripContext, trip_totals
 from ..params import SearchQuery
 from ..quality import quality_notes
 from ..ranking import bounds_of, raw_figures, score_total, sort_key
-from . import memo, vector
+from . import memo, pagerows, vector
 from .candidates import (
     candidate_offers,
     hospitals_without_price,
     include_synthetic,
     page_candidates_and_details,
+    primary_language,
     searchable_offers,
 )
 from .explain import empty_message
@@ -50,6 +51,7 @@ class _Found:
     selection: Selection
     reference: ReferenceFigure | None
     others: int
+    generation: int  # the index version ranked (``pagerows`` keeps the page's rows by it)
 
 
 def _found(query: SearchQuery, wanted: int) -> tuple[memo.MemoKey, _Found]:
@@ -73,27 +75,36 @@ def _found(query: SearchQuery, wanted: int) -> tuple[memo.MemoKey, _Found]:
     if found is None:
         ctx = trip_context(query)
         reference, others = reference_for(query, ctx)
-        found = _Found(ctx, vector.select(query, ctx, index, wanted), reference, others)
+        found = _Found(ctx, vector.select(query, ctx, index, wanted), reference, others, index.version.generation)
         if enabled:
             memo.RANKED.put(key, found)
     return key, found
 
 
 def _ordered(query: SearchQuery, found: _Found) -> tuple[list[Scored], list[tuple[Any, ...]]]:
-    """The selection's offers read from the database with their hospitals' details (one query),
-    put in ``sort_key`` order by the same Python as always: the first of them are the first
-    results of the whole search."""
+    """The selection's offers read from the database with their hospitals' details (one query,
+    none when ``pagerows`` kept them all under this index version), put in ``sort_key`` order by
+    the same Python as always: the first of them are the first results of the whole search."""
     assert query.procedure is not None
-    cands, details = page_candidates_and_details(
-        found.selection.offers,
-        found.selection.hospitals,
-        specialty=query.procedure.specialty,
-        today=query.today,
-        language=query.language,
-        bodies=query.bodies,
-    )
+    sel = found.selection
+    context = (query.today, query.procedure.specialty, primary_language(query.language), tuple(query.bodies),
+               include_synthetic())  # fmt: skip
+    kept = pagerows.get(found.generation, context, sel.offers, sel.hospitals) if pagerows.enabled() else None
+    if kept is None:
+        cands, details = page_candidates_and_details(
+            sel.offers,
+            sel.hospitals,
+            specialty=query.procedure.specialty,
+            today=query.today,
+            language=query.language,
+            bodies=query.bodies,
+        )
+        if pagerows.enabled():
+            pagerows.put(found.generation, context, cands, sel.hospitals, details)
+    else:
+        cands, details = kept
     effective = query.weights.effective()
-    bounds = found.selection.bounds
+    bounds = sel.bounds
     scored: list[Scored] = []
     for cand in cands:
         totals = trip_totals(found.ctx, cand)

@@ -161,8 +161,11 @@ def test_the_golden_network_shows_ties_and_leaves_out_who_is_not_in_the_network(
     assert names.index("Bangkok Hospital") < names.index("Chiang Hospital")
 
 
-def test_queries_per_search_do_not_grow_with_the_network(client, frozen):
-    """At 1x and at 10x the fixed network's offers, a search costs the same number of queries."""
+@pytest.mark.parametrize("page_rows", [True, False])
+def test_queries_per_search_do_not_grow_with_the_network(client, frozen, settings, page_rows):
+    """At 1x and at 10x the fixed network's offers, a search costs the same number of queries
+    (with the page's rows kept per index version, and reading them every time)."""
+    settings.DISCOVERY_PAGE_ROWS = page_rows
     world = golden_network()
 
     def count() -> int:
