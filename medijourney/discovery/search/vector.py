@@ -14,6 +14,7 @@ operations in the order ``ranking`` does them, so they are the same floats.
 Money conversion of a price point goes through float only when the result is not within 1e-4
 cent of a rounding boundary; those few are converted with Decimal exactly as ``FxTable`` does."""
 
+import datetime
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,7 +39,7 @@ from ..estimate import (
 )
 from ..params import TERM_NAMES, SearchQuery
 from ..ranking import ACCREDITATION_FULL, DOCTORS_FULL, LOWER_IS_BETTER, Bounds
-from ..travel import lodging_rate
+from ..travel import LodgingRate, lodging_rate
 from .candidates import include_synthetic, primary_language
 from .explain import exclusions
 from .index import Array, Dictionaries, ProcedureIndex
@@ -93,7 +94,7 @@ def _prices(ctx: TripContext, d: Dictionaries, points: Array, ccy: Array) -> tup
     cents = np.zeros(len(points), dtype=np.int64)
     known = np.zeros(len(points), dtype=np.bool_)
     b = (Decimal(1), None) if ctx.currency == "EUR" else ctx.fx.rates.get(ctx.currency)
-    for code in np.unique(ccy):
+    for code in np.flatnonzero(np.bincount(ccy)) if len(ccy) else ():  # the currencies present (no sort)
         code_of = d.currencies.values[int(code)]
         rows = ccy == code
         if code_of == ctx.currency:
@@ -126,7 +127,9 @@ def _nights(ctx: TripContext, d: Dictionaries) -> Array:
 @dataclass(frozen=True)
 class _LodgingLayout:
     """The lodging dictionary as columns: each entry's place (country, city, accommodation) and
-    waiting time, so a search works per place rather than per entry."""
+    waiting time, so a search works per place rather than per entry; and the places grouped as
+    ``estimate._lodging_numbers`` keys its figure (the same rate, accommodation included or not), so
+    a search works out each figure once."""
 
     size: int
     places: list[tuple[str, str, bool]]
@@ -134,6 +137,9 @@ class _LodgingLayout:
     wait: Array  # per entry: waiting days (-1: not stated)
     by_place: Array  # the entries' positions grouped by place (a stable sort of ``place``)
     starts: Array  # place i's entries are by_place[starts[i]:starts[i + 1]]
+    group: Array  # per place: index into probes
+    probes: list[Any]  # per group: a place standing for it (a _Probe; None: seasonal places)
+    seasonal: list[tuple[int, Any, Any]]  # (place, its probe, its rate): a rate with seasons, no accommodation
 
     def entries(self, i: int) -> Array:
         return self.by_place[self.starts[i] : self.starts[i + 1]]
@@ -151,7 +157,25 @@ def _lodging_layout(d: Dictionaries) -> _LodgingLayout:
     of_entry = np.asarray(place, dtype=np.int64)
     by_place = np.argsort(of_entry, kind="stable")
     starts = np.searchsorted(of_entry[by_place], np.arange(len(places) + 1))
-    found = _LodgingLayout(len(d.lodgings), list(places), of_entry, np.asarray(wait), by_place, starts)
+    groups: dict[tuple[Any, ...], int] = {}
+    group: list[int] = []
+    probes: list[Any] = []  # None for a group of seasonal places (worked out per waiting time)
+    seasonal: list[tuple[int, Any, Any]] = []
+    for i, (country, city, accommodation) in enumerate(places):
+        rate = lodging_rate(country, city)
+        probe: Any = _Probe(country=country, city=city, inclusions={"accommodation": accommodation})
+        with_seasons = rate is not None and rate.single_rate is None and not accommodation
+        if with_seasons:
+            seasonal.append((i, probe, rate))
+        key = (country, rate.location if rate else city, rate is None, accommodation)
+        if key not in groups:
+            groups[key] = len(probes)
+            probes.append(None if with_seasons else probe)
+        group.append(groups[key])
+    found = _LodgingLayout(
+        len(d.lodgings), list(places), of_entry, np.asarray(wait), by_place, starts,
+        np.asarray(group, dtype=np.int64), probes, seasonal,
+    )  # fmt: skip
     d._lodging_layout = found  # type: ignore[attr-defined]  # a derived view, rebuilt when the dictionary grows
     return found
 
@@ -159,31 +183,69 @@ def _lodging_layout(d: Dictionaries) -> _LodgingLayout:
 def _lodgings(ctx: TripContext, d: Dictionaries) -> Array:
     """The lodging line per (country, city, accommodation included, waiting days), in cents. The
     waiting time matters only where the rate has seasons and the accommodation is not included (it
-    moves the first night): elsewhere one figure serves every waiting time of the place
-    (``estimate._lodging_numbers`` keys it alike), spread over the place's entries in one step."""
+    moves the first night): elsewhere one figure serves every place of the group and every waiting
+    time (``estimate._lodging_numbers`` keys it alike), spread over the entries in one step."""
     layout = _lodging_layout(d)
-    per_place = np.zeros(len(layout.places), dtype=np.int64)
-    seasonal: list[tuple[int, Any]] = []
-    for i, (country, city, accommodation) in enumerate(layout.places):
-        rate = lodging_rate(country, city)
-        probe: Any = _Probe(country=country, city=city, inclusions={"accommodation": accommodation})
-        if rate is not None and rate.single_rate is None and not accommodation:
-            seasonal.append((i, probe))
-        else:
-            per_place[i] = _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None)).part)
-    cents = per_place[layout.place]
-    for i, probe in seasonal:  # per waiting time
+    stay = stay_for(ctx, None)
+    per_group = np.asarray(
+        [0 if probe is None else _cents(_lodging_numbers(ctx, probe, stay).part) for probe in layout.probes],
+        dtype=np.int64,
+    )
+    cents = per_group[layout.group][layout.place] if len(layout.places) else np.zeros(0, dtype=np.int64)
+    for i, probe, rate in layout.seasonal:  # per waiting time
         at = layout.entries(i)
         waits, which = np.unique(layout.wait[at], return_inverse=True)
-        per_wait = np.asarray(
-            [
-                _cents(_lodging_numbers(ctx, probe, stay_for(ctx, None if days < 0 else int(days))).part)
-                for days in waits
-            ],
-            dtype=np.int64,
-        )
-        cents[at] = per_wait[which]
+        cents[at] = _seasonal_cents(ctx, probe, rate, waits)[which]
     return cents
+
+
+_ORDINAL_1970 = datetime.date(1970, 1, 1).toordinal()
+
+
+def _nightly_cents(rate: LodgingRate, first: int, end: int) -> Array | None:
+    """``LodgingRate.rate_on`` for each night from day number ``first`` to ``end`` (excluded), in
+    cents (-1: no usable rate): the first season that covers the night decides. None when a rate
+    is not in whole cents (then the Decimal path counts it)."""
+    days = (np.arange(first, end) - _ORDINAL_1970).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    md = (months.astype(np.int64) % 12 + 1) * 100 + (days - months).astype(np.int64) + 1
+    nightly = np.full(len(days), -1, dtype=np.int64)
+    decided = np.zeros(len(days), dtype=np.bool_)
+    for row in rate.seasons:
+        start, stop = row.season_start[0] * 100 + row.season_start[1], row.season_end[0] * 100 + row.season_end[1]
+        covers = (md >= start) & (md <= stop) if start <= stop else (md >= start) | (md <= stop)
+        cents = row.lodging_usd * 100
+        if cents != cents.to_integral_value():
+            return None
+        nightly[covers & ~decided] = int(cents) if row.lodging_usd > 0 else -1
+        decided |= covers
+    return nightly
+
+
+def _seasonal_cents(ctx: TripContext, probe: Any, rate: LodgingRate, waits: Array) -> Array:
+    """The lodging line, in cents, at a place whose rate has seasons, for each waiting time: the
+    nights' rates summed over a window that starts where the waiting time puts the first night
+    (``travel.lodging_cost``), each distinct USD sum converted once (``estimate._part``)."""
+    stays = [stay_for(ctx, None if days < 0 else int(days)) for days in waits]
+    nights = stays[0].lodging_nights or 0  # the procedure's: the same whatever the waiting time
+    firsts = [s.first_lodging_night for s in stays]
+    nightly, first, low = None, np.zeros(0, dtype=np.int64), 0
+    if nights > 0 and all(f is not None for f in firsts):
+        first = np.asarray([f.toordinal() for f in firsts if f is not None], dtype=np.int64)
+        low = int(first.min())
+        nightly = _nightly_cents(rate, low, int(first.max()) + nights)
+    if nightly is None:  # no lodging nights, an unknown stay or a rate in fractions of a cent
+        return np.asarray([_cents(_lodging_numbers(ctx, probe, stay).part) for stay in stays], dtype=np.int64)
+    usable = nightly >= 0
+    summed = np.concatenate([[0], np.cumsum(np.where(usable, nightly, 0))])
+    unusable = np.concatenate([[0], np.cumsum(~usable)])
+    at = first - low
+    usd = summed[at + nights] - summed[at]
+    known = unusable[at + nights] == unusable[at]  # a night without a usable rate: unknown (0 cents)
+    out = np.zeros(len(waits), dtype=np.int64)
+    for total in np.unique(usd[known]):
+        out[known & (usd == total)] = _cents(_part(ctx, KNOWN, Decimal(int(total)) / 100, "USD"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -344,10 +406,11 @@ def _bounds(figures: dict[str, Array]) -> Bounds:
     equal: dict[str, bool] = {}
     for name in TERM_NAMES:
         col = figures[name]
-        known = col[~np.isnan(col)]
-        largest[name] = float(known.max()) if len(known) else None
-        smallest[name] = float(known.min()) if len(known) else None
-        equal[name] = bool(len(known)) and len(known) == len(col) and largest[name] == smallest[name]
+        known = len(col) - int(np.count_nonzero(np.isnan(col)))
+        # fmax/fmin pass over nan: the largest and smallest known values, without copying them out
+        largest[name] = float(np.fmax.reduce(col)) if known else None
+        smallest[name] = float(np.fmin.reduce(col)) if known else None
+        equal[name] = known > 0 and known == len(col) and largest[name] == smallest[name]
     return Bounds(largest, smallest, equal)
 
 
