@@ -94,9 +94,10 @@ def _prices(ctx: TripContext, d: Dictionaries, points: Array, ccy: Array) -> tup
     cents = np.zeros(len(points), dtype=np.int64)
     known = np.zeros(len(points), dtype=np.bool_)
     b = (Decimal(1), None) if ctx.currency == "EUR" else ctx.fx.rates.get(ctx.currency)
-    for code in np.flatnonzero(np.bincount(ccy)) if len(ccy) else ():  # the currencies present (no sort)
+    counts = np.bincount(ccy) if len(ccy) else np.zeros(0, dtype=np.int64)
+    for code in np.flatnonzero(counts):  # the currencies present (no sort)
         code_of = d.currencies.values[int(code)]
-        rows = ccy == code
+        rows: Any = slice(None) if counts[code] == len(ccy) else ccy == code  # one currency: no mask
         if code_of == ctx.currency:
             cents[rows], known[rows] = points[rows], True
             continue
@@ -313,49 +314,51 @@ class _Rows:
     hours: Array
     wait: Array
     quality: Array
-    airport: Array
-    country: Array
+    dest: Array  # index.Destinations
     bodies: Array
 
 
 def _rows(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, airports: _Airports) -> _Rows:
+    """Every line of the trip but the price is looked up by the offer's destination: summed per
+    destination (a few thousand at 1,000,000 offers), then gathered once per offer."""
     v, d = index.version, index.dictionaries
     o = v.offers.cols
     day = v.day(query.today)
     base = day.in_network if include_synthetic() else day.in_network & ~o["synthetic"]
     at = np.nonzero(base)[0]
-    nights_c = _nights(ctx, d)
-    lodging_c = _lodgings(ctx, d)
-    visa_c = _countries(ctx, d)[0]
-    ccy, room = o["currency"][at], o["room"][at].astype(np.int64)
-    price_c, known = _prices(ctx, d, o["price"][at], ccy)
-    lodging, airport, country = o["lodging"][at], o["airport"][at], o["country"][at]
-    total = (
-        price_c
-        + nights_c[ccy, room]
-        + lodging_c[lodging]
-        + airports.flights[airport]
-        + visa_c[country]
-        + airports.companion[airport]
+    ds = v.destinations()
+    dc = ds.cols
+    extra = (
+        _nights(ctx, d)[dc["currency"], dc["room"]]
+        + _lodgings(ctx, d)[dc["lodging"]]
+        + airports.flights[dc["airport"]]
+        + _countries(ctx, d)[0][dc["country"]]
+        + airports.companion[dc["airport"]]
     )
+    dest = ds.of_offer[at]
+    price_c, known = _prices(ctx, d, o["price"][at], o["currency"][at])
     wait = o["wait"][at]
     quality = _quality(query, index, at, day.n_bodies[at], day.verified[at], primary_language(query.language))
     return _Rows(
         at=at,
-        total=total,
+        total=price_c + extra[dest],
         known=known,
         complete=~o["missing"][at],
-        hours=airports.hours[airport],
+        hours=airports.hours[dc["airport"]][dest],
         wait=np.where(wait >= 0, wait.astype(np.float64), np.nan),
         quality=quality,
-        airport=airport,
-        country=country,
+        dest=dest,
         bodies=day.bodies[at],
     )
 
 
 def _quality(
-    query: SearchQuery, index: ProcedureIndex, at: Array, n_bodies: Array, verified: Array, primary: str | None
+    query: SearchQuery,
+    index: ProcedureIndex,
+    at: Array,
+    n_bodies: Array,
+    verified: Array,
+    primary: str | None,
 ) -> Array:
     """``ranking.QualitySignals.score``, the same float operations in the same order."""
     parts = [
@@ -376,11 +379,14 @@ def _failed(
 ) -> dict[str, Array]:
     """Per active filter, which rows it excludes (``rank.failed_filters``)."""
     d = index.dictionaries
+    dc = index.version.destinations().cols
     failed: dict[str, Array] = {}
     for name in active_filters(query):
         if name == "destination":
             failed[name] = (
-                np.asarray([c != query.destination for c in d.countries.values], dtype=np.bool_)[rows.country]
+                np.asarray([c != query.destination for c in d.countries.values], dtype=np.bool_)[dc["country"]][
+                    rows.dest
+                ]
                 if len(d.countries)
                 else np.zeros(len(rows.at), dtype=np.bool_)
             )
@@ -389,9 +395,9 @@ def _failed(
             wanted = np.uint64(sum(1 << b for b in bits))
             failed[name] = (rows.bodies & wanted) == 0
         elif name == "visa":
-            failed[name] = refused[rows.country] if len(refused) else np.zeros(len(rows.at), dtype=np.bool_)
+            failed[name] = refused[dc["country"]][rows.dest] if len(refused) else np.zeros(len(rows.at), dtype=np.bool_)
         elif name == "max_flight_hours":
-            failed[name] = airports.too_far[rows.airport]
+            failed[name] = airports.too_far[dc["airport"]][rows.dest]
         elif name == "budget":
             assert query.budget is not None
             limit = math.floor(query.budget * 100)
@@ -426,13 +432,15 @@ def _normalised(name: str, col: Array, bounds: Bounds) -> Array:
 
 
 def _scores(figures: dict[str, Array], bounds: Bounds, effective: dict[str, float]) -> Array:
-    """``ranking.score_total``: sum(weight × value) over the terms, in their order."""
+    """``ranking.score_total``: sum(weight × value) over the terms, in their order. A term of
+    weight 0 adds 0.0 to every score (values are never negative), which changes no float: skipped."""
     total: Array | None = None
     for name in TERM_NAMES:
+        if effective[name] == 0:
+            continue
         term = effective[name] * _normalised(name, figures[name], bounds)
         total = term if total is None else total + term
-    assert total is not None
-    return total
+    return total if total is not None else np.zeros(len(figures[TERM_NAMES[0]]))
 
 
 def _exact_round(values: Array) -> Array:
