@@ -305,9 +305,13 @@ def _speaks(d: Dictionaries, primary: str) -> Array:
 
 @dataclass(frozen=True)
 class _Rows:
-    """The searchable offers (positions in the index) with their trip numbers."""
+    """Every offer row of the index version with its trip numbers, and which rows are searchable
+    (in the network today, synthetic rows only where allowed). The numbers are worked out for
+    every row rather than gathered for the searchable ones first: at 1,000,000 offers nearly all
+    are, and a gather costs about two passes over a column; the filters, the counts and the
+    ranking read the searchable rows only (``select``)."""
 
-    at: Array
+    base: Array  # searchable
     total: Array  # cents
     known: Array  # the procedure's price converts
     complete: Array  # price_complete: nothing the procedure needs is missing
@@ -325,7 +329,6 @@ def _rows(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, airports:
     o = v.offers.cols
     day = v.day(query.today)
     base = day.in_network if include_synthetic() else day.in_network & ~o["synthetic"]
-    at = np.nonzero(base)[0]
     ds = v.destinations()
     dc = ds.cols
     extra = (
@@ -335,27 +338,26 @@ def _rows(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, airports:
         + _countries(ctx, d)[0][dc["country"]]
         + airports.companion[dc["airport"]]
     )
-    dest = ds.of_offer[at]
-    price_c, known = _prices(ctx, d, o["price"][at], o["currency"][at])
-    wait = o["wait"][at]
-    quality = _quality(query, index, at, day.n_bodies[at], day.verified[at], primary_language(query.language))
+    dest = ds.of_offer
+    price_c, known = _prices(ctx, d, o["price"], o["currency"])
+    wait = o["wait"]
+    quality = _quality(query, index, day.n_bodies, day.verified, primary_language(query.language))
     return _Rows(
-        at=at,
+        base=base,
         total=price_c + extra[dest],
         known=known,
-        complete=~o["missing"][at],
+        complete=~o["missing"],
         hours=airports.hours[dc["airport"]][dest],
         wait=np.where(wait >= 0, wait.astype(np.float64), np.nan),
         quality=quality,
         dest=dest,
-        bodies=day.bodies[at],
+        bodies=day.bodies,
     )
 
 
 def _quality(
     query: SearchQuery,
     index: ProcedureIndex,
-    at: Array,
     n_bodies: Array,
     verified: Array,
     primary: str | None,
@@ -366,7 +368,7 @@ def _quality(
         np.minimum(verified, DOCTORS_FULL) / DOCTORS_FULL,
     ]
     if primary:
-        speaks = _speaks(index.dictionaries, primary)[index.version.offers.cols["spoken"][at]]
+        speaks = _speaks(index.dictionaries, primary)[index.version.offers.cols["spoken"]]
         parts.append(np.where(speaks, 1.0, 0.0))
     acc = parts[0]
     for p in parts[1:]:
@@ -377,7 +379,8 @@ def _quality(
 def _failed(
     query: SearchQuery, index: ProcedureIndex, rows: _Rows, airports: _Airports, refused: Array
 ) -> dict[str, Array]:
-    """Per active filter, which rows it excludes (``rank.failed_filters``)."""
+    """Per active filter, which rows it excludes (``rank.failed_filters``; over every row: ``select``
+    counts the searchable ones)."""
     d = index.dictionaries
     dc = index.version.destinations().cols
     failed: dict[str, Array] = {}
@@ -388,14 +391,16 @@ def _failed(
                     rows.dest
                 ]
                 if len(d.countries)
-                else np.zeros(len(rows.at), dtype=np.bool_)
+                else np.zeros(len(rows.base), dtype=np.bool_)
             )
         elif name == "accreditation":
             bits = [d.bodies.values.index(b) for b in query.bodies if b in d.bodies.values]
             wanted = np.uint64(sum(1 << b for b in bits))
             failed[name] = (rows.bodies & wanted) == 0
         elif name == "visa":
-            failed[name] = refused[dc["country"]][rows.dest] if len(refused) else np.zeros(len(rows.at), dtype=np.bool_)
+            failed[name] = (
+                refused[dc["country"]][rows.dest] if len(refused) else np.zeros(len(rows.base), dtype=np.bool_)
+            )
         elif name == "max_flight_hours":
             failed[name] = airports.too_far[dc["airport"]][rows.dest]
         elif name == "budget":
@@ -488,14 +493,17 @@ def select(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, wanted: 
     refused = _countries(ctx, d)[1]
     rows = _rows(query, ctx, index, airports)
     failed = _failed(query, index, rows, airports, refused)
-    counts = {name: int(mask.sum()) for name, mask in failed.items()}
+    base = rows.base
+    counts = {name: int(np.count_nonzero(mask & base)) for name, mask in failed.items()}
     unknown_hours = (
-        int((failed["max_flight_hours"] & np.isnan(rows.hours)).sum()) if "max_flight_hours" in failed else 0
+        int(np.count_nonzero(failed["max_flight_hours"] & np.isnan(rows.hours) & base))
+        if "max_flight_hours" in failed
+        else 0
     )
-    keep = np.ones(len(rows.at), dtype=np.bool_)
+    keep = base.copy()
     for mask in failed.values():
         keep &= ~mask
-    kept = np.nonzero(keep)[0]
+    kept = np.nonzero(keep)[0]  # positions in the version's offer rows
     comparable = rows.known[kept] & rows.complete[kept]
     figures = {
         "cost": np.where(comparable, rows.total[kept] / 100.0, np.nan),
@@ -506,11 +514,11 @@ def select(query: SearchQuery, ctx: TripContext, index: ProcedureIndex, wanted: 
     bounds = _bounds(figures)
     scores = _scores(figures, bounds, query.weights.effective())
     chosen = _superset(rows, kept, scores, wanted)
-    at = rows.at[kept[chosen]]
+    at = kept[chosen]
     offers = index.version.offers.cols["offer"][at]
     hospitals = np.unique(index.version.offers.cols["hospital"][at])
     return Selection(
-        candidates=len(rows.at),
+        candidates=int(np.count_nonzero(base)),
         kept=len(kept),
         exclusions=exclusions(counts, unknown_hours),
         bounds=bounds,
