@@ -1,13 +1,15 @@
 """The two entry points (re-exported by ``discovery.selectors``): ``search`` ranks every offer for
 the query's procedure and builds one page; ``compare`` puts up to four offers side by side.
 
-A search runs a constant number of queries whatever the size of the network: the candidate rows
-(one prepared query), the page's details (one), and, only when no hospital has a price at all, the
+A search runs a constant number of queries whatever the size of the network: the change log's
+next id (``index.py``; the changed hospitals' rows with it when something changed), the page's
+offers and their hospitals' details (one prepared query; none when ``pagerows`` kept them under
+this index version), and, only when no hospital has a price at all, the
 count of hospitals without one (kept a minute), and the quality signals of the page's hospitals
 (``quality.quality_notes``: a fixed number per signal, never per row; read fresh, never memoised,
-shown beside a result and never used by the ranking). Every search reads the rows fresh, so a hospital
-leaving the network (expiry, suspension) is gone on the next request; the memo (``memo.py``)
-reuses a ranking only for exactly the same rows."""
+shown beside a result and never used by the ranking). Every search brings its index up to date
+with the change log first, so a hospital leaving the network (expiry, suspension) is gone on the
+next request; the memo (``memo.py``) reuses a ranking only for exactly the same rows."""
 
 import dataclasses
 from collections.abc import Sequence

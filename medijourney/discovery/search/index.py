@@ -4,7 +4,7 @@ once: the offer's price point in cents, which items its price includes, its wait
 hospital's place, airport, languages, status and the accreditation and licence dates that decide,
 day by day, whether the hospital is in the network and how many bodies and verified doctors it
 has. ``vector.py`` ranks a search over these columns; the page's rows are then read from the
-database as before.
+database, or taken from those kept for this version (``pagerows.py``).
 
 Kept current without trusting any caller: database triggers (migration ``discovery 0003``) write a
 ``SearchChange`` row naming the hospital whenever a row the search reads changes, however it was

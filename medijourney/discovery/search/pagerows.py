@@ -47,7 +47,7 @@ def get(
             if cand is None:
                 return None
             cands.append(cand)
-        details: list[tuple[Any, ...]] = []
+        details: list[tuple[tuple[str, ...], tuple[Any, ...]]] = []  # (order, row)
         for pk in hospitals:
             rows = _data.get(("h", generation, context[0], pk))
             if rows is None:
@@ -57,7 +57,8 @@ def get(
             _data.move_to_end(("o", generation, context, pk))
         for pk in hospitals:
             _data.move_to_end(("h", generation, context[0], pk))
-    return cands, sorted(details, key=detail_order)
+    details.sort(key=_first)
+    return cands, [row for _order, row in details]
 
 
 def put(
@@ -70,9 +71,9 @@ def put(
     """Keep what the page query read: its candidates (an offer whose hospital the query found out
     of the network is not among them, so it is read again next time) and every asked hospital's
     detail rows (an empty list for a hospital without any)."""
-    by_hospital: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in hospitals}
-    for row in details:
-        by_hospital.setdefault(row[1], []).append(row)
+    by_hospital: dict[int, list[tuple[tuple[str, ...], tuple[Any, ...]]]] = {pk: [] for pk in hospitals}
+    for row in details:  # each with its place in the order, worked out once
+        by_hospital.setdefault(row[1], []).append((detail_order(row), row))
     with _lock:
         for cand in cands:
             _data[("o", generation, context, cand.offer_pk)] = cand
@@ -85,6 +86,10 @@ def put(
 def detail_order(row: tuple[Any, ...]) -> tuple[str, ...]:
     """The order the page query's detail rows are given in (every value as text)."""
     return tuple("" if v is None else str(v) for v in row)
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
 
 
 def clear() -> None:
