@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from medijourney.core.memory import tune_malloc
+from medijourney.core.memory import freeze_long_lived, tune_malloc
 
 # Before anything else allocates, and before any thread starts (medijourney/core/memory.py).
 tune_malloc()
@@ -18,7 +18,11 @@ warm_up()
 # Read the search indexes in the background; readiness (/readyz) says "warming" until done.
 from django.conf import settings  # noqa: E402
 
+# What start-up made lives as long as the process: out of the collector's sight once it is made
+# (medijourney/core/memory.py, freeze_long_lived).
 if settings.DISCOVERY_WARM_INDEXES:
     from medijourney.discovery.search import warm
 
-    warm.start()
+    warm.start(then=freeze_long_lived)
+else:
+    freeze_long_lived()

@@ -41,3 +41,31 @@ def test_freed_memory_pinned_below_a_live_block_goes_back_to_the_system():
     before, after, released = int(out[0]), int(out[1]), out[2]
     assert released == "True"
     assert before - after > 60, (before, after)  # MB
+
+
+def test_what_start_up_made_is_frozen_and_later_garbage_is_still_collected():
+    """``freeze_long_lived`` (in a child process: freezing is for the process's life)."""
+    script = textwrap.dedent(
+        """
+        import gc, weakref
+        from medijourney.core.memory import freeze_long_lived
+
+        class Node:
+            pass
+
+        kept = [[i] for i in range(50_000)]  # what start-up keeps (lists are always tracked)
+        garbage = Node(); garbage.me = garbage  # a cycle start-up dropped
+        dropped = weakref.ref(garbage); del garbage
+        frozen = freeze_long_lived()
+        young = len(gc.get_objects())  # the generations a collection walks
+        later = Node(); later.me = later  # a cycle made after
+        made_later = weakref.ref(later); del later
+        gc.collect()
+        print(frozen, young, dropped() is None, made_later() is None, len(kept))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    frozen, young = int(out[0]), int(out[1])
+    assert frozen >= 50_000  # the kept objects left the collector's generations
+    assert young < 1_000  # what a full collection still walks
+    assert out[2:4] == ["True", "True"]  # garbage from before the freeze, and after it, both collected

@@ -13,6 +13,7 @@ The state is this process's: each gunicorn worker reads its own indexes."""
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,18 +79,21 @@ def warm() -> WarmState:
     return STATE
 
 
-def _in_thread() -> None:
+def _in_thread(then: Callable[[], Any] | None) -> None:
     try:
         warm()
     finally:
         connections.close_all()  # the warm-up thread's own connections
+        if then is not None:
+            then()
 
 
-def start() -> threading.Thread | None:
-    """Start ``warm`` in a daemon thread, once per process (None when already started)."""
+def start(then: Callable[[], Any] | None = None) -> threading.Thread | None:
+    """Start ``warm`` in a daemon thread, once per process (None when already started); ``then``
+    runs in that thread when it is done, whether it succeeded or not."""
     if not _STARTED.acquire(blocking=False):
         return None
     STATE.state = "warming"  # readiness holds back from the first moment, not from the thread's first step
-    thread = threading.Thread(target=_in_thread, name="search-index-warm-up", daemon=True)
+    thread = threading.Thread(target=_in_thread, args=(then,), name="search-index-warm-up", daemon=True)
     thread.start()
     return thread

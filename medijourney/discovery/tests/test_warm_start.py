@@ -56,7 +56,8 @@ def test_readiness_is_503_warming_until_the_indexes_are_read(client: Any, monkey
         return warm.STATE
 
     monkeypatch.setattr(warm, "warm", slow_warm)
-    thread = warm.start()
+    after = threading.Event()
+    thread = warm.start(then=after.set)  # config/wsgi.py passes the collector's freeze here
     assert thread is not None and warm.start() is None  # once per process
     assert entered.wait(10)
     with caplog.at_level("INFO", logger="django.request"):
@@ -68,8 +69,10 @@ def test_readiness_is_503_warming_until_the_indexes_are_read(client: Any, monkey
     assert logged and all(r.levelname == "INFO" for r in logged)
     assert response.json()["failing"] == ["search_index"]
     assert client.get("/livez").status_code == 200  # liveness never waits
+    assert not after.is_set()  # not before the indexes are read
     release.set()
     thread.join(10)
+    assert after.is_set()
     assert client.get("/readyz").status_code == 200
 
 
