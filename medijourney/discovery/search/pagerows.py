@@ -18,6 +18,7 @@ page are computed afresh for every search (``memo.py`` is the result memo, a sep
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -57,7 +58,7 @@ def get(
             _data.move_to_end(("o", generation, context, pk))
         for pk in hospitals:
             _data.move_to_end(("h", generation, context[0], pk))
-    details.sort(key=_first)
+    details.sort(key=itemgetter(0))
     return cands, [row for _order, row in details]
 
 
@@ -86,10 +87,6 @@ def put(
 def detail_order(row: tuple[Any, ...]) -> tuple[str, ...]:
     """The order the page query's detail rows are given in (every value as text)."""
     return tuple("" if v is None else str(v) for v in row)
-
-
-def _first(pair: tuple[Any, Any]) -> Any:
-    return pair[0]
 
 
 def clear() -> None:
